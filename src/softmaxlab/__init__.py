@@ -1,0 +1,50 @@
+"""softmaxlab: the softmax family, exact and fast, with models, sampling and an explorer.
+
+``import softmaxlab`` loads NumPy only. Subpackages with heavier dependencies
+(``softmaxlab.models``, ``softmaxlab.sampling``, ``softmaxlab.explorer``, ``softmaxlab.cli``)
+are imported on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from ._validation import SoftmaxLabError
+from .core import (
+    cross_entropy,
+    cross_entropy_grad,
+    log_sigmoid,
+    log_softmax,
+    logsumexp,
+    sigmoid,
+    softmax,
+    softmax_jacobian,
+    softmax_vjp,
+    sparsemax,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SoftmaxLabError",
+    "__version__",
+    "cross_entropy",
+    "cross_entropy_grad",
+    "log_sigmoid",
+    "log_softmax",
+    "logsumexp",
+    "sigmoid",
+    "softmax",
+    "softmax_jacobian",
+    "softmax_vjp",
+    "sparsemax",
+]
+
+_LAZY_SUBMODULES = {"core", "cli", "models", "sampling", "explorer", "kernels", "backends", "plots"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

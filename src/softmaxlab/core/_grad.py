@@ -1,0 +1,127 @@
+"""Derivatives of softmax: the full Jacobian (for learners) and the vector-Jacobian product."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .._validation import as_float_array, normalize_axes
+from ._softmax import softmax
+
+__all__ = ["softmax_jacobian", "softmax_vjp"]
+
+
+def _single_axis(axis: Any, ndim: int, func: str) -> int:
+    if isinstance(axis, tuple | list) or axis is None:
+        raise ValueError(
+            f"The 'axis' parameter of {func} must be a single int. Got {axis!r} instead."
+        )
+    return normalize_axes(axis, ndim, func=func)[0]
+
+
+def softmax_jacobian(
+    x: ArrayLike, axis: int = -1, *, temperature: float = 1.0
+) -> NDArray[Any]:
+    r"""Jacobian of softmax with respect to its input, one ``n × n`` matrix per slice.
+
+    .. math::
+
+        J_{ij} = \frac{\partial p_i}{\partial x_j} = \frac{1}{T}\, p_i (\delta_{ij} - p_j),
+        \qquad J = \frac{1}{T}\bigl(\operatorname{diag}(p) - p p^\top\bigr)
+
+    Parameters
+    ----------
+    x : array_like
+        Logits, at least 1-D.
+    axis : int, default -1
+        The class axis.
+    temperature : float, default 1.0
+        Finite and > 0, as in :func:`softmax`.
+
+    Returns
+    -------
+    ndarray
+        Shape ``(..., n, n)``: the other axes of ``x`` in order, then ``i`` and ``j``. Rows and
+        columns of each matrix sum to 0 (adding a constant to every logit changes nothing).
+
+    Notes
+    -----
+    NaN slices of :func:`softmax` give NaN matrices. The matrix is symmetric and positive
+    semi-definite with one zero eigenvalue (along the all-ones vector).
+
+    Examples
+    --------
+    >>> from softmaxlab import softmax_jacobian
+    >>> softmax_jacobian([0.0, 0.0]).round(3)
+    array([[ 0.25, -0.25],
+           [-0.25,  0.25]])
+    """
+    arr = as_float_array(x, "x", func="softmax_jacobian")
+    if arr.ndim == 0:
+        raise ValueError(
+            "The 'x' parameter of softmax_jacobian must have at least one dimension. "
+            "Got a 0-d array instead."
+        )
+    ax = _single_axis(axis, arr.ndim, "softmax_jacobian")
+    p = np.moveaxis(softmax(arr, axis=ax, temperature=temperature), ax, -1)
+    n = p.shape[-1]
+    jac = -p[..., :, None] * p[..., None, :]
+    idx = np.arange(n)
+    jac[..., idx, idx] += p
+    return jac / np.asarray(temperature, dtype=jac.dtype)
+
+
+def softmax_vjp(probs: ArrayLike, v: ArrayLike, axis: int = -1) -> NDArray[Any]:
+    r"""Vector-Jacobian product of softmax, given its output: the backward pass.
+
+    .. math:: (v^\top J)_j = p_j \Bigl(v_j - \sum_i v_i p_i\Bigr)
+
+    This is how a gradient flows back through softmax without forming the ``n × n`` matrix.
+
+    Parameters
+    ----------
+    probs : array_like
+        Softmax output ``p``.
+    v : array_like
+        Upstream gradient, same shape as ``probs``.
+    axis : int, default -1
+        The class axis.
+
+    Returns
+    -------
+    ndarray
+        Same shape as ``probs``, in the common floating dtype of ``probs`` and ``v``.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from softmaxlab import softmax, softmax_jacobian, softmax_vjp
+    >>> x, v = np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.0, -1.0])
+    >>> bool(np.allclose(softmax_vjp(softmax(x), v), v @ softmax_jacobian(x)))
+    True
+    """
+    p = as_float_array(probs, "probs", func="softmax_vjp")
+    g = as_float_array(v, "v", func="softmax_vjp")
+    if p.shape != g.shape:
+        raise ValueError(
+            f"The 'v' parameter of softmax_vjp must have the shape of probs {p.shape}. "
+            f"Got shape {g.shape} instead."
+        )
+    if p.ndim == 0:
+        raise ValueError(
+            "The 'probs' parameter of softmax_vjp must have at least one dimension. "
+            "Got a 0-d array instead."
+        )
+    ax = _single_axis(axis, p.ndim, "softmax_vjp")
+    out_dtype = np.result_type(p.dtype, g.dtype)
+    wdt = np.float64 if out_dtype.itemsize <= 8 else out_dtype
+    pw, gw = p.astype(wdt), g.astype(wdt)
+    dot = np.sum(pw * gw, axis=ax, keepdims=True)
+    return (pw * (gw - dot)).astype(out_dtype)

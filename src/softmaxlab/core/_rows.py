@@ -1,0 +1,69 @@
+"""Reshaping helpers: move the normalised axes last and view the array as rows.
+
+Every core function works on a 2-D array of shape (rows, n) where each row is one slice that
+is normalised together; these helpers go there and back.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+# An extended (x87 80-bit) long double carries 11 more significand bits than float64. Where it
+# exists, float64 inputs are shifted and exponentiated in it; elsewhere a double-double
+# correction of the shift is used. Tests flip this flag to exercise the fallback.
+EXTENDED = np.finfo(np.longdouble).nmant >= 63
+
+
+def work_dtype(dtype: np.dtype[Any]) -> np.dtype[Any]:
+    """The precision in which a slice of ``dtype`` is accumulated."""
+    if dtype.kind == "c":
+        if dtype.itemsize <= 8:
+            return np.dtype(np.complex128)
+        return np.dtype(np.clongdouble) if EXTENDED else np.dtype(np.complex128)
+    if dtype.itemsize <= 4:
+        return np.dtype(np.float64)
+    if dtype == np.float64:
+        return np.dtype(np.longdouble) if EXTENDED else np.dtype(np.float64)
+    return np.dtype(np.longdouble)
+
+
+class Rows:
+    """View of an array with ``axes`` moved last and flattened into (rows, n)."""
+
+    def __init__(self, shape: tuple[int, ...], axes: tuple[int, ...]):
+        self.shape = shape
+        self.axes = axes
+        rest = [i for i in range(len(shape)) if i not in axes]
+        self.perm = rest + list(axes)
+        self.inverse = list(np.argsort(self.perm))
+        self.outer = tuple(shape[i] for i in rest)
+        self.n = math.prod(shape[i] for i in axes)
+        self.nrows = math.prod(self.outer)
+
+    def to_rows(self, arr: NDArray[Any]) -> NDArray[Any]:
+        moved = np.transpose(arr, self.perm)
+        return moved.reshape(self.nrows, self.n)
+
+    def from_rows(self, rows: NDArray[Any]) -> NDArray[Any]:
+        moved_shape = self.outer + tuple(self.shape[i] for i in self.axes)
+        return np.transpose(rows.reshape(moved_shape), self.inverse)
+
+    def reduced(self, values: NDArray[Any], keepdims: bool) -> NDArray[Any]:
+        """Shape one value per row back to the reduced (or kept-dims) shape."""
+        out = values.reshape(self.outer)
+        if keepdims:
+            kept = tuple(1 if i in self.axes else s for i, s in enumerate(self.shape))
+            out = out.reshape(kept)
+        return out
+
+
+def two_sum_error(a: NDArray[Any], b: NDArray[Any], s: NDArray[Any]) -> NDArray[Any]:
+    """Rounding error of ``s = a + b`` (Knuth's TwoSum): ``a + b == s + err`` exactly."""
+    bb = s - a
+    err = (a - (s - bb)) + (b - bb)
+    # inf - inf inside TwoSum gives NaN where the sum is not finite; no correction is due there.
+    return np.where(np.isfinite(err), err, 0.0)
