@@ -45,6 +45,11 @@ _LAZY_SUBMODULES = {"core", "cli", "models", "sampling", "explorer", "kernels", 
 
 
 def __getattr__(name: str) -> Any:
+    if name == "explore":
+        # The explorer needs gradio: resolve it on first use only.
+        from .explorer import explore
+
+        return explore
     if name in _LAZY_SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

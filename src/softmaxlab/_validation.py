@@ -43,8 +43,6 @@ def param_error(name: str, allowed: str, value: Any, *, func: str | None = None)
     )
 
 
-
-
 def as_float_array(
     x: Any, name: str = "x", *, func: str | None = None, allow_complex: bool = False
 ) -> NDArray[Any]:
@@ -82,7 +80,9 @@ def as_float_array(
     )
 
 
-def normalize_axes(axis: Any, ndim: int, *, name: str = "axis", func: str | None = None) -> tuple[int, ...]:
+def normalize_axes(
+    axis: Any, ndim: int, *, name: str = "axis", func: str | None = None
+) -> tuple[int, ...]:
     """Return ``axis`` as a sorted tuple of non-negative ints (None means every axis)."""
     if axis is None:
         return tuple(range(ndim))
@@ -94,8 +94,10 @@ def normalize_axes(axis: Any, ndim: int, *, name: str = "axis", func: str | None
         ax = int(item)
         if not -ndim <= ax < ndim:
             raise param_error(
-                name, f"in the range [{-ndim}, {ndim - 1}] for an array of {ndim} dimensions",
-                axis, func=func,
+                name,
+                f"in the range [{-ndim}, {ndim - 1}] for an array of {ndim} dimensions",
+                axis,
+                func=func,
             )
         out.append(ax % ndim)
     if len(set(out)) != len(out):
@@ -117,7 +119,11 @@ def check_positive_finite(value: Any, name: str, *, func: str | None = None) -> 
 
 
 def check_probability(
-    value: Any, name: str, *, low_open: bool = False, high_open: bool = False,
+    value: Any,
+    name: str,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
     func: str | None = None,
 ) -> float:
     """A real number in [0, 1] (ends open as asked), returned as a Python float."""
@@ -133,7 +139,9 @@ def check_probability(
     return v
 
 
-def check_bool_mask(where: Any, shape: tuple[int, ...], *, func: str | None = None) -> NDArray[np.bool_]:
+def check_bool_mask(
+    where: Any, shape: tuple[int, ...], *, func: str | None = None
+) -> NDArray[np.bool_]:
     """``where`` as a boolean array broadcast to ``shape``."""
     mask = np.asarray(where)
     if mask.dtype != np.bool_:
@@ -145,6 +153,8 @@ def check_bool_mask(where: Any, shape: tuple[int, ...], *, func: str | None = No
         return np.broadcast_to(mask, shape)
     except ValueError:
         raise param_error(
-            "where", f"broadcastable to the shape of x {shape}", f"array of shape {mask.shape}",
+            "where",
+            f"broadcastable to the shape of x {shape}",
+            f"array of shape {mask.shape}",
             func=func,
         ) from None

@@ -21,9 +21,7 @@ def _single_axis(axis: Any, ndim: int, func: str) -> int:
     return normalize_axes(axis, ndim, func=func)[0]
 
 
-def softmax_jacobian(
-    x: ArrayLike, axis: int = -1, *, temperature: float = 1.0
-) -> NDArray[Any]:
+def softmax_jacobian(x: ArrayLike, axis: int = -1, *, temperature: float = 1.0) -> NDArray[Any]:
     r"""Jacobian of softmax with respect to its input, one ``n × n`` matrix per slice.
 
     .. math::

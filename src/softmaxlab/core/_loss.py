@@ -107,8 +107,16 @@ def _prepare(
             f"class probabilities. Got an array of dtype {t.dtype} instead."
         )
     return _Problem(
-        logits=rows, out_dtype=z.dtype, axis=ax, shape=zl.shape, index=index, valid=valid,
-        probs=probs, weight=w, smoothing=ls, reduction=reduction,
+        logits=rows,
+        out_dtype=z.dtype,
+        axis=ax,
+        shape=zl.shape,
+        index=index,
+        valid=valid,
+        probs=probs,
+        weight=w,
+        smoothing=ls,
+        reduction=reduction,
     )
 
 
@@ -191,14 +199,15 @@ def cross_entropy(
     >>> from softmaxlab import cross_entropy
     >>> logits = [[2.0, 0.5, -1.0], [0.1, 0.2, 3.0]]
     >>> round(float(cross_entropy(logits, [0, 2])), 6)
-    0.160574
+    0.175456
     >>> cross_entropy(logits, [0, 2], reduction="none").round(4)
-    array([0.2413, 0.0799])
+    array([0.2413, 0.1096])
     >>> round(float(cross_entropy(logits, [0, -100])), 4)  # the second sample is ignored
     0.2413
     """
-    prob = _prepare(logits, target, axis, weight, ignore_index, label_smoothing, reduction,
-                    "cross_entropy")
+    prob = _prepare(
+        logits, target, axis, weight, ignore_index, label_smoothing, reduction, "cross_entropy"
+    )
     n_classes = prob.shape[-1]
     ls = prob.smoothing
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -209,7 +218,9 @@ def cross_entropy(
             w_y = prob.weight[prob.index] if prob.weight is not None else np.ones(len(r))
             w_y = np.where(prob.valid, w_y, 0.0)
             picked = logp[r, prob.index] if n_classes else np.zeros(len(r))
-            per = np.where(prob.valid, -w_y * picked, 0.0) * (1.0 - ls)
+            nll = np.where(prob.valid, -w_y * picked, 0.0)
+            per = nll * (1.0 - ls)
+            smooth = None
             if ls > 0:
                 wl = logp * prob.weight if prob.weight is not None else logp
                 smooth = np.where(prob.valid, -wl.sum(axis=1), 0.0)
@@ -220,7 +231,14 @@ def cross_entropy(
             wq = prob.probs * prob.weight if prob.weight is not None else prob.probs
             per = -(logp * wq).sum(axis=1)
             denom = np.float64(logp.shape[0]) if logp.size else np.float64(np.nan)
-        if prob.reduction == "mean":
+        if prob.reduction == "mean" and prob.index is not None:
+            # As PyTorch, each part is divided by the weight sum on its own: a zero sum gives
+            # NaN (0/0) for the loss even when smoothing adds a positive term.
+            mean = (1.0 - ls) * (nll.sum() / denom)
+            if smooth is not None:
+                mean = mean + (ls / n_classes) * (smooth.sum() / denom)
+            values = np.asarray(mean)
+        elif prob.reduction == "mean":
             values = np.asarray(per.sum() / denom)
         elif prob.reduction == "sum":
             values = np.asarray(per.sum())
@@ -269,8 +287,9 @@ def cross_entropy_grad(
     >>> (softmax([2.0, 1.0, 0.1]) - [1, 0, 0]).round(4)
     array([-0.341 ,  0.2424,  0.0986])
     """
-    prob = _prepare(logits, target, axis, weight, ignore_index, label_smoothing, reduction,
-                    "cross_entropy_grad")
+    prob = _prepare(
+        logits, target, axis, weight, ignore_index, label_smoothing, reduction, "cross_entropy_grad"
+    )
     n_classes = prob.shape[-1]
     ls = prob.smoothing
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -283,19 +302,27 @@ def cross_entropy_grad(
             w_y = np.where(prob.valid, w_y, 0.0)
             u = np.zeros_like(p)
             if n_classes:
-                u[r, prob.index] = (1.0 - ls) * w_y
+                u[r, prob.index] = w_y
+            grad = (1.0 - ls) * (w_y[:, None] * p - u)
             if ls > 0:
                 wvec = prob.weight if prob.weight is not None else np.ones(n_classes)
-                u += np.where(prob.valid[:, None], wvec * (ls / n_classes), 0.0)
-            grad = u.sum(axis=1, keepdims=True) * p - u
-            grad[~prob.valid] = 0.0
+                g_smooth = wvec.sum() * p - wvec
             denom = w_y.sum()
+            if prob.reduction == "mean":
+                # Divided part by part as the loss (so 0/0 gives NaN rows where PyTorch has
+                # them); ignored rows get exactly 0, also when every row is ignored.
+                grad = grad / denom
+                if ls > 0:
+                    grad = grad + (ls / n_classes) * (g_smooth / denom)
+            elif ls > 0:
+                grad = grad + (ls / n_classes) * g_smooth
+            grad[~prob.valid] = 0.0
         else:
             assert prob.probs is not None
             u = prob.probs * prob.weight if prob.weight is not None else prob.probs
             grad = u.sum(axis=1, keepdims=True) * p - u
             denom = np.float64(p.shape[0]) if p.size else np.float64(np.nan)
-        if prob.reduction == "mean":
-            grad = grad / denom
+            if prob.reduction == "mean":
+                grad = grad / denom
     out = grad.astype(prob.out_dtype).reshape(prob.shape)
     return np.moveaxis(out, -1, prob.axis)

@@ -67,3 +67,29 @@ def two_sum_error(a: NDArray[Any], b: NDArray[Any], s: NDArray[Any]) -> NDArray[
     err = (a - (s - bb)) + (b - bb)
     # inf - inf inside TwoSum gives NaN where the sum is not finite; no correction is due there.
     return np.where(np.isfinite(err), err, 0.0)
+
+
+def two_prod_error(a: NDArray[Any], b: float, p: NDArray[Any]) -> NDArray[Any]:
+    """Rounding error of ``p = a * b`` (Dekker's TwoProduct): ``a * b == p + err`` exactly."""
+    split = 134217729.0  # 2**27 + 1 (Veltkamp splitting of float64)
+    ca = split * a
+    ah = ca - (ca - a)
+    al = a - ah
+    cb = split * b
+    bh = cb - (cb - b)
+    bl = b - bh
+    err = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    # Infinite or huge operands (whose exp is 0 or inf anyway) give NaN here: no correction.
+    return np.where(np.isfinite(err), err, 0.0)
+
+
+def split_sum(terms: NDArray[Any], extra: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Row sums of float64 ``terms`` in [0, 1] plus ``extra``, as ``hi + lo`` with ``hi`` exact.
+
+    Each term is split into a multiple of 2**-26 (such numbers below 2**27 add exactly in
+    float64) and a remainder below 2**-27; only the small remainders' sum is rounded.
+    """
+    big = 2.0**26
+    hi = (terms + big) - big
+    lo = (terms - hi) + extra
+    return hi.sum(axis=1), lo.sum(axis=1)

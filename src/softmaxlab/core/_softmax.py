@@ -22,7 +22,7 @@ from .._validation import (
     normalize_axes,
 )
 from . import _rows
-from ._rows import Rows, two_sum_error, work_dtype
+from ._rows import Rows, split_sum, two_prod_error, two_sum_error, work_dtype
 
 __all__ = ["log_softmax", "logsumexp", "softmax"]
 
@@ -50,32 +50,51 @@ def _shifted_exp(
         # No wider type on this platform: carry the rounding error of the shift explicitly.
         lo = two_sum_error(xw, -m_safe, d)
     if temperature != 1.0:
-        d /= temperature
-        if lo is not None:
-            lo /= temperature
+        if lo is None:
+            d /= temperature
+        else:
+            # d / T is rounded as well; its exact remainder d - q*T joins the shift's error.
+            q = d / temperature
+            rem = (d - q * temperature) - two_prod_error(q, temperature, q * temperature)
+            lo = np.where(np.isfinite(rem), rem + lo, 0.0) / temperature
+            d = q
     e = np.exp(d)
     if log:
         # log(sum) = log1p(sum without one maximal term): keeps full accuracy near log(1) = 0.
         e[r, am] = 0.0
-        if lo is not None:
-            e += e * lo
-        out = d - np.log1p(e.sum(axis=1))[:, None]
-        if lo is not None:
-            out += lo
-    else:
-        if lo is not None:
-            e += e * lo
+        if lo is None:
+            out = d - np.log1p(e.sum(axis=1))[:, None]
+        else:
+            s_hi, s_lo = split_sum(e, e * lo)
+            out = d - np.log1p(s_hi + s_lo)[:, None] + lo
+    elif lo is None:
         out = e / e.sum(axis=1)[:, None]
+    else:
+        # exp(d + lo) = e * (1 + lo) to first order. The sum is split so that it is nearly
+        # exact (a plain float64 sum of long rows costs several ulps), and both corrections
+        # are applied after the one division, leaving only exp and two roundings.
+        s_hi, s_lo = split_sum(e, e * lo)
+        s = s_hi + s_lo
+        s_err = (s_hi - s) + s_lo
+        q = e / s[:, None]
+        out = q + q * (lo - (s_err / s)[:, None])
     if bad.any():
-        out[bad] = np.nan
-        if mask is not None:
-            fully_masked = ~mask.any(axis=1)
-            out[fully_masked] = -np.inf if log else 0.0
+        if mask is None:
+            out[bad] = np.nan
+        else:
+            # As in JAX, masked entries are 0 (-inf) even in a NaN slice; a fully masked
+            # slice is all 0 (-inf).
+            out[bad] = np.where(mask[bad], np.nan, -np.inf if log else 0.0)
     return out
 
 
 def _softmax_common(
-    x: ArrayLike, axis: Any, temperature: float, where: ArrayLike | None, *, log: bool,
+    x: ArrayLike,
+    axis: Any,
+    temperature: float,
+    where: ArrayLike | None,
+    *,
+    log: bool,
     func: str,
 ) -> NDArray[Any]:
     arr = as_float_array(x, "x", func=func)
@@ -90,7 +109,9 @@ def _softmax_common(
         out = _shifted_exp(
             rows.to_rows(arr), None if mask is None else rows.to_rows(mask), t, log=log
         )
-    return rows.from_rows(out.astype(arr.dtype, copy=False))
+        # A float16 log-probability below -65504 rounds to -inf, as it should: no warning.
+        out = out.astype(arr.dtype, copy=False)
+    return rows.from_rows(out)
 
 
 def softmax(
@@ -120,7 +141,7 @@ def softmax(
         one-hot result (split evenly between tied maxima), never NaN.
     where : array_like of bool, optional
         Entries to include, broadcast against ``x``. Masked entries are never read (they may
-        hold NaN or inf) and get probability 0.
+        hold NaN or inf) and get probability 0, even in a slice that is NaN.
 
     Returns
     -------
@@ -238,9 +259,7 @@ def log_softmax(
     return _softmax_common(x, axis, temperature, where, log=True, func="log_softmax")
 
 
-def _lse_rows_real(
-    xw: NDArray[Any], bw: NDArray[Any] | None
-) -> tuple[NDArray[Any], NDArray[Any]]:
+def _lse_rows_real(xw: NDArray[Any], bw: NDArray[Any] | None) -> tuple[NDArray[Any], NDArray[Any]]:
     """log|sum(b * exp(x))| and its sign for each row (already in the working type)."""
     nrows = xw.shape[0]
     r = np.arange(nrows)
@@ -251,13 +270,18 @@ def _lse_rows_real(
     d = xw - m_safe
     lo = two_sum_error(xw, -m_safe, d) if not _rows.EXTENDED and xw.dtype == np.float64 else None
     e = np.exp(d)
-    if lo is not None:
-        e += e * lo
     if bw is None:
         e[r, am] = 0.0
-        out = m + np.log1p(e.sum(axis=1))
+        if lo is None:
+            total = e.sum(axis=1)
+        else:
+            s_hi, s_lo = split_sum(e, e * lo)
+            total = s_hi + s_lo
+        out = m + np.log1p(total)
         sgn = np.ones_like(out)
     else:
+        if lo is not None:
+            e += e * lo
         mb = bw[r, am]
         e *= bw
         e[r, am] = 0.0
@@ -266,6 +290,81 @@ def _lse_rows_real(
         s = np.where(s < -1, -s - 2, s)
         out = np.log1p(s) + np.log(np.abs(mb)) + m
     return out, sgn
+
+
+def _lse_decimal(x: NDArray[Any], b: NDArray[Any] | None) -> tuple[float, float]:
+    """log|sum(b * exp(x))| and its sign for one row, in decimal arithmetic.
+
+    Used only for the rare rows whose result cancels (``max`` and ``log(sum)`` of opposite
+    signs and nearly equal size), where even the extended working type leaves many ulps of a
+    small result. ``decimal`` evaluates exp and ln correctly rounded at the context
+    precision; the precision grows until the cancellation is resolved.
+    """
+    import decimal
+
+    # Shift by the maximum so that no exp overflows the decimal exponent range.
+    top = decimal.Decimal(float(np.max(x)))
+    xs = [decimal.Decimal(float(v)) for v in x]
+    bs = None if b is None else [decimal.Decimal(float(v)) for v in b]
+    prec = 60
+    while True:
+        with decimal.localcontext() as ctx:
+            ctx.prec = prec
+            terms = [(v - top).exp() for v in xs]
+            if bs is not None:
+                terms = [t * w for t, w in zip(terms, bs, strict=True)]
+            total = sum(terms, decimal.Decimal(0))
+            if total == 0:
+                return -np.inf, 0.0
+            size = sum((abs(t) for t in terms), decimal.Decimal(0))
+            log_total = abs(total).ln()
+            res = top + log_total
+            # Absolute error of res: about 10**-prec times |top| + |log_total| + size/|total|;
+            # stop once it is far below the float64 ulp of res (or res is exactly 0).
+            err = decimal.Decimal(10) ** (-prec) * (abs(top) + abs(log_total) + size / abs(total))
+            if res == 0 or err < abs(res) * decimal.Decimal(2) ** -70 or prec >= 1200:
+                return float(res), (1.0 if total > 0 else -1.0)
+        prec *= 2
+
+
+# Rows with at most this many terms (and at most _RESCUE_TOTAL terms per call) get the decimal
+# evaluation when they cancel; longer ones keep the extended-precision result.
+_RESCUE_ROW = 4096
+_RESCUE_TOTAL = 20_000
+
+
+def _rescue_cancellation(
+    xw: NDArray[Any],
+    bw: NDArray[Any] | None,
+    out: NDArray[Any],
+    sgn: NDArray[Any],
+    out_dtype: np.dtype[Any],
+) -> None:
+    """Recompute, in place, the rows of a real logsumexp whose result cancels.
+
+    ``out = max + log(sum)`` loses relative accuracy when the two terms have opposite signs
+    and nearly equal size: the working type's error, about ``2**-p (|max| + |log(sum)|)``,
+    can exceed the output's half ulp. Those rows (rare, and only when the result is near 0)
+    are evaluated in decimal arithmetic.
+    """
+    if out_dtype.itemsize > 8 or xw.shape[1] > _RESCUE_ROW:
+        return
+    out_bits = np.finfo(out_dtype).nmant + 1
+    work_bits = np.finfo(xw.dtype).nmant + 1
+    m = np.max(xw, axis=1)
+    with np.errstate(invalid="ignore"):
+        scale = np.abs(m) + np.abs(out - m)
+        # Error budget: a quarter ulp of the result, against ~4 ulps of the working type.
+        # Without a wider type (float64 on platforms lacking the 80-bit long double) only
+        # rows that really cancel are recomputed: the double-double shift covers the rest.
+        factor = max(2.0 ** (work_bits - out_bits - 4), 2.0)
+        suspect = np.isfinite(out) & np.isfinite(m) & (np.abs(out) * factor < scale)
+    rows = np.flatnonzero(suspect)
+    if rows.size == 0 or rows.size * xw.shape[1] > _RESCUE_TOTAL:
+        return
+    for i in rows:
+        value, sign = _lse_decimal(xw[i], None if bw is None else bw[i])
+        out[i], sgn[i] = value, sign
 
 
 def _lse_rows_complex(
@@ -346,13 +445,16 @@ def logsumexp(
 
     Accuracy: the shift is exact and the sum is formed in a wider type, and
     ``log(1 + rest)`` is taken with ``log1p``, so a dominating term keeps every bit:
-    ``logsumexp([0, -40]) == np.logaddexp(0, -40)``.
+    ``logsumexp([0, -40]) == np.logaddexp(0, -40)``. When ``max`` and ``log(sum)`` cancel
+    (a result near 0 from entries that are not, e.g. ``[-log 2, -log 2]``), the wider type is
+    not enough; those rows (up to 4,096 terms each, 20,000 terms per call) are recomputed
+    with Python's ``decimal`` arithmetic, so the result stays within half an ulp.
 
     Examples
     --------
     >>> import numpy as np
     >>> from softmaxlab import logsumexp
-    >>> float(logsumexp([1000.0, 1000.0])) == 1000.0 + np.log(2.0)
+    >>> bool(logsumexp([1000.0, 1000.0]) == 1000.0 + np.log(2.0))
     True
     >>> bool(logsumexp([0.0, -40.0]) == np.logaddexp(0.0, -40.0))
     True
@@ -403,6 +505,7 @@ def logsumexp(
                 out_w, sgn_w = _lse_rows_complex(xw, bw)
             else:
                 out_w, sgn_w = _lse_rows_real(xw, bw)
+                _rescue_cancellation(xw, bw, out_w, sgn_w, out_dtype)
             # Special values (NaN, inf, a sum of zero) come from the direct formula, whose
             # behaviour on them is that of exp, sum and log (C99 for complex).
             nonfinite = ~np.isfinite(out_w)
@@ -413,7 +516,8 @@ def logsumexp(
                     terms = np.where(excluded[nonfinite], 0, terms)
                 total = terms.sum(axis=1)
                 if is_complex:
-                    sgn_w[nonfinite] = total / np.abs(total)
+                    # An empty (zero) sum has sign 0, as in the real case.
+                    sgn_w[nonfinite] = np.where(total == 0, 0, total / np.abs(total))
                 else:
                     sgn_w[nonfinite] = np.sign(total)
                 out_w[nonfinite] = np.log(np.abs(total) if return_sign else total)

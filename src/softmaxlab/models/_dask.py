@@ -1,0 +1,209 @@
+"""Data-parallel fitting and lazy prediction on Dask arrays.
+
+The rows of ``X`` are split into the chunks of a Dask array that live on the workers of a
+``dask.distributed`` cluster. Each loss evaluation sends the (small) coefficient vector to
+every chunk, computes that chunk's share of the loss and gradient with
+:class:`MultinomialLoss` there (normalised by the total sample weight, so the shares add up),
+and sums the shares on the client, where the optimiser (L-BFGS) runs. Chunks are summed in a
+fixed order whatever worker computed them; chunks lost with a worker are recomputed from
+their task graph and the fit goes on to the same result (up to the last bits that BLAS may
+round differently in another process).
+
+Prediction stays lazy: ``predict_proba`` returns a Dask array computed block by block.
+
+Nothing here imports Dask until a Dask array is seen.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._loss import MultinomialLoss
+
+__all__ = ["DaskLoss", "get_client", "is_dask_array", "shutdown_embedded_cluster"]
+
+_lock = threading.Lock()
+_embedded: Any = None  # the Client of the LocalCluster started on demand
+
+
+def is_dask_array(x: Any) -> bool:
+    """True for a ``dask.array.Array`` (checked without importing Dask)."""
+    return type(x).__module__.startswith("dask.array") and hasattr(x, "chunks")
+
+
+def get_client(address: Any = None) -> Any:
+    """The Dask client to use.
+
+    ``address`` may be a ``distributed.Client`` (returned as is) or a scheduler address such as
+    ``"tcp://host:8786"`` (connected to). With None, the current default client is used if
+    there is one (a ``Client(...)`` created by the caller); otherwise a ``LocalCluster`` (2
+    worker processes, one thread each, no dashboard) is started once and reused, and closed
+    by :func:`shutdown_embedded_cluster` or at exit.
+    """
+    global _embedded
+    from distributed import Client, LocalCluster, default_client
+
+    if isinstance(address, Client):
+        return address
+    if address is not None:
+        return Client(address, set_as_default=False, timeout="10s")
+    try:
+        return default_client()
+    except ValueError:
+        pass
+    with _lock:
+        if _embedded is None or _embedded.status != "running":
+            cluster = LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            _embedded = Client(cluster, set_as_default=False)
+        return _embedded
+
+
+def shutdown_embedded_cluster() -> None:
+    """Close the LocalCluster started by :func:`get_client`, if any."""
+    global _embedded
+    with _lock:
+        if _embedded is not None:
+            cluster = _embedded.cluster
+            _embedded.close()
+            if cluster is not None:
+                cluster.close()
+            _embedded = None
+
+
+def _identity(x: Any) -> Any:
+    return x
+
+
+def _part_loss_gradient(
+    loss: MultinomialLoss, coef: NDArray[Any], X: Any, y: Any, sw: Any, total: float
+) -> tuple[float, NDArray[Any]]:
+    """One chunk's share of the data term (no penalty) and its gradient."""
+    return loss.loss_gradient(coef, X, y, sw, 0.0, scale=total)
+
+
+class DaskLoss:
+    """The loss of :class:`MultinomialLoss` summed over the row chunks of a Dask array.
+
+    Parameters
+    ----------
+    loss : MultinomialLoss
+    X : dask.array.Array, shape (n_samples, n_features)
+        Rechunked to one block of columns; the row chunks are computed and kept on the
+        workers.
+    y : ndarray of int, shape (n_samples,)
+        Encoded labels (class indices), split like the rows of ``X``.
+    sample_weight : ndarray or None
+    client : distributed.Client
+    """
+
+    def __init__(
+        self, loss: MultinomialLoss, X: Any, y: NDArray[Any], sample_weight: Any, client: Any
+    ):
+        from dask import delayed
+
+        self.loss = loss
+        self.client = client
+        X = X.rechunk({1: X.shape[1]})
+        bounds = np.cumsum((0, *X.chunks[0]))
+        self.n_features = int(X.shape[1])
+        self.total = float(len(y)) if sample_weight is None else float(np.sum(sample_weight))
+        # The row blocks stay on the workers; y and the weights travel inside the task graph
+        # (not scattered), so a lost chunk can always be recomputed.
+        self.x_parts = client.compute(list(X.to_delayed().ravel()))
+        self.y_parts = client.compute(
+            [delayed(_identity)(y[a:b]) for a, b in itertools.pairwise(bounds)]
+        )
+        if sample_weight is None:
+            self.w_parts: list[Any] = [None] * len(self.x_parts)
+        else:
+            sw = np.asarray(sample_weight, dtype=np.float64)
+            self.w_parts = client.compute(
+                [delayed(_identity)(sw[a:b]) for a, b in itertools.pairwise(bounds)]
+            )
+        self.n_evaluations = 0
+
+    def loss_gradient(
+        self, coef: NDArray[Any], l2_reg_strength: float = 0.0
+    ) -> tuple[float, NDArray[Any]]:
+        """Objective and gradient (as :meth:`MultinomialLoss.loss_gradient` on all rows)."""
+        futures = [
+            self.client.submit(
+                _part_loss_gradient,
+                self.loss,
+                coef,
+                xp,
+                yp,
+                wp,
+                self.total,
+                pure=False,
+                retries=3,
+            )
+            for xp, yp, wp in zip(self.x_parts, self.y_parts, self.w_parts, strict=True)
+        ]
+        parts = self.client.gather(futures)
+        self.n_evaluations += 1
+        value = 0.0
+        grad = np.zeros_like(coef, dtype=np.float64)
+        for f, g in parts:  # a fixed order, whatever worker computed what
+            value += f
+            grad += g
+        W, _ = self.loss.unpack(coef, self.n_features)
+        value += 0.5 * l2_reg_strength * float(np.sum(W * W))
+        gW, _ = self.loss.unpack(grad, self.n_features)
+        gW += l2_reg_strength * W  # a view into grad
+        return value, grad
+
+    def release(self) -> None:
+        """Forget the chunks held on the cluster."""
+        for futures in (self.x_parts, self.y_parts, self.w_parts):
+            for f in futures:
+                if f is not None:
+                    f.release()
+
+
+def _block_logits(block: NDArray[Any], coef: NDArray[Any], intercept: NDArray[Any]) -> Any:
+    dt = block.dtype if block.dtype in (np.float32, np.float64) else np.float64
+    return block @ coef.T.astype(dt) + intercept.astype(dt)
+
+
+def _block_proba(
+    block: NDArray[Any], coef: NDArray[Any], intercept: NDArray[Any], log: bool
+) -> NDArray[Any]:
+    from ..core import log_softmax, softmax
+
+    z = _block_logits(block, coef, intercept)
+    return log_softmax(z, axis=1) if log else softmax(z, axis=1)
+
+
+def lazy_logits(X: Any, coef: NDArray[Any], intercept: NDArray[Any]) -> Any:
+    """``X @ coef.T + intercept`` as a Dask array, block by block."""
+    X = X.rechunk({1: X.shape[1]})
+    dt = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+    return X.map_blocks(
+        _block_logits, coef, intercept, dtype=dt, chunks=(X.chunks[0], (coef.shape[0],))
+    )
+
+
+def lazy_proba(X: Any, coef: NDArray[Any], intercept: NDArray[Any], *, log: bool) -> Any:
+    """softmax (or log_softmax) of the logits as a Dask array, block by block."""
+    X = X.rechunk({1: X.shape[1]})
+    dt = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+    return X.map_blocks(
+        _block_proba, coef, intercept, log, dtype=dt, chunks=(X.chunks[0], (coef.shape[0],))
+    )
+
+
+def _take(idx: NDArray[Any], classes: NDArray[Any]) -> NDArray[Any]:
+    return classes[idx]
+
+
+def take_classes(idx: Any, classes: NDArray[Any]) -> Any:
+    """Labels ``classes[idx]`` of a Dask array of indices, lazily."""
+    return idx.map_blocks(_take, classes, dtype=classes.dtype)

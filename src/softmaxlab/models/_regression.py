@@ -1,0 +1,757 @@
+"""``SoftmaxRegression``: multinomial logistic regression as a scikit-learn estimator.
+
+The estimator only validates, encodes the classes and wires :class:`MultinomialLoss` to an
+optimiser: L-BFGS and trust-region Newton-CG from :mod:`scipy.optimize`, or minibatch SGD /
+Adam (also through ``partial_fit``, one minibatch stream at a time).
+"""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Integral, Real
+from typing import Any, ClassVar
+
+import numpy as np
+import scipy.optimize
+from numpy.typing import NDArray
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import _check_partial_fit_first_call, check_classification_targets
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+from ..core import log_softmax, softmax
+from ._loss import MultinomialLoss
+
+__all__ = ["SoftmaxRegression", "objective"]
+
+_N_ITER_NO_CHANGE = 10  # epochs without improvement before a stochastic fit stops
+
+
+def objective(
+    coef: NDArray[Any],
+    intercept: NDArray[Any] | None,
+    X: Any,
+    y: NDArray[Any],
+    C: float = 1.0,
+    sample_weight: NDArray[Any] | None = None,
+) -> float:
+    r"""scikit-learn's ``LogisticRegression`` objective of a multinomial model.
+
+    .. math:: C \sum_i s_i\, \mathrm{CE}\bigl(y_i, \operatorname{softmax}(W x_i + b)\bigr)
+              + \tfrac12 \lVert W \rVert_F^2
+
+    ``y`` holds class indices ``0..K-1``; ``C=np.inf`` drops the penalty (and returns the
+    unscaled data term :math:`\sum_i s_i \mathrm{CE}_i`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from softmaxlab.models import objective
+    >>> W = np.zeros((3, 2)); X = np.ones((4, 2)); y = np.array([0, 1, 2, 0])
+    >>> round(objective(W, None, X, y, C=1.0), 6)     # 4 log 3
+    4.394449
+    """
+    W = np.asarray(coef, dtype=np.float64)
+    z = np.asarray(X @ W.T, dtype=np.float64)
+    if intercept is not None:
+        z = z + np.asarray(intercept, dtype=np.float64)
+    logp = log_softmax(z, axis=1)
+    ce = -logp[np.arange(len(y)), np.asarray(y, dtype=np.intp)]
+    s = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, np.float64)
+    data = float(np.dot(s, ce))
+    if np.isinf(C):
+        return data
+    return C * data + 0.5 * float(np.sum(W * W))
+
+
+def _pcg(
+    hessp: Any, b: NDArray[Any], inv_diag: NDArray[Any], rtol: float, max_iter: int
+) -> tuple[NDArray[Any], int]:
+    """Preconditioned conjugate gradients for ``H x = b`` (H positive semi-definite)."""
+    x = np.zeros_like(b)
+    r = b.copy()
+    z = inv_diag * r
+    p = z.copy()
+    rz = float(r @ z)
+    bound = rtol * float(np.linalg.norm(b))
+    for i in range(max_iter):
+        hp = hessp(p)
+        curvature = float(p @ hp)
+        if curvature <= 1e-300:
+            # Flat or null direction (a shift shared by all classes): stop here.
+            return (x if i else inv_diag * b), i
+        alpha = rz / curvature
+        x += alpha * p
+        r -= alpha * hp
+        if float(np.linalg.norm(r)) <= bound:
+            return x, i + 1
+        z = inv_diag * r
+        rz_new = float(r @ z)
+        p = z + (rz_new / rz) * p
+        rz = rz_new
+    return x, max_iter
+
+
+def newton_cg(
+    terms: Any, x0: NDArray[Any], *, tol: float, max_iter: int, callback: Any = None
+) -> scipy.optimize.OptimizeResult:
+    r"""Inexact Newton with Jacobi-preconditioned CG and an Armijo backtracking line search.
+
+    ``terms(x)`` returns ``(f, grad, hessp, diag)``. Each step solves
+    :math:`H d = -g` by CG to the relative residual :math:`\min(0.5, \sqrt{\lVert g
+    \rVert})` (superlinear convergence, Eisenstat-Walker style), then takes the largest
+    :math:`t \in \{1, 1/2, \dots\}` with :math:`f(x + t d) \le f(x) + 10^{-4} t\, g^\top d`.
+    Stops when :math:`\max_j |g_j| \le` ``tol``, or when a step lowers the objective by no
+    more than 64 machine epsilons relative (the ``ftol`` of L-BFGS-B). The objective here is
+    convex, so the CG direction is always a descent direction.
+    """
+    x = np.array(x0, dtype=np.float64)
+    f, g, hessp, diag = terms(x)
+    nit, message, success = 0, "maximum number of iterations reached", False
+    while True:
+        if float(np.max(np.abs(g))) <= tol:
+            success, message = True, "gradient below tol"
+            break
+        if nit >= max_iter:
+            break
+        floor = 1e-12 * float(np.max(diag)) if diag.size else 1.0
+        inv_diag = 1.0 / np.maximum(diag, max(floor, 1e-300))
+        eta = min(0.5, float(np.sqrt(np.linalg.norm(g))))
+        d, _ = _pcg(hessp, -g, inv_diag, eta, max(20, min(len(x), 500)))
+        slope = float(g @ d)
+        if not slope < 0:
+            message = "no descent direction (the gradient is at rounding level)"
+            break
+        t = 1.0
+        while True:
+            trial = terms(x + t * d)
+            if trial[0] <= f + 1e-4 * t * slope:
+                break
+            t *= 0.5
+            if t < 1e-10:
+                trial = None
+                break
+        if trial is None:
+            message = "line search failed (the objective is at rounding level)"
+            break
+        x = x + t * d
+        decrease = f - trial[0]
+        f, g, hessp, diag = trial
+        nit += 1
+        if callback is not None:
+            callback(scipy.optimize.OptimizeResult(x=x, fun=f))
+        if decrease <= 64 * np.finfo(float).eps * max(abs(f), 1.0):
+            # As L-BFGS-B's ftol: the objective no longer moves (e.g. float32 data).
+            success, message = True, "objective change at rounding level"
+            break
+    return scipy.optimize.OptimizeResult(
+        x=x, fun=f, jac=g, nit=nit, success=success, message=message
+    )
+
+
+class SoftmaxRegression(ClassifierMixin, BaseEstimator):
+    r"""Softmax (multinomial logistic) regression.
+
+    Minimises scikit-learn's ``LogisticRegression`` objective for the multinomial model
+
+    .. math::
+
+        C \sum_i s_i \, \mathrm{CE}\bigl(y_i, \operatorname{softmax}(W x_i + b)\bigr)
+        + \tfrac12 \lVert W \rVert_F^2
+
+    with the intercept :math:`b` unpenalised and centred (:math:`\sum_k b_k = 0`);
+    ``C=np.inf`` means no penalty. The optimiser works on the same objective divided by
+    :math:`C \sum_i s_i` (a mean, as scikit-learn does), so ``tol`` means the same as there.
+
+    Parameters
+    ----------
+    C : float, default 1.0
+        Inverse regularisation strength, in (0, inf].
+    fit_intercept : bool, default True
+        Whether to fit the intercepts :math:`b`.
+    solver : {'lbfgs', 'newton-cg', 'trust-ncg', 'sgd', 'adam'}, default 'lbfgs'
+        ``'lbfgs'``: L-BFGS-B of :func:`scipy.optimize.minimize` on the loss and gradient.
+        ``'newton-cg'``: inexact Newton steps from conjugate gradients preconditioned by the
+        Hessian diagonal, with a backtracking line search (fast on large data; keeps a
+        squared copy of ``X`` for the diagonal).
+        ``'trust-ncg'``: SciPy's trust-region Newton conjugate gradient using exact Hessian-vector
+        products (two passes over ``X`` each, no Hessian stored). ``'sgd'`` / ``'adam'``:
+        minibatches of ``batch_size``, ``max_iter`` epochs; only these offer ``partial_fit``.
+    max_iter : int, default 100
+        Iterations (lbfgs, newton-cg, trust-ncg) or epochs (sgd, adam).
+    tol : float, default 1e-4
+        Stop when the largest gradient entry (lbfgs, newton-cg), the gradient norm (trust-ncg)
+        is below
+        ``tol``, or when the epoch loss has not improved by ``tol`` for 10 epochs (sgd, adam).
+    class_weight : dict or 'balanced', default None
+        Weights multiplying the sample weights per class; ``'balanced'`` uses
+        ``n_samples / (n_classes * bincount(y))``.
+    warm_start : bool, default False
+        Start from the previous solution when refitting.
+    batch_size : int, default 256
+        Minibatch size of the stochastic solvers.
+    learning_rate : float, default 0.01
+        Step size of the stochastic solvers. ``fit`` decays it as :math:`\eta / \sqrt{1+e}` at
+        epoch :math:`e`; ``partial_fit`` keeps it constant (lower it between calls to
+        anneal).
+    random_state : int, RandomState instance or None, default None
+        Shuffles the minibatches.
+    verbose : int, default 0
+        A positive value shows a progress bar (Rich) over the iterations.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    coef_ : ndarray of shape (n_classes, n_features)
+        One row per class, also for two classes (the rows are opposite).
+    intercept_ : ndarray of shape (n_classes,)
+    n_iter_ : int
+    loss_curve_ : list of float
+        The objective divided by :math:`C \sum_i s_i` after each iteration or epoch.
+    n_samples_seen_ : float
+        Total sample weight used by ``partial_fit`` (its penalty is :math:`1/(C \cdot
+        \text{n\_samples\_seen\_})`, so it minimises the objective of all samples seen).
+    n_features_in_ : int
+
+    Notes
+    -----
+    float32 input is kept: logits and products with ``X`` use float32 BLAS; the loss, the
+    gradient and the coefficients are accumulated and stored in float64. CSR matrices are
+    used as they are.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from softmaxlab.models import SoftmaxRegression
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = SoftmaxRegression(max_iter=1000).fit(X, y)
+    >>> clf.predict(X[:3])
+    array([0, 0, 0])
+    >>> round(clf.score(X, y), 2)
+    0.97
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "C": [Interval(Real, 0, None, closed="right")],
+        "fit_intercept": ["boolean"],
+        "solver": [StrOptions({"lbfgs", "newton-cg", "trust-ncg", "sgd", "adam"})],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "warm_start": ["boolean"],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        C: float = 1.0,
+        *,
+        fit_intercept: bool = True,
+        solver: str = "lbfgs",
+        max_iter: int = 100,
+        tol: float = 1e-4,
+        class_weight: dict[Any, float] | str | None = None,
+        warm_start: bool = False,
+        batch_size: int = 256,
+        learning_rate: float = 0.01,
+        random_state: Any = None,
+        verbose: int = 0,
+    ):
+        self.C = C
+        self.fit_intercept = fit_intercept
+        self.solver = solver
+        self.max_iter = max_iter
+        self.tol = tol
+        self.class_weight = class_weight
+        self.warm_start = warm_start
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+    # ------------------------------------------------------------------ helpers
+    def _validate_Xy(self, X: Any, y: Any, reset: bool) -> tuple[Any, Any]:
+        X, y = validate_data(
+            self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], reset=reset
+        )
+        check_classification_targets(y)
+        return X, y
+
+    def _weights(self, X: Any, y_enc: NDArray[Any], sample_weight: Any) -> NDArray[Any] | None:
+        sw = None
+        if sample_weight is not None:
+            sw = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+        if self.class_weight is not None:
+            cw = compute_class_weight(
+                self.class_weight, classes=self.classes_, y=self.classes_[y_enc]
+            )
+            per = cw[y_enc]
+            sw = per if sw is None else sw * per
+        return sw
+
+    def _l2(self, total_weight: float) -> float:
+        return 0.0 if np.isinf(self.C) else 1.0 / (self.C * total_weight)
+
+    def _start(self, loss: MultinomialLoss, n_features: int) -> NDArray[Any]:
+        k = len(self.classes_)
+        if self.warm_start and hasattr(self, "coef_") and self.coef_.shape == (k, n_features):
+            b = self.intercept_ if self.fit_intercept else None
+            return loss.pack(self.coef_, b).astype(np.float64)
+        return np.zeros(loss.n_coef(n_features))
+
+    def _set_coef(self, loss: MultinomialLoss, coef: NDArray[Any], n_features: int) -> None:
+        W, b = loss.unpack(np.asarray(coef, dtype=np.float64), n_features)
+        # softmax ignores a shift shared by all classes; the optimum has none in W (the
+        # penalty removes it) and we remove it from b (sum of intercepts 0, as documented).
+        self.coef_ = W - W.mean(axis=0, keepdims=True)
+        self.intercept_ = b - b.mean() if self.fit_intercept else np.zeros(len(b))
+
+    def _progress(self, total: int, description: str) -> Any:
+        if not self.verbose:
+            return None
+        from rich.progress import Progress
+
+        progress = Progress(transient=True)
+        progress.start()
+        task = progress.add_task(description, total=total)
+        return progress, task
+
+    # ------------------------------------------------------------------ fitting
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(
+        self, X: Any, y: Any, sample_weight: Any = None, *, client: Any = None
+    ) -> SoftmaxRegression:
+        """Fit the model to ``X`` (n_samples, n_features) and labels ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, CSR matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), optional
+        client : distributed.Client or str, optional
+            Only for a Dask array ``X``: the cluster to use (a client or a scheduler address).
+            By default the current default client, else an embedded ``LocalCluster``.
+
+        Returns
+        -------
+        self
+
+        Notes
+        -----
+        With a Dask array ``X`` (rows in chunks, any number of them) the loss and gradient
+        are computed per chunk on the cluster and summed; L-BFGS runs here (``solver`` must
+        be 'lbfgs'). ``y`` and ``sample_weight`` are brought to the client (one number per
+        row). Dask inputs are not checked for NaN/inf (that would read all the data).
+        """
+        from ._dask import is_dask_array
+
+        if is_dask_array(X):
+            return self._fit_dask(X, y, sample_weight, client)
+        X, y = self._validate_Xy(X, y, reset=True)
+        classes, y_enc = np.unique(y, return_inverse=True)
+        if len(classes) < 2:
+            raise ValueError(
+                "SoftmaxRegression needs samples of at least 2 classes in the data, but the "
+                f"data contains only one class: {classes[0]!r}"
+            )
+        self.classes_ = classes
+        sw = self._weights(X, y_enc, sample_weight)
+        total = float(X.shape[0]) if sw is None else float(sw.sum())
+        if total <= 0:
+            raise ValueError("The sum of sample weights of SoftmaxRegression must be > 0.")
+        loss = MultinomialLoss(len(classes), self.fit_intercept)
+        l2 = self._l2(total)
+        coef0 = self._start(loss, X.shape[1])
+        if self.solver in ("sgd", "adam"):
+            self._opt_state: dict[str, Any] | None = None
+            coef, curve = self._stochastic(
+                loss,
+                coef0,
+                X,
+                y_enc,
+                sw,
+                l2,
+                self.max_iter,
+                check_random_state(self.random_state),
+                stop_early=True,
+            )
+            self.n_iter_ = len(curve)
+        else:
+            coef, curve, n_iter = self._deterministic(loss, coef0, X, y_enc, sw, l2)
+            self.n_iter_ = max(int(n_iter), 1)
+        self.loss_curve_ = curve
+        self.n_samples_seen_ = total
+        self._set_coef(loss, coef, X.shape[1])
+        return self
+
+    def _fit_dask(self, X: Any, y: Any, sample_weight: Any, client: Any) -> SoftmaxRegression:
+        from ._dask import DaskLoss, get_client, is_dask_array
+
+        if self.solver != "lbfgs":
+            raise ValueError(
+                "SoftmaxRegression fits Dask arrays with solver='lbfgs' only. Got "
+                f"solver={self.solver!r} instead."
+            )
+        if X.ndim != 2:
+            raise ValueError(f"Expected a 2-D Dask array X. Got {X.ndim} dimensions instead.")
+        if X.dtype.kind not in "f":
+            X = X.astype(np.float64)
+        y = np.asarray(y.compute() if is_dask_array(y) else y)
+        if sample_weight is not None and is_dask_array(sample_weight):
+            sample_weight = sample_weight.compute()
+        if y.shape != (X.shape[0],):
+            raise ValueError(
+                f"y must have one label per row of X ({X.shape[0]}). Got shape {y.shape} instead."
+            )
+        check_classification_targets(y)
+        classes, y_enc = np.unique(y, return_inverse=True)
+        if len(classes) < 2:
+            raise ValueError(
+                "SoftmaxRegression needs samples of at least 2 classes in the data, but the "
+                f"data contains only one class: {classes[0]!r}"
+            )
+        self.classes_ = classes
+        self.n_features_in_ = int(X.shape[1])
+        if hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+        sw = self._weights(np.empty((X.shape[0], 0)), y_enc, sample_weight)
+        loss = MultinomialLoss(len(classes), self.fit_intercept)
+        dloss = DaskLoss(loss, X, y_enc, sw, get_client(client))
+        l2 = self._l2(dloss.total)
+        try:
+            coef, curve, n_iter = self._deterministic(
+                loss,
+                self._start(loss, X.shape[1]),
+                None,
+                y_enc,
+                sw,
+                l2,
+                fun=lambda c: dloss.loss_gradient(c, l2),
+            )
+        finally:
+            dloss.release()
+        self.n_iter_ = max(int(n_iter), 1)
+        self.loss_curve_ = curve
+        self.n_samples_seen_ = dloss.total
+        self._set_coef(loss, coef, X.shape[1])
+        return self
+
+    def _deterministic(
+        self,
+        loss: MultinomialLoss,
+        coef0: NDArray[Any],
+        X: Any,
+        y: NDArray[Any],
+        sw: NDArray[Any] | None,
+        l2: float,
+        fun: Any = None,
+    ) -> tuple[NDArray[Any], list[float], int]:
+        """Run lbfgs, newton-cg or trust-ncg; ``fun(coef) -> (loss, grad)`` replaces the
+        in-memory loss (lbfgs only)."""
+        curve: list[float] = []
+        bar = self._progress(self.max_iter, f"SoftmaxRegression ({self.solver})")
+
+        def callback(intermediate_result: Any) -> None:
+            curve.append(float(intermediate_result.fun))
+            if bar is not None:
+                bar[0].advance(bar[1])
+
+        try:
+            if self.solver == "lbfgs":
+                res = scipy.optimize.minimize(
+                    loss.loss_gradient if fun is None else fun,
+                    coef0,
+                    args=(X, y, sw, l2) if fun is None else (),
+                    method="L-BFGS-B",
+                    jac=True,
+                    callback=callback,
+                    options={
+                        "maxiter": self.max_iter,
+                        "maxls": 50,
+                        "gtol": self.tol,
+                        "ftol": 64 * np.finfo(float).eps,
+                    },
+                )
+            elif self.solver == "newton-cg":
+                X2 = X.multiply(X).tocsr() if hasattr(X, "multiply") else np.square(X)
+                res = newton_cg(
+                    lambda c: loss.newton_terms(c, X, y, sw, l2, X_squared=X2),
+                    coef0,
+                    tol=self.tol,
+                    max_iter=self.max_iter,
+                    callback=callback,
+                )
+            else:
+                res = self._trust_ncg(loss, coef0, X, y, sw, l2, callback)
+        finally:
+            if bar is not None:
+                bar[0].stop()
+        if not res.success and res.nit >= self.max_iter:
+            warnings.warn(
+                f"SoftmaxRegression ({self.solver}) did not converge in max_iter="
+                f"{self.max_iter} iterations; increase max_iter or scale the data.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        return res.x, curve, res.nit
+
+    def _trust_ncg(
+        self,
+        loss: MultinomialLoss,
+        coef0: NDArray[Any],
+        X: Any,
+        y: NDArray[Any],
+        sw: NDArray[Any] | None,
+        l2: float,
+        callback: Any,
+    ) -> Any:
+        # scipy asks for the value, gradient and Hessian products at the same points: compute
+        # the three together once per point.
+        cache: dict[str, Any] = {}
+
+        def at(x: NDArray[Any]) -> tuple[float, NDArray[Any], Any]:
+            if cache.get("x") is None or not np.array_equal(cache["x"], x):
+                cache["x"] = np.array(x, copy=True)
+                cache["v"] = loss.loss_gradient_hessian_product(x, X, y, sw, l2)
+            return cache["v"]
+
+        return scipy.optimize.minimize(
+            lambda x: at(x)[0],
+            coef0,
+            jac=lambda x: at(x)[1],
+            hessp=lambda x, p: at(x)[2](p),
+            method="trust-ncg",
+            callback=callback,
+            options={"maxiter": self.max_iter, "gtol": self.tol},
+        )
+
+    def _stochastic(
+        self,
+        loss: MultinomialLoss,
+        coef: NDArray[Any],
+        X: Any,
+        y: NDArray[Any],
+        sw: NDArray[Any] | None,
+        l2: float,
+        n_epochs: int,
+        rng: np.random.RandomState,
+        *,
+        stop_early: bool,
+        shuffle: bool = True,
+        decay: bool = True,
+    ) -> tuple[NDArray[Any], list[float]]:
+        n = X.shape[0]
+        bs = min(self.batch_size, n)
+        total = float(n) if sw is None else float(sw.sum())
+        state: dict[str, Any] | None = self._opt_state
+        if state is None:
+            state = {"t": 0, "epoch": 0, "m": np.zeros_like(coef), "v": np.zeros_like(coef)}
+        coef = np.array(coef, dtype=np.float64)
+        curve: list[float] = []
+        best, no_change = np.inf, 0
+        bar = self._progress(n_epochs, f"SoftmaxRegression ({self.solver})")
+        try:
+            for _ in range(n_epochs):
+                order = rng.permutation(n) if shuffle else np.arange(n)
+                lr = self.learning_rate
+                if decay:
+                    lr /= np.sqrt(1.0 + state["epoch"])
+                acc = 0.0
+                for start in range(0, n, bs):
+                    idx = order[start : start + bs]
+                    swb = None if sw is None else sw[idx]
+                    # Scaled so that the expected minibatch gradient is the full gradient.
+                    scale = total * len(idx) / n
+                    value, g = loss.loss_gradient(coef, X[idx], y[idx], swb, l2, scale=scale)
+                    acc += value * len(idx) / n
+                    state["t"] += 1
+                    if self.solver == "adam":
+                        b1, b2, t = 0.9, 0.999, state["t"]
+                        state["m"] = b1 * state["m"] + (1 - b1) * g
+                        state["v"] = b2 * state["v"] + (1 - b2) * g * g
+                        mhat = state["m"] / (1 - b1**t)
+                        vhat = state["v"] / (1 - b2**t)
+                        coef -= lr * mhat / (np.sqrt(vhat) + 1e-8)
+                    else:
+                        coef -= lr * g
+                state["epoch"] += 1
+                curve.append(float(acc))
+                if bar is not None:
+                    bar[0].advance(bar[1])
+                if stop_early:
+                    if acc > best - self.tol:
+                        no_change += 1
+                    else:
+                        no_change = 0
+                    best = min(best, acc)
+                    if no_change >= _N_ITER_NO_CHANGE:
+                        break
+            else:
+                if stop_early:
+                    warnings.warn(
+                        f"SoftmaxRegression ({self.solver}) did not converge in max_iter="
+                        f"{self.max_iter} epochs.",
+                        ConvergenceWarning,
+                        stacklevel=3,
+                    )
+        finally:
+            if bar is not None:
+                bar[0].stop()
+        self._opt_state = state
+        return coef, curve
+
+    def _has_stochastic_solver(self) -> bool:
+        return self.solver in ("sgd", "adam")
+
+    @available_if(_has_stochastic_solver)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(
+        self, X: Any, y: Any, classes: Any = None, sample_weight: Any = None
+    ) -> SoftmaxRegression:
+        """One pass of minibatch updates (``solver`` 'sgd' or 'adam') over ``X``, ``y``.
+
+        The first call needs ``classes`` (all labels that will ever appear). The penalty is
+        :math:`1/(C \\cdot \\text{n\\_samples\\_seen\\_})`, so the model tends to the fit on
+        every sample seen so far (a dataset streamed ``E`` times counts ``E`` times).
+
+        Returns
+        -------
+        self
+        """
+        first = _check_partial_fit_first_call(self, classes)
+        X, y = self._validate_Xy(X, y, reset=first)
+        loss = MultinomialLoss(len(self.classes_), self.fit_intercept)
+        if first:
+            if len(self.classes_) < 2:
+                raise ValueError(
+                    "SoftmaxRegression needs at least 2 classes; 'classes' has "
+                    f"{len(self.classes_)}."
+                )
+            self._opt_state = None
+            self.n_samples_seen_ = 0.0
+            self.n_iter_ = 0
+            self.loss_curve_ = []
+            coef = np.zeros(loss.n_coef(X.shape[1]))
+        else:
+            coef = loss.pack(self.coef_, self.intercept_ if self.fit_intercept else None)
+        y_enc = np.searchsorted(self.classes_, y)
+        y_enc = np.clip(y_enc, 0, len(self.classes_) - 1)
+        unknown = self.classes_[y_enc] != y
+        if np.any(unknown):
+            raise ValueError(
+                f"The 'y' parameter of SoftmaxRegression.partial_fit holds labels not in "
+                f"classes_ {self.classes_.tolist()}: {np.unique(np.asarray(y)[unknown])[:5]}."
+            )
+        sw = self._weights(X, y_enc, sample_weight)
+        self.n_samples_seen_ += float(X.shape[0]) if sw is None else float(sw.sum())
+        if not hasattr(self, "_rng"):
+            self._rng = check_random_state(self.random_state)
+        coef, curve = self._stochastic(
+            loss,
+            coef,
+            X,
+            y_enc,
+            sw,
+            self._l2(self.n_samples_seen_),
+            1,
+            self._rng,
+            stop_early=False,
+            shuffle=False,
+            decay=False,
+        )
+        self.n_iter_ += 1
+        self.loss_curve_.extend(curve)
+        W, b = loss.unpack(coef, X.shape[1])
+        self.coef_ = np.array(W)
+        self.intercept_ = np.array(b)
+        return self
+
+    # ------------------------------------------------------------------ model files
+    def save(self, path: Any, *, temperature: float | None = None) -> Any:
+        """Write the fitted model to ``path`` (see :func:`softmaxlab.models.save_model`)."""
+        from ._io import save_model
+
+        return save_model(path, self, temperature=temperature)
+
+    @classmethod
+    def load(cls, path: Any) -> SoftmaxRegression:
+        """Read a model written by :meth:`save`; never unpickles (see ``load_model``)."""
+        from ._io import load_model
+
+        return load_model(path).model
+
+    # ------------------------------------------------------------------ prediction
+    def _dask_input(self, X: Any) -> bool:
+        from ._dask import is_dask_array
+
+        if not is_dask_array(X):
+            return False
+        check_is_fitted(self)
+        if X.ndim != 2 or X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has shape {X.shape}, but SoftmaxRegression is expecting "
+                f"{self.n_features_in_} features as input."
+            )
+        return True
+
+    def _logits(self, X: Any) -> NDArray[Any]:
+        if self._dask_input(X):
+            from ._dask import lazy_logits
+
+            return lazy_logits(X, self.coef_, self.intercept_)
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False)
+        dt = X.dtype
+        z = np.asarray(X @ self.coef_.T.astype(dt))
+        return z + self.intercept_.astype(dt)
+
+    def decision_function(self, X: Any) -> NDArray[Any]:
+        """Logits ``X @ coef_.T + intercept_``, shape (n_samples, n_classes).
+
+        With two classes, the 1-D score of the second class, ``z_1 - z_0`` (scikit-learn's
+        convention: positive means ``classes_[1]``).
+        """
+        z = self._logits(X)
+        if len(self.classes_) == 2:
+            return z[:, 1] - z[:, 0]
+        return z
+
+    def predict_proba(self, X: Any) -> NDArray[Any]:
+        """Class probabilities ``softmax(decision logits)``, shape (n_samples, n_classes).
+
+        A Dask array ``X`` gives a lazy Dask array, computed block by block.
+        """
+        if self._dask_input(X):
+            from ._dask import lazy_proba
+
+            return lazy_proba(X, self.coef_, self.intercept_, log=False)
+        return softmax(self._logits(X), axis=1)
+
+    def predict_log_proba(self, X: Any) -> NDArray[Any]:
+        """Log-probabilities, from :func:`softmaxlab.log_softmax` (no underflow to -inf)."""
+        if self._dask_input(X):
+            from ._dask import lazy_proba
+
+            return lazy_proba(X, self.coef_, self.intercept_, log=True)
+        return log_softmax(self._logits(X), axis=1)
+
+    def predict(self, X: Any) -> NDArray[Any]:
+        """The most probable class for each row of ``X``."""
+        z = self._logits(X)
+        if self._dask_input(X):
+            from ._dask import take_classes
+
+            return take_classes(z.argmax(axis=1), self.classes_)
+        return self.classes_[np.argmax(z, axis=1)]

@@ -1,0 +1,192 @@
+"""Scaled dot-product attention on top of the core softmax with a ``where=`` mask."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .._validation import as_float_array, param_error
+from ..core import softmax
+
+__all__ = ["scaled_dot_product_attention"]
+
+_FUNC = "scaled_dot_product_attention"
+
+
+def _shape_error(what: str, a: str, sa: Any, b: str, sb: Any) -> ValueError:
+    return ValueError(
+        f"{_FUNC}: {what}. Got '{a}' of shape {tuple(sa)} and '{b}' of shape {tuple(sb)}."
+    )
+
+
+def scaled_dot_product_attention(
+    q: ArrayLike,
+    k: ArrayLike,
+    v: ArrayLike,
+    *,
+    mask: ArrayLike | None = None,
+    scale: float | None = None,
+    is_causal: bool = False,
+    return_weights: bool = False,
+) -> Any:
+    r"""Attention: each query takes a softmax-weighted average of the values.
+
+    .. math::
+
+        A = \operatorname{softmax}\Bigl(s\, Q K^\top + M\Bigr), \qquad
+        \operatorname{Attention}(Q, K, V) = A V, \qquad s = 1/\sqrt{E}
+
+    The softmax runs over the keys (last axis) with the core :func:`softmaxlab.softmax` and a
+    ``where=`` mask, so masked keys get weight exactly 0 and are never read.
+
+    Parameters
+    ----------
+    q : array_like, shape (..., L, E)
+        Queries.
+    k : array_like, shape (..., S, E)
+        Keys.
+    v : array_like, shape (..., S, Ev)
+        Values. Leading (batch, head) axes of ``q``, ``k`` and ``v`` broadcast together.
+    mask : array_like, optional, broadcastable to (..., L, S)
+        Boolean: True where a query may attend to a key (as :mod:`torch`). Floating: added to
+        the scores; ``-inf`` entries are treated as masked.
+    scale : float, optional
+        Score scale :math:`s`; ``1/sqrt(E)`` by default.
+    is_causal : bool, default False
+        Also mask keys after the query (query ``i`` sees keys ``j <= i``, aligned at the
+        top-left as :func:`torch.nn.functional.scaled_dot_product_attention`).
+    return_weights : bool, default False
+        Also return the attention weights :math:`A`.
+
+    Returns
+    -------
+    out : ndarray, shape (..., L, Ev)
+        Same floating dtype as the inputs (their common type).
+    weights : ndarray, shape (..., L, S)
+        Only with ``return_weights``; each unmasked row sums to 1.
+
+    Raises
+    ------
+    ValueError
+        Inputs of fewer than 2 dimensions, mismatched ``E`` or ``S``, batch axes or a mask that
+        do not broadcast, a ``scale`` that is not finite.
+    TypeError
+        Non-numeric inputs; a mask that is neither boolean nor floating.
+
+    Notes
+    -----
+    A query whose keys are all masked gets weights 0 and output 0, never NaN (a plain softmax
+    of an all ``-inf`` row is NaN; recent :func:`torch.nn.functional.scaled_dot_product_attention`
+    also returns 0). NaN in an unmasked score makes that query's row NaN; NaN in a masked
+    key is never read, but NaN in a masked *value* row still reaches the output through
+    ``0 * NaN``, as in torch.
+
+    References
+    ----------
+    .. [1] A. Vaswani et al., "Attention is all you need", NeurIPS 2017.
+       :arxiv:`1706.03762`
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from softmaxlab.sampling import scaled_dot_product_attention
+    >>> q = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> k = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    >>> v = np.array([[1.0], [2.0], [3.0]])
+    >>> out, w = scaled_dot_product_attention(q, k, v, return_weights=True)
+    >>> w.round(3)
+    array([[0.401, 0.198, 0.401],
+           [0.198, 0.401, 0.401]])
+    >>> out.round(3)
+    array([[2.   ],
+           [2.203]])
+
+    A query with every key masked gets zeros:
+
+    >>> mask = np.array([[True, True, False], [False, False, False]])
+    >>> scaled_dot_product_attention(q, k, v, mask=mask).round(3)
+    array([[1.33],
+           [0.  ]])
+    """
+    qa = as_float_array(q, "q", func=_FUNC)
+    ka = as_float_array(k, "k", func=_FUNC)
+    va = as_float_array(v, "v", func=_FUNC)
+    for name, a in (("q", qa), ("k", ka), ("v", va)):
+        if a.ndim < 2:
+            raise ValueError(
+                f"The '{name}' parameter of {_FUNC} must be at least 2-D (..., length, dim). "
+                f"Got an array of shape {a.shape} instead."
+            )
+    if qa.shape[-1] != ka.shape[-1]:
+        raise _shape_error("q and k must have the same last axis (E)", "q", qa.shape, "k", ka.shape)
+    if ka.shape[-2] != va.shape[-2]:
+        raise _shape_error(
+            "k and v must have the same number of keys (axis -2)", "k", ka.shape, "v", va.shape
+        )
+    dtype = np.result_type(qa.dtype, ka.dtype, va.dtype)
+    e = qa.shape[-1]
+    if scale is None:
+        s = 1.0 / np.sqrt(e) if e > 0 else 1.0
+    else:
+        if isinstance(scale, bool) or not isinstance(scale, int | float | np.floating):
+            raise param_error("scale", "a finite number or None", scale, func=_FUNC)
+        s = float(scale)
+        if not np.isfinite(s):
+            raise param_error("scale", "a finite number or None", scale, func=_FUNC)
+    try:
+        scores = np.matmul(qa.astype(dtype, copy=False), np.swapaxes(ka, -1, -2).astype(dtype))
+    except ValueError:
+        raise _shape_error(
+            "the batch axes of q and k do not broadcast", "q", qa.shape, "k", ka.shape
+        ) from None
+    scores = scores * dtype.type(s)
+
+    where = None
+    if mask is not None:
+        m = np.asarray(mask)
+        if m.dtype == np.bool_:
+            where = m
+        elif m.dtype.kind == "f":
+            with np.errstate(invalid="ignore"):
+                # -inf entries are masked (weight 0, not read); the rest shift the scores.
+                where = m != -np.inf
+                scores = scores + np.where(where, m, 0).astype(dtype)
+        else:
+            raise TypeError(
+                f"The 'mask' parameter of {_FUNC} must be a boolean or floating array. "
+                f"Got an array of dtype {m.dtype} instead."
+            )
+    if is_causal:
+        lq, sk = scores.shape[-2], scores.shape[-1]
+        causal = np.tril(np.ones((lq, sk), dtype=bool))
+        where = causal if where is None else (where & causal)
+    if where is not None:
+        try:
+            full = np.broadcast_shapes(scores.shape, where.shape)
+        except ValueError:
+            raise _shape_error(
+                "the mask must broadcast to the scores (..., L, S)",
+                "scores",
+                scores.shape,
+                "mask",
+                where.shape,
+            ) from None
+        scores = np.broadcast_to(scores, full)
+        where = np.broadcast_to(where, full)
+    weights = softmax(scores, axis=-1, where=where)
+    try:
+        out = np.matmul(weights, va.astype(dtype, copy=False))
+    except ValueError:
+        raise _shape_error(
+            "the batch axes of the weights and v do not broadcast",
+            "weights",
+            weights.shape,
+            "v",
+            va.shape,
+        ) from None
+    out = np.asarray(out, dtype=dtype)
+    if return_weights:
+        return out, weights.astype(dtype, copy=False)
+    return out

@@ -1,0 +1,244 @@
+"""``softmaxlab train`` and ``softmaxlab predict``: outputs, and one-line errors that leave
+existing files untouched."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+from scipy.special import softmax as scipy_softmax
+from sklearn.datasets import load_iris
+from threadpoolctl import threadpool_limits
+
+from softmaxlab.cli import main
+from softmaxlab.models import SoftmaxRegression, load_model
+
+SPECIES = np.array(["setosa", "versicolor", "virginica"])
+NAMES = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    with threadpool_limits(1):
+        yield
+
+
+def write_csv(path, header, rows):
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        if header is not None:
+            w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def iris_csv(tmp_path):
+    X, y = load_iris(return_X_y=True)
+    rows = [[*map(str, x), SPECIES[t]] for x, t in zip(X, y, strict=True)]
+    return write_csv(tmp_path / "iris.csv", [*NAMES, "species"], rows)
+
+
+@pytest.fixture
+def trained(tmp_path, iris_csv, capsys):
+    model = tmp_path / "iris.npz"
+    assert main(["train", str(iris_csv), "--target", "species", "--output", str(model)]) == 0
+    capsys.readouterr()
+    return model
+
+
+def run(capsys, *args):
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(code, err, *fragments):
+    assert code == 2
+    assert err.count("\n") == 1, err
+    assert err.startswith("softmaxlab: error: ")
+    assert "Traceback" not in err
+    for f in fragments:
+        assert f in err, err
+
+
+def test_train_bundled_dataset_with_everything(tmp_path, capsys):
+    model, plots = tmp_path / "m.npz", tmp_path / "figs"
+    code, out, err = run(
+        capsys, "train", "--dataset", "wine", "--compare-ovr", "--plots", plots, "--output", model
+    )
+    assert code == 0, err
+    for text in (
+        "accuracy",
+        "log-loss",
+        "ECE (15 bins)",
+        "temperature-scaled",
+        "one-vs-rest",
+        "Confusion matrix",
+        "class_0",
+    ):
+        assert text in out
+    loaded = load_model(model)
+    assert loaded.temperature is not None and loaded.temperature > 0
+    assert loaded.model.classes_.tolist() == ["class_0", "class_1", "class_2"]
+    assert sorted(p.name for p in plots.iterdir()) == [
+        "confusion_matrix.png",
+        "probabilities.png",
+        "reliability.png",
+    ]
+    assert (plots / "reliability.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_train_csv_then_predict_probabilities(tmp_path, iris_csv, trained, capsys):
+    code, out, err = run(capsys, "predict", trained, iris_csv)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "p_setosa,p_versicolor,p_virginica"
+    got = np.array([[float(v) for v in line.split(",")] for line in lines[1:]])
+    loaded = load_model(trained)
+    X, _ = load_iris(return_X_y=True)
+    z = X @ loaded.model.coef_.T + loaded.model.intercept_
+    expected = scipy_softmax(z / loaded.temperature, axis=1)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
+    # Uncalibrated probabilities are those of the model itself.
+    code, out, _ = run(capsys, "predict", trained, iris_csv, "--no-calibration")
+    raw = np.array([[float(v) for v in line.split(",")] for line in out.splitlines()[1:]])
+    np.testing.assert_allclose(raw, scipy_softmax(z, axis=1), rtol=1e-12, atol=1e-15)
+
+
+def test_predict_top_k_to_file_and_column_order(tmp_path, iris_csv, trained, capsys):
+    # Columns in another order, plus an extra non-numeric one: selected by name.
+    X, y = load_iris(return_X_y=True)
+    shuffled = write_csv(
+        tmp_path / "shuffled.csv",
+        ["id", *NAMES[::-1]],
+        [[f"row{i}", *map(str, x[::-1])] for i, x in enumerate(X)],
+    )
+    out_file = tmp_path / "pred.csv"
+    code, out, err = run(capsys, "predict", trained, shuffled, "--top-k", "2", "--output", out_file)
+    assert code == 0, err
+    assert out == ""
+    rows = list(csv.reader(out_file.open()))
+    assert rows[0] == ["top1_class", "top1_p", "top2_class", "top2_p"]
+    assert len(rows) == 151
+    top1 = np.array([r[0] for r in rows[1:]])
+    assert np.mean(top1 == SPECIES[y]) > 0.9
+    assert all(float(r[1]) >= float(r[3]) for r in rows[1:])
+
+
+def test_train_missing_target_column(tmp_path, iris_csv, capsys):
+    out_file = tmp_path / "keep.npz"
+    out_file.write_bytes(b"old")
+    code, _, err = run(capsys, "train", iris_csv, "--target", "colour", "--output", out_file)
+    assert_one_line_error(code, err, "no column 'colour'", "iris.csv")
+    assert out_file.read_bytes() == b"old"
+
+
+def test_train_non_numeric_feature(tmp_path, capsys):
+    bad = write_csv(
+        tmp_path / "bad.csv",
+        ["a", "b", "label"],
+        [["1", "2", "x"], ["3", "oops", "y"], ["5", "6", "x"]],
+    )
+    out_file = tmp_path / "keep.npz"
+    out_file.write_bytes(b"old")
+    code, _, err = run(capsys, "train", bad, "--target", "label", "--output", out_file)
+    assert_one_line_error(code, err, "line 3, column 'b'", "'oops' is not a number")
+    assert out_file.read_bytes() == b"old"
+
+
+def test_train_unreadable_file_and_bad_options(tmp_path, capsys):
+    code, _, err = run(capsys, "train", tmp_path / "nope.csv", "--target", "y")
+    assert_one_line_error(code, err, "cannot read", "nope.csv")
+    code, _, err = run(capsys, "train", "--dataset", "mnist")
+    assert_one_line_error(code, err, "unknown dataset 'mnist'")
+    code, _, err = run(capsys, "train")
+    assert_one_line_error(code, err, "either DATA.csv")
+    code, _, err = run(capsys, "train", "--dataset", "iris", "--C", "-1")
+    assert_one_line_error(code, err, "--C must be > 0")
+
+
+def test_predict_missing_feature_column(tmp_path, trained, capsys):
+    X, _ = load_iris(return_X_y=True)
+    partial = write_csv(tmp_path / "partial.csv", NAMES[:3], [list(map(str, x[:3])) for x in X])
+    out_file = tmp_path / "pred.csv"
+    out_file.write_text("old")
+    code, _, err = run(capsys, "predict", trained, partial, "--output", out_file)
+    assert_one_line_error(code, err, "lacks the feature column 'petal_width'")
+    assert out_file.read_text() == "old"
+
+
+def test_predict_non_numeric_feature(tmp_path, trained, capsys):
+    bad = write_csv(tmp_path / "bad.csv", NAMES, [["1", "2", "3", "4"], ["1", "2", "NA", "4"]])
+    out_file = tmp_path / "pred.csv"
+    out_file.write_text("old")
+    code, _, err = run(capsys, "predict", trained, bad, "--output", out_file)
+    assert_one_line_error(code, err, "line 3, column 'petal_length'", "'NA' is not a number")
+    assert out_file.read_text() == "old"
+
+
+def test_predict_wrong_feature_count(tmp_path, capsys):
+    X, y = load_iris(return_X_y=True)
+    model = SoftmaxRegression(max_iter=500).fit(X, y).save(tmp_path / "plain.npz")
+    three = write_csv(tmp_path / "three.csv", None, [list(map(str, x[:3])) for x in X])
+    out_file = tmp_path / "pred.csv"
+    out_file.write_text("old")
+    code, _, err = run(capsys, "predict", model, three, "--output", out_file)
+    assert_one_line_error(code, err, "has 3 columns but the model expects 4 features")
+    assert out_file.read_text() == "old"
+    # Without feature names the columns are taken in order, header or not.
+    four = write_csv(tmp_path / "four.csv", None, [list(map(str, x)) for x in X[:5]])
+    code, out, _ = run(capsys, "predict", model, four)
+    assert code == 0 and len(out.splitlines()) == 6
+
+
+def test_predict_unreadable_files(tmp_path, iris_csv, trained, capsys):
+    out_file = tmp_path / "pred.csv"
+    out_file.write_text("old")
+    code, _, err = run(capsys, "predict", trained, tmp_path / "missing.csv", "-o", out_file)
+    assert_one_line_error(code, err, "cannot read", "missing.csv")
+    garbage = tmp_path / "garbage.npz"
+    garbage.write_bytes(b"\x00\x01 definitely not a model")
+    code, _, err = run(capsys, "predict", garbage, iris_csv, "-o", out_file)
+    assert_one_line_error(code, err, "Cannot load model file", "garbage.npz")
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\xff\xfe\x00\x81")
+    code, _, err = run(capsys, "predict", trained, binary, "-o", out_file)
+    assert_one_line_error(code, err, "not UTF-8")
+    assert out_file.read_text() == "old"
+    code, _, err = run(capsys, "predict", trained, iris_csv, "--top-k", "0")
+    assert_one_line_error(code, err, "--top-k must be")
+
+
+@pytest.mark.slow
+def test_train_on_a_dask_scheduler(tmp_path, capsys):
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    try:
+        model = tmp_path / "m.npz"
+        code, _, err = run(
+            capsys,
+            "train",
+            "--dataset",
+            "iris",
+            "--scheduler",
+            cluster.scheduler_address,
+            "--output",
+            model,
+        )
+        assert code == 0, err
+        local = tmp_path / "local.npz"
+        assert run(capsys, "train", "--dataset", "iris", "--output", local)[0] == 0
+    finally:
+        cluster.close()
+    a, b = load_model(model).model, load_model(local).model
+    np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-3)
+
+
+@pytest.mark.slow  # waits for the 10 s connection timeout
+def test_unreachable_scheduler_is_one_line(capsys):
+    code, _, err = run(capsys, "train", "--dataset", "iris", "--scheduler", "tcp://127.0.0.1:9")
+    assert_one_line_error(code, err, "127.0.0.1:9")

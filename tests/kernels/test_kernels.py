@@ -1,0 +1,443 @@
+"""The numba kernels against the pure-NumPy reference path and against mpmath.
+
+Every kernel is compared with the public NumPy functions of softmaxlab (the specification of
+values and special cases) on float32 and float64, with one and two threads (the thread
+threshold is lowered so that small inputs take the split paths too), and on a few rows with an
+mpmath reference for the ulp bounds of the fast path.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+import softmaxlab as sl
+from softmaxlab import kernels as K
+
+from ._mpref import max_ulp, softmax_family
+
+pytest.importorskip("numba")
+
+DTYPES = [np.float32, np.float64]
+
+
+@pytest.fixture(params=[0, 1, 2], ids=["default", "1thread", "2threads"])
+def threads(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    """Default settings, or 1 or 2 threads with threads used for inputs of any size."""
+    old = K.get_num_threads()
+    if request.param == 0:
+        yield old
+        return
+    monkeypatch.setattr(K, "PARALLEL_MIN_ELEMENTS", 0)
+    K.set_num_threads(request.param)
+    yield request.param
+    K.set_num_threads(old)
+
+
+def _ulps(y: np.ndarray, ref: np.ndarray, *, floor_at_eps: bool = False) -> float:
+    """max |y - ref| in ulps of ref in y's dtype (NaN and infinities must match exactly)."""
+    dt = y.dtype
+    ref = np.asarray(ref, dtype=np.float64)
+    finite = np.isfinite(ref)
+    np.testing.assert_array_equal(np.isnan(y), np.isnan(ref))
+    np.testing.assert_array_equal(y[~finite & ~np.isnan(ref)], ref[~finite & ~np.isnan(ref)])
+    if not finite.any():
+        return 0.0
+    r = ref[finite]
+    sp = np.spacing(np.abs(r).astype(dt)).astype(np.float64)
+    if floor_at_eps:
+        sp = np.maximum(sp, np.finfo(dt).eps)
+    return float(np.max(np.abs(y[finite].astype(np.float64) - r) / sp))
+
+
+SHAPES = [(1, 1), (1, 10), (5, 33), (100000, 10), (3, 100003), (1, 10**6)]
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("log", [False, True], ids=["softmax", "log_softmax"])
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_softmax_rows_matches_numpy_path(shape, log, dtype, threads):
+    rng = np.random.default_rng(hash((shape, log)) % 2**32)
+    x = (rng.standard_normal(shape) * 10).astype(dtype)
+    x0 = x.copy()
+    got = K.softmax_rows(x, log=log)
+    ref = (sl.log_softmax if log else sl.softmax)(x, axis=-1)
+    assert got.dtype == dtype and got.shape == shape
+    np.testing.assert_array_equal(x, x0)  # the input is never written
+    bound = 1.0 if dtype == np.float32 else (2.0 if log else 8.0)
+    assert _ulps(got, ref, floor_at_eps=log) <= bound
+    if not log:
+        np.testing.assert_allclose(
+            got.sum(axis=1, dtype=np.float64), 1.0, rtol=4 * np.finfo(dtype).eps * np.sqrt(shape[1])
+        )
+
+
+def _numpy_lse(rows: np.ndarray) -> np.ndarray:
+    return sl.logsumexp(rows, axis=1)
+
+
+def _mp_rows(dtype: type) -> list[tuple[np.ndarray, float]]:
+    rng = np.random.default_rng(7)
+    rows = [
+        (rng.normal(0, 10, 60), 1.0),
+        (rng.normal(0, 1, 800), 1.0),
+        (rng.normal(0, 3, 40) + 1e4, 1.0),
+        (np.r_[40.0, rng.normal(0, 1, 30)], 1.0),  # one dominant logit: log_softmax near 0
+        (rng.normal(0, 5, 50), 0.3),
+        (np.r_[1.0, -np.inf, 2.0, -np.inf, 0.5], 1.0),
+        (np.array([-0.0, 0.0, 0.0]), 1.0),
+        (rng.normal(0, 2, 1), 1.0),
+    ]
+    if dtype == np.float64:
+        rows.append((np.array([0.0, -720.0, -741.0, -1.0]), 1.0))  # subnormal probabilities
+    return [(r.astype(dtype), t) for r, t in rows]
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_ulp_error_against_mpmath(dtype, threads):
+    """Bounds of the fast path: float32 <= 1 ulp; float64 softmax <= 6, log_softmax <= 2,
+    logsumexp <= 1.1 ulps (log_softmax measured with the ulp floored at eps)."""
+    worst = {"softmax": 0.0, "log_softmax": 0.0, "logsumexp": 0.0}
+    for row, t in _mp_rows(dtype):
+        sm, lsm, lse = softmax_family(row, t)
+        x = row[None, :]
+        worst["softmax"] = max(
+            worst["softmax"], max_ulp(K.softmax_rows(x, temperature=t), sm, dtype)
+        )
+        worst["log_softmax"] = max(
+            worst["log_softmax"],
+            max_ulp(K.softmax_rows(x, temperature=t, log=True), lsm, dtype, floor_at_eps=True),
+        )
+        if t == 1.0:
+            got = K.logsumexp_rows(x, fallback=_numpy_lse)
+            worst["logsumexp"] = max(worst["logsumexp"], max_ulp(got, [lse], dtype))
+    if dtype == np.float32:
+        bounds = {"softmax": 1.0, "log_softmax": 1.0, "logsumexp": 1.0}
+    else:
+        bounds = {"softmax": 6.0, "log_softmax": 2.0, "logsumexp": 1.1}
+    for name, bound in bounds.items():
+        assert worst[name] <= bound, (name, worst[name])
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_short_row_kernel_ulp_error_against_mpmath(dtype):
+    """70 rows of 8 classes take the kernel that vectorises across rows; same bounds."""
+    rng = np.random.default_rng(11)
+    x = (rng.standard_normal((70, 8)) * rng.uniform(0.1, 30, (70, 1))).astype(dtype)
+    x[3, 0] = 50.0  # one dominant logit
+    sm = K.softmax_rows(x)
+    lsm = K.softmax_rows(x, log=True)
+    lse = K.logsumexp_rows(x, fallback=_numpy_lse)
+    worst = [0.0, 0.0, 0.0]
+    for i, row in enumerate(x):
+        rsm, rlsm, rlse = softmax_family(row)
+        worst[0] = max(worst[0], max_ulp(sm[i], rsm, dtype))
+        worst[1] = max(worst[1], max_ulp(lsm[i], rlsm, dtype, floor_at_eps=True))
+        worst[2] = max(worst[2], max_ulp(lse[i : i + 1], [rlse], dtype))
+    bounds = [1.0, 1.0, 1.0] if dtype == np.float32 else [6.0, 2.0, 1.1]
+    assert all(w <= b for w, b in zip(worst, bounds, strict=True)), worst
+
+
+SPECIAL_ROWS = [
+    [1.0, np.nan, 2.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, np.nan],
+    [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, np.inf, 0.0, 1.0],
+    [-np.inf] * 10,
+    [-np.inf] * 5 + [0.0, 1.0, 2.0, -np.inf, 3.0],  # first half all -inf: still a normal row
+    [0.0, -np.inf, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0],
+    [-0.0, 0.0, -0.0, 0.0, 1e-45, -1e-45, 0.0, 0.0, 0.0, 0.0],
+    [np.inf, -np.inf, np.nan, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [3e38, -3e38, 1e38, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [np.nan, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
+]
+
+
+@pytest.mark.parametrize("log", [False, True], ids=["softmax", "log_softmax"])
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_special_values(dtype, log, threads):
+    for row in SPECIAL_ROWS:
+        x = np.array([row], dtype=dtype)
+        with np.errstate(over="ignore"):
+            got = K.softmax_rows(x, log=log)
+        ref = (sl.log_softmax if log else sl.softmax)(x)
+        bad = np.isnan(x).any() or np.isposinf(x).any() or np.isneginf(x).all()
+        assert np.isnan(got).all() == bad
+        if not bad:
+            assert not np.isnan(got).any()
+            expect_zero = np.isneginf(x)
+            assert np.all(got[expect_zero] == (-np.inf if log else 0.0))
+        assert _ulps(got, ref, floor_at_eps=log) <= (1.0 if dtype == np.float32 else 6.0)
+
+
+def test_special_rows_mixed_with_normal_rows(threads):
+    """A bad row does not affect its neighbours (short-row and long-row kernels)."""
+    for n in (10, 200):
+        x = np.random.default_rng(3).normal(size=(130, n)).astype(np.float32)
+        x[5, 3] = np.nan
+        x[70, 0] = np.inf
+        x[128] = -np.inf
+        for log in (False, True):
+            got = K.softmax_rows(x, log=log)
+            ref = (sl.log_softmax if log else sl.softmax)(x)
+            assert np.isnan(got[[5, 70, 128]]).all()
+            assert _ulps(got, ref, floor_at_eps=log) <= 1.0
+
+
+@pytest.mark.parametrize("temperature", [0.01, 0.5, 3.7])
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_temperature(dtype, temperature, threads):
+    x = np.random.default_rng(4).normal(0, 4, (40, 300)).astype(dtype)
+    for log in (False, True):
+        got = K.softmax_rows(x, temperature=temperature, log=log)
+        ref = (sl.log_softmax if log else sl.softmax)(x, temperature=temperature)
+        assert _ulps(got, ref, floor_at_eps=log) <= (1.0 if dtype == np.float32 else 8.0)
+
+
+def test_out_parameter_is_filled_and_returned():
+    x = np.random.default_rng(5).normal(size=(4, 7))
+    out = np.empty_like(x)
+    res = K.softmax_rows(x, out)
+    assert res is out
+    np.testing.assert_allclose(out, sl.softmax(x), rtol=1e-15)
+
+
+@pytest.mark.parametrize("shape", [(1, 10), (100, 10), (3, 100003), (2, 300000)], ids=str)
+@pytest.mark.parametrize("log", [False, True], ids=["softmax", "log_softmax"])
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_in_place(dtype, log, shape, threads):
+    x = np.random.default_rng(12).normal(0, 5, shape).astype(dtype)
+    expected = K.softmax_rows(x.copy(), log=log)
+    res = K.softmax_rows(x, x, log=log)
+    assert res is x
+    np.testing.assert_array_equal(x, expected)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (7, 10), (100000, 10), (3, 100003)], ids=str)
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_logsumexp_rows_matches_numpy_path(dtype, shape, threads):
+    x = np.random.default_rng(6).normal(0, 10, shape).astype(dtype)
+    got = K.logsumexp_rows(x, fallback=_numpy_lse)
+    ref = sl.logsumexp(x, axis=1)
+    assert got.dtype == dtype and got.shape == (shape[0],)
+    assert _ulps(got, ref) <= 1.0
+
+
+@pytest.mark.parametrize("nrows", [4, 68])  # 68 rows: float32 short-row kernel
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_logsumexp_rows_cancellation_goes_to_fallback(dtype, nrows):
+    """Rows where max and log(sum) cancel are handed to the fallback, and only those."""
+    rows = [[-0.6931471805599453] * 2, [-0.2, -0.3], [3.0, 1.0], [-30.0, -31.0]]
+    if dtype == np.float32:
+        rows[1] = [-0.6931472, -0.6931472]  # float32 flags only strong cancellation
+    x = np.array((rows * 17)[:nrows], dtype=dtype)
+    seen = []
+
+    def fallback(rows):
+        seen.append(rows.copy())
+        return sl.logsumexp(rows, axis=1)
+
+    got = K.logsumexp_rows(x, fallback=fallback)
+    flagged = np.tile([True, True, False, False], 17)[:nrows]
+    np.testing.assert_array_equal(seen[0], x[flagged])
+    np.testing.assert_array_equal(got, sl.logsumexp(x, axis=1))
+    # Without a fallback the error is at most a few ulps of log(sum), in absolute terms.
+    fast = K.logsumexp_rows(x)
+    lse_shift = sl.logsumexp(x - x.max(axis=1, keepdims=True), axis=1)
+    tol = 4 * np.spacing(lse_shift) if dtype == np.float64 else 2.0**-30 * lse_shift
+    assert np.all(np.abs(fast - got) <= tol)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_logsumexp_special_values(dtype):
+    x = np.array(
+        [
+            [np.nan, 1.0],
+            [np.inf, 1.0],
+            [-np.inf, -np.inf],
+            [np.inf, -np.inf],
+            [np.nan, np.inf],
+            [0.0, -40.0],
+            [-np.inf, 2.0],
+        ],
+        dtype=dtype,
+    )
+    got = K.logsumexp_rows(x)
+    np.testing.assert_array_equal(got[:5], [np.nan, np.inf, -np.inf, np.inf, np.nan])
+    assert got[5] == np.logaddexp(dtype(0.0), dtype(-40.0))
+    assert got[6] == 2.0
+    np.testing.assert_array_equal(got, sl.logsumexp(x, axis=1))
+    # Regression: a term far below underflow must add exactly nothing to log1p of the rest.
+    rows = np.array([[0.0, -np.inf], [0.0, -800.0], [-3.0, -1e30]], dtype=dtype)
+    np.testing.assert_array_equal(K.logsumexp_rows(rows), [0.0, 0.0, -3.0])
+    if dtype == np.float64:
+        # log(1 + e**-720) = e**-720 (subnormal), rounded once.
+        sub = K.logsumexp_rows(np.array([[0.0, -720.0]]))[0]
+        assert abs(sub - np.exp(-720.0)) <= 5e-324
+
+
+CE_OPTIONS = [
+    {},
+    {"reduction": "sum"},
+    {"reduction": "none"},
+    {"weight": True},
+    {"label_smoothing": 0.1},
+    {"weight": True, "label_smoothing": 0.25, "reduction": "none"},
+    {"ignore_index": 3},
+]
+
+
+def _ce_problem(dtype, n=300, c=17, seed=8, ignore_index=-100):
+    rng = np.random.default_rng(seed)
+    logits = rng.normal(0, 3, (n, c)).astype(dtype)
+    target = rng.integers(0, c, n)
+    target[::7] = ignore_index
+    weight = rng.uniform(0.2, 3.0, c)
+    return logits, target, weight
+
+
+@pytest.mark.parametrize("n_classes", [17, 40])
+@pytest.mark.parametrize(
+    "opts", CE_OPTIONS, ids=lambda o: ",".join(map(str, o.items())) or "default"
+)
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_cross_entropy_rows_matches_numpy_path(dtype, opts, n_classes, threads):
+    logits, target, weight = _ce_problem(
+        dtype, c=n_classes, ignore_index=opts.get("ignore_index", -100)
+    )
+    kw = dict(opts)
+    if kw.pop("weight", False):
+        kw["weight"] = weight
+    got = K.cross_entropy_rows(logits, target, **kw)
+    ref = sl.cross_entropy(logits, target, **kw)
+    assert np.asarray(got).dtype == dtype and np.shape(got) == np.shape(ref)
+    rtol = 2e-7 if dtype == np.float32 else 1e-14
+    np.testing.assert_allclose(got, ref, rtol=rtol, atol=0)
+    grad, loss = K.cross_entropy_grad_rows(logits, target, return_loss=True, **kw)
+    np.testing.assert_array_equal(loss, got)  # fused forward = forward alone
+    gref = sl.cross_entropy_grad(logits, target, **kw)
+    assert grad.dtype == dtype
+    scale = np.abs(gref).max()
+    np.testing.assert_allclose(
+        grad, gref, rtol=0, atol=scale * (4e-7 if dtype == np.float32 else 1e-15)
+    )
+    np.testing.assert_array_equal(K.cross_entropy_grad_rows(logits, target, **kw), grad)
+
+
+@pytest.mark.parametrize("opts", CE_OPTIONS[:6], ids=lambda o: ",".join(map(str, o.items())))
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_cross_entropy_one_long_row(dtype, opts, threads):
+    """One row of many classes (split across threads when there are two)."""
+    rng = np.random.default_rng(13)
+    logits = rng.normal(0, 4, (1, 3001)).astype(dtype)
+    weight = rng.uniform(0.2, 3.0, 3001)
+    kw = dict(opts)
+    if kw.pop("weight", False):
+        kw["weight"] = weight
+    for target in (np.array([1234]), np.array([-100])):
+        got = K.cross_entropy_rows(logits, target, **kw)
+        ref = sl.cross_entropy(logits, target, **kw)
+        np.testing.assert_allclose(got, ref, rtol=2e-7 if dtype == np.float32 else 1e-14)
+        grad, loss = K.cross_entropy_grad_rows(logits, target, return_loss=True, **kw)
+        np.testing.assert_array_equal(loss, got)
+        gref = sl.cross_entropy_grad(logits, target, **kw)
+        tol = np.abs(gref).max() * (4e-7 if dtype == np.float32 else 1e-15)
+        np.testing.assert_allclose(grad, gref, rtol=0, atol=tol)
+    bad = logits.copy()
+    bad[0, 2000] = np.nan
+    assert np.isnan(K.cross_entropy_rows(bad, np.array([3])))
+    assert np.isnan(K.cross_entropy_grad_rows(bad, np.array([3]))).all()
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("nrows", [3, 70])  # 70 rows take the short-row kernel (float32)
+def test_cross_entropy_rows_special_cases(dtype, nrows):
+    rows = [[1.0, np.nan, 0.0], [1.0, 2.0, 3.0], [np.inf, 0.0, 0.0]]
+    logits = np.array((rows * 24)[:nrows], dtype=dtype)
+    target = np.array(([0, 2, -100] * 24)[:nrows])
+    loss = K.cross_entropy_rows(logits, target, reduction="none")
+    assert np.isnan(loss[0]) and np.isfinite(loss[1]) and loss[2] == 0.0
+    np.testing.assert_array_equal(loss, sl.cross_entropy(logits, target, reduction="none"))
+    grad = K.cross_entropy_grad_rows(logits, target, reduction="sum")
+    assert np.isnan(grad[0]).all() and (grad[2] == 0.0).all()
+    # Every sample ignored: 'mean' is 0/0 = NaN, as in PyTorch.
+    assert np.isnan(K.cross_entropy_rows(logits, np.full(nrows, -100)))
+    # Kept samples whose target weights are all 0: 'mean' divides each part by a zero weight
+    # sum, so loss and gradient are NaN (as PyTorch), with or without smoothing.
+    w = np.array([1.0, 1.0, 0.0])
+    tz = np.where(np.isfinite(logits).all(axis=1), 2, -100)
+    for ls in (0.0, 0.5):
+        got = K.cross_entropy_rows(logits, tz, weight=w, label_smoothing=ls)
+        assert np.isnan(got) and np.isnan(
+            sl.cross_entropy(logits, tz, weight=w, label_smoothing=ls)
+        )
+        g = K.cross_entropy_grad_rows(logits, tz, weight=w, label_smoothing=ls)
+        gref = sl.cross_entropy_grad(logits, tz, weight=w, label_smoothing=ls)
+        np.testing.assert_array_equal(g, gref)
+        assert np.isnan(g[tz == 2]).all() and (g[tz == -100] == 0).all()
+
+
+def test_cross_entropy_rows_against_torch():
+    torch = pytest.importorskip("torch")
+    logits, target, weight = _ce_problem(np.float64, n=64, c=9, seed=9)
+    zt = torch.tensor(logits, requires_grad=True)
+    tt = torch.tensor(target)
+    wt = torch.tensor(weight)
+    lt = torch.nn.functional.cross_entropy(zt, tt, weight=wt, label_smoothing=0.1)
+    lt.backward()
+    grad, loss = K.cross_entropy_grad_rows(
+        logits, target, weight=weight, label_smoothing=0.1, return_loss=True
+    )
+    np.testing.assert_allclose(loss, lt.item(), rtol=1e-13)
+    np.testing.assert_allclose(grad, zt.grad.numpy(), rtol=1e-10, atol=1e-17)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (9, 31), (3, 100003)], ids=str)
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_softmax_vjp_rows_matches_numpy_path(dtype, shape, threads):
+    rng = np.random.default_rng(10)
+    p = sl.softmax(rng.normal(size=shape)).astype(dtype)
+    v = rng.normal(size=shape).astype(dtype)
+    got = K.softmax_vjp_rows(p, v)
+    ref = sl.softmax_vjp(p, v)
+    assert got.dtype == dtype
+    np.testing.assert_allclose(got, ref, rtol=0, atol=np.abs(ref).max() * 4 * np.finfo(dtype).eps)
+
+
+def test_set_num_threads_validates():
+    for bad in (0, -1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="'n' parameter of set_num_threads"):
+            K.set_num_threads(bad)
+
+
+def test_thread_count_from_environment(monkeypatch):
+    monkeypatch.setenv(K.ENV_THREADS, "3")
+    assert K._default_threads() == 3
+    monkeypatch.setenv(K.ENV_THREADS, "zero")
+    with pytest.raises(ValueError, match="SOFTMAXLAB_NUM_THREADS"):
+        K._default_threads()
+    monkeypatch.delenv(K.ENV_THREADS)
+    assert K._default_threads() >= 1
+
+
+def test_env_variable_sets_default_in_new_process():
+    code = "from softmaxlab import kernels as K; print(K.get_num_threads())"
+    env = {"SOFTMAXLAB_NUM_THREADS": "5", "PATH": ""}
+    res = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert res.stdout.strip() == "5"
+
+
+def test_numba_is_imported_lazily():
+    code = (
+        "import sys, softmaxlab, softmaxlab.kernels\n"
+        "assert softmaxlab.kernels.available()\n"
+        "assert 'numba' not in sys.modules, 'numba imported too early'\n"
+        "import numpy as np\n"
+        "softmaxlab.kernels.softmax_rows(np.ones((1, 3)))\n"
+        "assert 'numba' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
