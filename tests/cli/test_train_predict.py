@@ -213,7 +213,8 @@ def test_predict_unreadable_files(tmp_path, iris_csv, trained, capsys):
 
 @pytest.mark.slow
 def test_train_on_a_dask_scheduler(tmp_path, capsys):
-    distributed = pytest.importorskip("distributed")
+    import distributed
+
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     )

@@ -6,12 +6,11 @@ import math
 
 import numpy as np
 import pytest
+import sklearn  # noqa: F401  (the [test] extra installs it)
 
 from softmaxlab.explorer import _models as md
 from softmaxlab.explorer import _render as rd
 from softmaxlab.explorer._callbacks import InputProblem
-
-pytest.importorskip("sklearn")
 
 
 def upscale_to_canvas(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numba  # noqa: F401  (the [test] extra installs it)
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,8 +11,6 @@ from hypothesis.extra import numpy as hnp
 
 import softmaxlab as sl
 from softmaxlab import kernels as K
-
-pytest.importorskip("numba")
 
 SETTINGS = settings(
     max_examples=60, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]

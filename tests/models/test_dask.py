@@ -9,16 +9,15 @@ import threading
 import time
 import warnings
 
+import dask.array as da
+import distributed
 import numpy as np
 import pytest
 from scipy.special import log_softmax as scipy_log_softmax
 from sklearn.datasets import load_iris, load_wine
 from sklearn.preprocessing import StandardScaler
 
-da = pytest.importorskip("dask.array")
-distributed = pytest.importorskip("distributed")
-
-from softmaxlab.models import SoftmaxRegression, _dask  # noqa: E402
+from softmaxlab.models import SoftmaxRegression, _dask
 
 
 def objective(W, b, X, y, s=None):

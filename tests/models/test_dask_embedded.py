@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import dask.array as da
+import distributed
 import numpy as np
 import pytest
 from sklearn.datasets import load_iris
 from sklearn.preprocessing import StandardScaler
 
-da = pytest.importorskip("dask.array")
-distributed = pytest.importorskip("distributed")
-
-from softmaxlab.models import SoftmaxRegression, _dask  # noqa: E402
+from softmaxlab.models import SoftmaxRegression, _dask
 
 
 @pytest.mark.slow

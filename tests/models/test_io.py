@@ -39,7 +39,8 @@ def test_round_trip(tmp_path, fitted):
 
 
 def test_round_trip_string_classes_feature_names_and_c_inf(tmp_path):
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
+
     X, y = load_wine(return_X_y=True, as_frame=True)
     labels = np.array(["red", "rosé", "white"])[y.to_numpy()]
     clf = SoftmaxRegression(C=np.inf, max_iter=50).fit((X - X.mean()) / X.std(), labels)

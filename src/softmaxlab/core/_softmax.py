@@ -21,7 +21,7 @@ from .._validation import (
     check_positive_finite,
     normalize_axes,
 )
-from . import _rows
+from . import _dispatch, _rows
 from ._rows import Rows, split_sum, two_prod_error, two_sum_error, work_dtype
 
 __all__ = ["log_softmax", "logsumexp", "softmax"]
@@ -93,6 +93,7 @@ def _softmax_common(
     axis: Any,
     temperature: float,
     where: ArrayLike | None,
+    backend: str | None,
     *,
     log: bool,
     func: str,
@@ -101,9 +102,15 @@ def _softmax_common(
     t = check_positive_finite(temperature, "temperature", func=func)
     axes = normalize_axes(axis, arr.ndim, func=func)
     mask = None if where is None else check_bool_mask(where, arr.shape, func=func)
+    be = _dispatch.check_backend(backend, func)
     if arr.size == 0:
         return np.empty(arr.shape, dtype=arr.dtype)
     rows = Rows(arr.shape, axes)
+    if mask is None and _dispatch.use_kernels(be, arr.dtype, arr.size, func):
+        from .. import kernels
+
+        res = kernels.softmax_rows(_dispatch.kernel_rows(rows.to_rows(arr)), temperature=t, log=log)
+        return rows.from_rows(res.astype(arr.dtype, copy=False))
     with np.errstate(invalid="ignore", over="ignore", divide="ignore", under="ignore"):
         # Rows with NaN/+inf/all -inf produce invalid-operation noise and are overwritten.
         out = _shifted_exp(
@@ -120,6 +127,7 @@ def softmax(
     *,
     temperature: float = 1.0,
     where: ArrayLike | None = None,
+    backend: str | None = None,
 ) -> NDArray[Any]:
     r"""Softmax: exponentiate, sum, normalise.
 
@@ -142,6 +150,12 @@ def softmax(
     where : array_like of bool, optional
         Entries to include, broadcast against ``x``. Masked entries are never read (they may
         hold NaN or inf) and get probability 0, even in a slice that is NaN.
+    backend : {'auto', 'numpy', 'numba'} or None, default None (= 'auto')
+        ``'auto'`` uses the numba kernels of :mod:`softmaxlab.kernels` for float16/32/64
+        inputs of at least 16,384 elements without ``where`` when numba is installed, and the
+        pure-NumPy reference path otherwise; ``'numpy'`` always takes the reference path;
+        ``'numba'`` always takes the kernels (an error if that is impossible). Both paths have
+        the same special values and accuracy bounds.
 
     Returns
     -------
@@ -194,7 +208,7 @@ def softmax(
     >>> softmax([1.0, np.nan, 1.0], where=[True, False, True])
     array([0.5, 0. , 0.5])
     """
-    return _softmax_common(x, axis, temperature, where, log=False, func="softmax")
+    return _softmax_common(x, axis, temperature, where, backend, log=False, func="softmax")
 
 
 def log_softmax(
@@ -203,6 +217,7 @@ def log_softmax(
     *,
     temperature: float = 1.0,
     where: ArrayLike | None = None,
+    backend: str | None = None,
 ) -> NDArray[Any]:
     r"""Logarithm of the softmax, computed without forming the softmax.
 
@@ -222,6 +237,12 @@ def log_softmax(
         Finite and > 0; the result is ``log_softmax(x / temperature)``.
     where : array_like of bool, optional
         Entries to include; masked entries are never read and give -inf.
+    backend : {'auto', 'numpy', 'numba'} or None, default None (= 'auto')
+        ``'auto'`` uses the numba kernels of :mod:`softmaxlab.kernels` for float16/32/64
+        inputs of at least 16,384 elements without ``where`` when numba is installed, and the
+        pure-NumPy reference path otherwise; ``'numpy'`` always takes the reference path;
+        ``'numba'`` always takes the kernels (an error if that is impossible). Both paths have
+        the same special values and accuracy bounds.
 
     Returns
     -------
@@ -256,7 +277,7 @@ def log_softmax(
     >>> log_softmax([0.0, 0.0]).round(6)
     array([-0.693147, -0.693147])
     """
-    return _softmax_common(x, axis, temperature, where, log=True, func="log_softmax")
+    return _softmax_common(x, axis, temperature, where, backend, log=True, func="log_softmax")
 
 
 def _lse_rows_real(xw: NDArray[Any], bw: NDArray[Any] | None) -> tuple[NDArray[Any], NDArray[Any]]:
@@ -397,6 +418,7 @@ def logsumexp(
     keepdims: bool = False,
     return_sign: bool = False,
     where: ArrayLike | None = None,
+    backend: str | None = None,
 ) -> Any:
     r"""Log of the sum of exponentials, accurate to the last bit.
 
@@ -422,6 +444,13 @@ def logsumexp(
         is ``log|sum|``. Without it a negative sum gives NaN.
     where : array_like of bool, optional
         Entries to include; masked entries are never read.
+    backend : {'auto', 'numpy', 'numba'} or None, default None (= 'auto')
+        ``'auto'`` uses the numba kernels of :mod:`softmaxlab.kernels` for real
+        float16/32/64 inputs of at least 16,384 elements without ``b``, ``where`` or
+        ``return_sign`` when numba is installed, and the pure-NumPy reference path
+        otherwise; ``'numpy'`` always takes the reference path; ``'numba'`` always takes the
+        kernels (an error if that is impossible). Both paths have the same special values
+        and accuracy bounds.
 
     Returns
     -------
@@ -484,6 +513,23 @@ def logsumexp(
     is_complex = out_dtype.kind == "c"
     real_dtype = np.empty(0, out_dtype).real.dtype
     rows = Rows(arr.shape, axes)
+    be = _dispatch.check_backend(backend, func)
+    plain = b is None and mask is None and not is_complex and not return_sign
+    if be == "numba" and not plain:
+        raise ValueError(
+            "The 'backend' parameter of logsumexp can be 'numba' only without b, where, "
+            "return_sign or complex input. Got 'numba' with one of them instead."
+        )
+    if plain and rows.n and rows.nrows and _dispatch.use_kernels(be, out_dtype, arr.size, func):
+        from .. import kernels
+
+        def reference(r: NDArray[Any]) -> NDArray[Any]:
+            # Rows whose max and log-sum cancel: the reference path, with its exact rescue.
+            return np.asarray(logsumexp(r, axis=1, backend="numpy"), dtype=r.dtype)
+
+        lse = kernels.logsumexp_rows(_dispatch.kernel_rows(rows.to_rows(arr)), fallback=reference)
+        res = rows.reduced(lse.astype(out_dtype, copy=False), keepdims)
+        return res[()] if res.ndim == 0 else res
 
     if rows.n == 0 or rows.nrows == 0:
         out = np.full(rows.nrows, -np.inf, dtype=out_dtype)

@@ -1,0 +1,123 @@
+"""The dispatch point: large float inputs go to the numba kernels, everything else (and
+``backend="numpy"``) to the NumPy reference path; both give the same values."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+import numpy as np
+import pytest
+
+from softmaxlab import kernels, log_softmax, logsumexp, softmax
+from softmaxlab.core import _dispatch
+
+BIG = (_dispatch.KERNEL_MIN_ELEMENTS // 100 + 1, 100)
+
+
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record which kernel entry points are called."""
+    calls: list[str] = []
+    for name in ("softmax_rows", "logsumexp_rows"):
+        real = getattr(kernels, name)
+
+        def wrapper(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+            calls.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(kernels, name, wrapper)
+    return calls
+
+
+def _ulps(a: np.ndarray, b: np.ndarray) -> float:
+    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    spacing = np.spacing(np.maximum(np.abs(b), np.finfo(a.dtype).tiny)).astype(np.float64)
+    return float(np.max(np.abs(a64 - b64) / spacing))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("func", [softmax, log_softmax])
+def test_large_inputs_use_the_kernels_and_agree(spy: list[str], func: Any, dtype: Any) -> None:
+    x = (np.random.default_rng(0).standard_normal(BIG) * 10).astype(dtype)
+    fast = func(x, temperature=0.7)
+    assert spy == ["softmax_rows"]
+    ref = func(x, temperature=0.7, backend="numpy")
+    assert spy == ["softmax_rows"]
+    assert fast.dtype == ref.dtype == dtype
+    # Each path is within its ulp bound of the exact value, hence near the other.
+    assert _ulps(fast, ref) <= 6
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_axis_is_moved_last_for_the_kernels(spy: list[str], dtype: Any) -> None:
+    x = np.random.default_rng(1).standard_normal((100, 7, 40)).astype(dtype)
+    np.testing.assert_allclose(
+        softmax(x, axis=0, backend="numba"), softmax(x, axis=0, backend="numpy"), rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        log_softmax(x, axis=(0, 2), backend="numba"),
+        log_softmax(x, axis=(0, 2), backend="numpy"),
+        rtol=1e-6,
+    )
+    assert spy == ["softmax_rows", "softmax_rows"]
+
+
+def test_small_inputs_masks_and_weights_stay_on_numpy(spy: list[str]) -> None:
+    softmax(np.ones(10))
+    x = np.random.default_rng(2).standard_normal(BIG)
+    softmax(x, where=x > 0)
+    logsumexp(x, axis=1, b=np.ones_like(x))
+    logsumexp(x, axis=1, return_sign=True)
+    assert spy == []
+    logsumexp(x, axis=1)
+    assert spy == ["logsumexp_rows"]
+
+
+def test_special_values_agree_on_both_paths() -> None:
+    x = np.random.default_rng(3).standard_normal(BIG)
+    x[0, 3] = np.nan
+    x[1, 5] = np.inf
+    x[2, :] = -np.inf
+    x[3, 7] = -np.inf
+    for func in (softmax, log_softmax):
+        fast, ref = func(x, backend="numba"), func(x, backend="numpy")
+        np.testing.assert_array_equal(np.isnan(fast), np.isnan(ref))
+        np.testing.assert_allclose(fast, ref, rtol=1e-13, atol=0)
+    fast, ref = logsumexp(x, axis=1, backend="numba"), logsumexp(x, axis=1, backend="numpy")
+    assert np.isnan(fast[0]) and fast[1] == np.inf and fast[2] == -np.inf
+    np.testing.assert_allclose(fast, ref, rtol=1e-15, atol=0)
+
+
+def test_logsumexp_kernel_hands_cancelling_rows_to_the_reference() -> None:
+    x = np.random.default_rng(4).standard_normal(BIG)
+    x[:5] = np.full(BIG[1], -np.log(BIG[1]))  # lse ~ 1e-16: max and log(sum) cancel
+    fast = logsumexp(x, axis=1, backend="numba")
+    ref = logsumexp(x, axis=1, backend="numpy")
+    np.testing.assert_allclose(fast[5:], ref[5:], rtol=1e-15)
+    np.testing.assert_array_equal(fast[:5], ref[:5])
+
+
+def test_backend_is_validated() -> None:
+    with pytest.raises(ValueError, match="'backend' parameter of softmax must be one of"):
+        softmax([1.0, 2.0], backend="cuda")
+    with pytest.raises(ValueError, match="'numba' only"):
+        softmax(np.ones(3, dtype=np.longdouble), backend="numba")
+    with pytest.raises(ValueError, match="'numba' only without b"):
+        logsumexp([1.0, 2.0], b=[1.0, 1.0], backend="numba")
+
+
+def test_backend_numba_without_numba_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_dispatch, "_numba_installed", lambda: False)
+    with pytest.raises(ValueError, match="numba is not installed"):
+        softmax([1.0, 2.0], backend="numba")
+    # "auto" quietly keeps the reference path.
+    x = np.random.default_rng(5).standard_normal(BIG)
+    np.testing.assert_array_equal(softmax(x), softmax(x, backend="numpy"))
+
+
+def test_small_calls_do_not_import_numba() -> None:
+    code = "import sys, softmaxlab; softmaxlab.softmax([1.0, 2.0]); print('numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
