@@ -44,6 +44,7 @@ def _root() -> None:
 
 # `CLIError` and `fail` are defined above so that command modules can import them on load.
 # Command modules register themselves on `app` when imported. Keep this list sorted.
+from . import bench as _bench  # noqa: E402,F401
 from . import compute as _compute  # noqa: E402,F401
 from . import explore as _explore  # noqa: E402,F401
 from . import predict as _predict  # noqa: E402,F401

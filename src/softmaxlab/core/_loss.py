@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -10,6 +11,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_float_array, check_probability, normalize_axes, param_error
+from . import _dispatch
 from ._softmax import log_softmax
 
 __all__ = ["cross_entropy", "cross_entropy_grad"]
@@ -22,16 +24,18 @@ _REDUCTIONS = ("mean", "sum", "none")
 class _Problem:
     """Validated inputs with the class axis moved last and flattened to (N, C) rows."""
 
-    logits: NDArray[Any]  # (N, C), working precision
+    logits: NDArray[Any]  # (N, C): working precision, or C-contiguous kernel rows (kernel)
     out_dtype: np.dtype[Any]
     axis: int
     shape: tuple[int, ...]  # logits shape with the class axis last
-    index: NDArray[np.intp] | None  # (N,) class indices (index targets)
+    index: NDArray[np.intp] | None  # (N,) class indices (index targets, NumPy path)
     valid: NDArray[np.bool_] | None  # (N,) not ignored (index targets)
     probs: NDArray[Any] | None  # (N, C) smoothed target distribution (probability targets)
     weight: NDArray[Any] | None  # (C,)
     smoothing: float
     reduction: str
+    kernel: bool = False  # the rows go to the fused numba kernels
+    kernel_target: NDArray[np.int64] | None = None  # (N,) indices, -1 where ignored (kernel)
 
 
 def _prepare(
@@ -42,6 +46,7 @@ def _prepare(
     ignore_index: int,
     label_smoothing: float,
     reduction: str,
+    backend: str | None,
     func: str,
 ) -> _Problem:
     z = as_float_array(logits, "logits", func=func)
@@ -58,11 +63,11 @@ def _prepare(
     ls = check_probability(label_smoothing, "label_smoothing", func=func)
     if isinstance(ignore_index, bool) or not isinstance(ignore_index, numbers.Integral):
         raise param_error("ignore_index", "an int", ignore_index, func=func)
+    be = _dispatch.check_backend(backend, func)
 
     zl = np.moveaxis(z, ax, -1)
     n_classes = zl.shape[-1]
     wdt = np.float64 if z.dtype.itemsize <= 8 else z.dtype
-    rows = zl.reshape(-1, n_classes).astype(wdt) if n_classes else zl.reshape(-1, 0)
 
     w = None
     if weight is not None:
@@ -74,7 +79,7 @@ def _prepare(
             )
 
     t = np.asarray(target)
-    index = valid = probs = None
+    index = valid = probs = kernel_target = None
     if t.dtype.kind in "iu":
         if t.shape != zl.shape[:-1]:
             raise ValueError(
@@ -82,17 +87,22 @@ def _prepare(
                 f"the logits shape {z.shape} without the class axis {ax}, i.e. "
                 f"{zl.shape[:-1]}. Got shape {t.shape} instead."
             )
-        flat = t.reshape(-1).astype(np.int64)
+        flat = t.reshape(-1).astype(np.int64, copy=False)
         valid = flat != ignore_index
-        out_of_range = valid & ((flat < 0) | (flat >= n_classes))
+        # Seen as unsigned, negative indices are huge: one comparison checks both ends.
+        out_of_range = valid & (flat.view(np.uint64) >= n_classes)
         if out_of_range.any():
             bad = int(flat[out_of_range][0])
             raise ValueError(
                 f"The 'target' parameter of {func} must hold class indices in "
                 f"[0, {n_classes - 1}] or ignore_index={ignore_index}. Got {bad} instead."
             )
-        index = np.where(valid, flat, 0).astype(np.intp)
     elif t.dtype.kind == "f":
+        if be == "numba":
+            raise ValueError(
+                f"The 'backend' parameter of {func} can be 'numba' only with integer class "
+                "indices as target. Got 'numba' with class probabilities instead."
+            )
         if t.shape != z.shape:
             raise ValueError(
                 f"The 'target' parameter of {func} holds class probabilities, so its shape "
@@ -106,6 +116,26 @@ def _prepare(
             f"The 'target' parameter of {func} must hold integer class indices or floating "
             f"class probabilities. Got an array of dtype {t.dtype} instead."
         )
+    kernel = (
+        valid is not None
+        and _dispatch.use_kernels(be, z.dtype, z.size, func)
+        and z.size > 0  # the kernels need C >= 1; empty inputs have nothing to compute
+    )
+    if valid is not None:
+        if kernel:
+            # Targets are checked above: the kernels do not check them. Ignored samples are
+            # marked -1 for them, which no kept index equals (whatever ignore_index is, even
+            # one beyond the int64 range).
+            kernel_target = np.where(valid, flat, -1)
+        else:
+            index = np.where(valid, flat, 0).astype(np.intp, copy=False)
+    if kernel:
+        rows = _dispatch.kernel_rows(zl.reshape(-1, n_classes))
+    elif n_classes:
+        rows = zl.reshape(-1, n_classes).astype(wdt)
+    else:
+        # reshape(-1, 0) cannot infer the number of rows of an array with no class.
+        rows = np.empty((math.prod(zl.shape[:-1]), 0), dtype=wdt)
     return _Problem(
         logits=rows,
         out_dtype=z.dtype,
@@ -117,6 +147,8 @@ def _prepare(
         weight=w,
         smoothing=ls,
         reduction=reduction,
+        kernel=kernel,
+        kernel_target=kernel_target,
     )
 
 
@@ -136,6 +168,7 @@ def cross_entropy(
     ignore_index: int = -100,
     label_smoothing: float = 0.0,
     reduction: Reduction = "mean",
+    backend: str | None = None,
 ) -> Any:
     r"""Cross-entropy between a target and the softmax of logits, computed from the logits.
 
@@ -159,6 +192,8 @@ def cross_entropy(
     ----------
     logits : array_like
         Unnormalised scores, shape ``(..., C, ...)`` with the classes along ``axis``.
+        PyTorch, JAX and CuPy logits are computed in their own library and returned as the
+        same type (not Dask).
     target : array_like
         Integer class indices with the logits shape minus the class axis, or floating class
         probabilities with the logits shape.
@@ -173,6 +208,13 @@ def cross_entropy(
         In [0, 1]; mixes the target with the uniform distribution.
     reduction : {'mean', 'sum', 'none'}, default 'mean'
         ``'none'`` returns one loss per sample (ignored samples give 0).
+    backend : {'auto', 'numpy', 'numba'} or None, default None (= 'auto')
+        ``'auto'`` uses the fused numba kernels of :mod:`softmaxlab.kernels` (no probability
+        is written) for class-index targets and float16/32/64 logits of at least 16,384
+        elements when numba is installed, and the pure-NumPy reference path otherwise;
+        ``'numpy'`` always takes the reference path; ``'numba'`` always takes the kernels
+        (an error with probability targets, or if numba is not installed). Both paths have
+        the same semantics and special values.
 
     Returns
     -------
@@ -183,7 +225,8 @@ def cross_entropy(
     ------
     ValueError
         Shape mismatches (naming both shapes and the axis), class indices out of range,
-        ``label_smoothing`` outside [0, 1], unknown ``reduction``, wrong ``weight`` shape.
+        ``label_smoothing`` outside [0, 1], unknown ``reduction``, wrong ``weight`` shape,
+        unknown ``backend`` or ``backend='numba'`` where the kernels cannot be used.
     TypeError
         A target that is neither integer nor floating.
 
@@ -205,9 +248,44 @@ def cross_entropy(
     >>> round(float(cross_entropy(logits, [0, -100])), 4)  # the second sample is ignored
     0.2413
     """
+    if not isinstance(logits, np.ndarray):
+        from .. import backends
+
+        if backends.is_foreign(logits):
+            return backends.cross_entropy(
+                logits,
+                target,
+                axis=axis,
+                weight=weight,
+                ignore_index=ignore_index,
+                label_smoothing=label_smoothing,
+                reduction=reduction,
+                backend=backend,
+            )
     prob = _prepare(
-        logits, target, axis, weight, ignore_index, label_smoothing, reduction, "cross_entropy"
+        logits,
+        target,
+        axis,
+        weight,
+        ignore_index,
+        label_smoothing,
+        reduction,
+        backend,
+        "cross_entropy",
     )
+    if prob.kernel:
+        from .. import kernels
+
+        assert prob.kernel_target is not None
+        loss = kernels.cross_entropy_rows(
+            prob.logits,
+            prob.kernel_target,
+            weight=prob.weight,
+            ignore_index=-1,
+            label_smoothing=prob.smoothing,
+            reduction=prob.reduction,
+        )
+        return _finish(np.asarray(loss), prob, prob.shape[:-1])
     n_classes = prob.shape[-1]
     ls = prob.smoothing
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -256,6 +334,7 @@ def cross_entropy_grad(
     ignore_index: int = -100,
     label_smoothing: float = 0.0,
     reduction: Reduction = "mean",
+    backend: str | None = None,
 ) -> NDArray[Any]:
     r"""Gradient of :func:`cross_entropy` with respect to the logits.
 
@@ -271,7 +350,7 @@ def cross_entropy_grad(
 
     Parameters
     ----------
-    logits, target, axis, weight, ignore_index, label_smoothing, reduction
+    logits, target, axis, weight, ignore_index, label_smoothing, reduction, backend
         As in :func:`cross_entropy`.
 
     Returns
@@ -287,9 +366,45 @@ def cross_entropy_grad(
     >>> (softmax([2.0, 1.0, 0.1]) - [1, 0, 0]).round(4)
     array([-0.341 ,  0.2424,  0.0986])
     """
+    if not isinstance(logits, np.ndarray):
+        from .. import backends
+
+        if backends.is_foreign(logits):
+            return backends.cross_entropy_grad(
+                logits,
+                target,
+                axis=axis,
+                weight=weight,
+                ignore_index=ignore_index,
+                label_smoothing=label_smoothing,
+                reduction=reduction,
+                backend=backend,
+            )
     prob = _prepare(
-        logits, target, axis, weight, ignore_index, label_smoothing, reduction, "cross_entropy_grad"
+        logits,
+        target,
+        axis,
+        weight,
+        ignore_index,
+        label_smoothing,
+        reduction,
+        backend,
+        "cross_entropy_grad",
     )
+    if prob.kernel:
+        from .. import kernels
+
+        assert prob.kernel_target is not None
+        g = kernels.cross_entropy_grad_rows(
+            prob.logits,
+            prob.kernel_target,
+            weight=prob.weight,
+            ignore_index=-1,
+            label_smoothing=prob.smoothing,
+            reduction=prob.reduction,
+        )
+        out = g.astype(prob.out_dtype, copy=False).reshape(prob.shape)
+        return np.moveaxis(out, -1, prob.axis)
     n_classes = prob.shape[-1]
     ls = prob.smoothing
     with np.errstate(invalid="ignore", divide="ignore"):

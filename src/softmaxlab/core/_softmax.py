@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .. import backends as _backends
 from .._validation import (
     as_float_array,
     check_bool_mask,
@@ -142,6 +143,8 @@ def softmax(
     x : array_like
         Logits. float16, float32 and float64 keep their dtype; integers and booleans are
         converted to float64.
+        PyTorch, JAX, CuPy and Dask arrays are computed in their own library (autograd,
+        ``jit`` and laziness preserved) and returned as the same type on the same device.
     axis : int, tuple of ints or None, default -1
         The axis or axes normalised together (a *slice*). None means the whole array.
     temperature : float, default 1.0
@@ -208,6 +211,8 @@ def softmax(
     >>> softmax([1.0, np.nan, 1.0], where=[True, False, True])
     array([0.5, 0. , 0.5])
     """
+    if not isinstance(x, np.ndarray) and _backends.is_foreign(x):
+        return _backends.softmax(x, axis, temperature=temperature, where=where, backend=backend)
     return _softmax_common(x, axis, temperature, where, backend, log=False, func="softmax")
 
 
@@ -231,6 +236,8 @@ def log_softmax(
     ----------
     x : array_like
         Logits (float16/32/64 kept; integers and booleans become float64).
+        PyTorch, JAX, CuPy and Dask arrays are computed in their own library (autograd,
+        ``jit`` and laziness preserved) and returned as the same type on the same device.
     axis : int, tuple of ints or None, default -1
         The axis or axes normalised together.
     temperature : float, default 1.0
@@ -277,6 +284,8 @@ def log_softmax(
     >>> log_softmax([0.0, 0.0]).round(6)
     array([-0.693147, -0.693147])
     """
+    if not isinstance(x, np.ndarray) and _backends.is_foreign(x):
+        return _backends.log_softmax(x, axis, temperature=temperature, where=where, backend=backend)
     return _softmax_common(x, axis, temperature, where, backend, log=True, func="log_softmax")
 
 
@@ -432,6 +441,9 @@ def logsumexp(
     ----------
     x : array_like
         Input, real or complex.
+        Real PyTorch, JAX, CuPy and Dask arrays are computed in their own library and
+        returned as the same type on the same device (``b`` and ``return_sign`` are then
+        not supported).
     axis : int, tuple of ints or None, default None
         Axes summed over; None sums over everything (as :func:`scipy.special.logsumexp`).
     b : array_like, optional
@@ -492,6 +504,10 @@ def logsumexp(
     >>> logsumexp([[0.0, 0.0], [1.0, 1.0]], axis=1).round(4)
     array([0.6931, 1.6931])
     """
+    if not isinstance(x, np.ndarray) and _backends.is_foreign(x):
+        return _backends.logsumexp(
+            x, axis, b=b, keepdims=keepdims, return_sign=return_sign, where=where, backend=backend
+        )
     func = "logsumexp"
     arr = as_float_array(x, "x", func=func, allow_complex=True)
     barr = None

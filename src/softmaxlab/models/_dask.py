@@ -109,6 +109,9 @@ class DaskLoss:
         from dask import delayed
 
         self.loss = loss
+        # Workers take the NumPy path: importing numba and compiling kernels inside a
+        # memory-limited worker costs a few hundred MB and seconds, and can get it killed.
+        self.worker_loss = MultinomialLoss(loss.n_classes, loss.fit_intercept, backend="numpy")
         self.client = client
         X = X.rechunk({1: X.shape[1]})
         bounds = np.cumsum((0, *X.chunks[0]))
@@ -136,7 +139,7 @@ class DaskLoss:
         futures = [
             self.client.submit(
                 _part_loss_gradient,
-                self.loss,
+                self.worker_loss,
                 coef,
                 xp,
                 yp,
@@ -179,7 +182,8 @@ def _block_proba(
     from ..core import log_softmax, softmax
 
     z = _block_logits(block, coef, intercept)
-    return log_softmax(z, axis=1) if log else softmax(z, axis=1)
+    # NumPy path on workers (see DaskLoss): no JIT inside a memory-limited worker.
+    return log_softmax(z, axis=1, backend="numpy") if log else softmax(z, axis=1, backend="numpy")
 
 
 def lazy_logits(X: Any, coef: NDArray[Any], intercept: NDArray[Any]) -> Any:

@@ -69,13 +69,15 @@ class MultinomialLoss:
            [ 0.1667, -0.3333, -0.1667]])
     """
 
-    def __init__(self, n_classes: int, fit_intercept: bool = True):
+    def __init__(self, n_classes: int, fit_intercept: bool = True, *, backend: str | None = None):
         if isinstance(n_classes, bool) or not isinstance(n_classes, int | np.integer):
             raise param_error("n_classes", "an int >= 2", n_classes, func="MultinomialLoss")
         if n_classes < 2:
             raise param_error("n_classes", "an int >= 2", n_classes, func="MultinomialLoss")
         self.n_classes = int(n_classes)
         self.fit_intercept = bool(fit_intercept)
+        # Passed on to log_softmax: "numpy" keeps the reference path (used on Dask workers).
+        self.backend = backend
 
     # ------------------------------------------------------------------ layout
     def n_coef(self, n_features: int) -> int:
@@ -126,7 +128,7 @@ class MultinomialLoss:
         s, total = self._weights(y, sample_weight, n)
         norm = total if scale is None else scale
         z = self.raw_prediction(coef, X)
-        logp = log_softmax(z, axis=1)
+        logp = log_softmax(z, axis=1, backend=self.backend)
         rows = np.arange(n)
         data = -float(np.dot(s, logp[rows, yi].astype(np.float64))) / norm
         p = np.exp(logp)
@@ -169,7 +171,7 @@ class MultinomialLoss:
         yi = np.asarray(y, dtype=np.intp)
         s, total = self._weights(y, sample_weight, n)
         norm = total if scale is None else scale
-        logp = log_softmax(self.raw_prediction(coef, X), axis=1)
+        logp = log_softmax(self.raw_prediction(coef, X), axis=1, backend=self.backend)
         data = -float(np.dot(s, logp[np.arange(n), yi].astype(np.float64))) / norm
         W, _ = self.unpack(coef, X.shape[1])
         return data + 0.5 * l2_reg_strength * float(np.sum(np.square(W, dtype=np.float64)))
