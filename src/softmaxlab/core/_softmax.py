@@ -289,8 +289,10 @@ def log_softmax(
     return _softmax_common(x, axis, temperature, where, backend, log=True, func="log_softmax")
 
 
-def _lse_rows_real(xw: NDArray[Any], bw: NDArray[Any] | None) -> tuple[NDArray[Any], NDArray[Any]]:
-    """log|sum(b * exp(x))| and its sign for each row (already in the working type)."""
+def _lse_rows_real(
+    xw: NDArray[Any], bw: NDArray[Any] | None
+) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
+    """log|sum(b * exp(x))|, its sign and the row maximum (all in the working type)."""
     nrows = xw.shape[0]
     r = np.arange(nrows)
     am = np.argmax(xw, axis=1)
@@ -319,7 +321,7 @@ def _lse_rows_real(xw: NDArray[Any], bw: NDArray[Any] | None) -> tuple[NDArray[A
         sgn = np.sign(s + 1) * np.sign(mb)
         s = np.where(s < -1, -s - 2, s)
         out = np.log1p(s) + np.log(np.abs(mb)) + m
-    return out, sgn
+    return out, sgn, m
 
 
 def _lse_decimal(x: NDArray[Any], b: NDArray[Any] | None) -> tuple[float, float]:
@@ -366,6 +368,7 @@ _RESCUE_TOTAL = 20_000
 def _rescue_cancellation(
     xw: NDArray[Any],
     bw: NDArray[Any] | None,
+    m: NDArray[Any],
     out: NDArray[Any],
     sgn: NDArray[Any],
     out_dtype: np.dtype[Any],
@@ -381,7 +384,6 @@ def _rescue_cancellation(
         return
     out_bits = np.finfo(out_dtype).nmant + 1
     work_bits = np.finfo(xw.dtype).nmant + 1
-    m = np.max(xw, axis=1)
     with np.errstate(invalid="ignore"):
         scale = np.abs(m) + np.abs(out - m)
         # Error budget: a quarter ulp of the result, against ~4 ulps of the working type.
@@ -566,8 +568,8 @@ def logsumexp(
             if is_complex:
                 out_w, sgn_w = _lse_rows_complex(xw, bw)
             else:
-                out_w, sgn_w = _lse_rows_real(xw, bw)
-                _rescue_cancellation(xw, bw, out_w, sgn_w, out_dtype)
+                out_w, sgn_w, row_max = _lse_rows_real(xw, bw)
+                _rescue_cancellation(xw, bw, row_max, out_w, sgn_w, out_dtype)
             # Special values (NaN, inf, a sum of zero) come from the direct formula, whose
             # behaviour on them is that of exp, sum and log (C99 for complex).
             nonfinite = ~np.isfinite(out_w)

@@ -113,6 +113,11 @@ class MultinomialLoss:
             z += b.astype(dt, copy=False)
         return z
 
+    def _penalty(self, coef: NDArray[Any], n_features: int, l2_reg_strength: float) -> float:
+        """½·λ·‖W‖²_F in float64; the intercepts are not penalised."""
+        W, _ = self.unpack(coef, n_features)
+        return 0.5 * float(l2_reg_strength) * float(np.sum(np.square(W, dtype=np.float64)))
+
     def _weights(self, y: Any, sample_weight: Any, n: int) -> tuple[NDArray[Any], float]:
         if sample_weight is None:
             return np.ones(n), float(n)
@@ -173,8 +178,7 @@ class MultinomialLoss:
         norm = total if scale is None else scale
         logp = log_softmax(self.raw_prediction(coef, X), axis=1, backend=self.backend)
         data = -float(np.dot(s, logp[np.arange(n), yi].astype(np.float64))) / norm
-        W, _ = self.unpack(coef, X.shape[1])
-        return data + 0.5 * l2_reg_strength * float(np.sum(np.square(W, dtype=np.float64)))
+        return data + self._penalty(coef, X.shape[1], l2_reg_strength)
 
     def loss_gradient(
         self,
@@ -188,8 +192,7 @@ class MultinomialLoss:
     ) -> tuple[float, NDArray[Any]]:
         """The objective and its gradient (flat float64, like ``coef``)."""
         data, _, resid, _, _ = self._terms(coef, X, y, sample_weight, scale)
-        W, _ = self.unpack(coef, X.shape[1])
-        value = data + 0.5 * l2_reg_strength * float(np.sum(np.square(W, dtype=np.float64)))
+        value = data + self._penalty(coef, X.shape[1], l2_reg_strength)
         return value, self._grad_from_resid(coef, X, resid, l2_reg_strength)
 
     def gradient(
@@ -271,9 +274,8 @@ class MultinomialLoss:
         """
         data, logp, resid, ws, _ = self._terms(coef, X, y, sample_weight, scale)
         d = X.shape[1]
-        W, _ = self.unpack(coef, d)
         lam = float(l2_reg_strength)
-        value = data + 0.5 * lam * float(np.sum(np.square(W, dtype=np.float64)))
+        value = data + self._penalty(coef, d, lam)
         grad = self._grad_from_resid(coef, X, resid, lam)
         p = np.exp(logp)
         del logp, resid

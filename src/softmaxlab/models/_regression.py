@@ -153,6 +153,17 @@ def newton_cg(
     )
 
 
+def _encode_classes(y: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.intp]]:
+    """Sorted class labels and ``y`` as indices into them; at least two classes are needed."""
+    classes, y_enc = np.unique(y, return_inverse=True)
+    if len(classes) < 2:
+        raise ValueError(
+            "SoftmaxRegression needs samples of at least 2 classes in the data, but the "
+            f"data contains only one class: {classes[0]!r}"
+        )
+    return classes, y_enc
+
+
 class SoftmaxRegression(ClassifierMixin, BaseEstimator):
     r"""Softmax (multinomial logistic) regression.
 
@@ -360,12 +371,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         if is_dask_array(X):
             return self._fit_dask(X, y, sample_weight, client)
         X, y = self._validate_Xy(X, y, reset=True)
-        classes, y_enc = np.unique(y, return_inverse=True)
-        if len(classes) < 2:
-            raise ValueError(
-                "SoftmaxRegression needs samples of at least 2 classes in the data, but the "
-                f"data contains only one class: {classes[0]!r}"
-            )
+        classes, y_enc = _encode_classes(y)
         self.classes_ = classes
         sw = self._weights(X, y_enc, sample_weight)
         total = float(X.shape[0]) if sw is None else float(sw.sum())
@@ -416,12 +422,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
                 f"y must have one label per row of X ({X.shape[0]}). Got shape {y.shape} instead."
             )
         check_classification_targets(y)
-        classes, y_enc = np.unique(y, return_inverse=True)
-        if len(classes) < 2:
-            raise ValueError(
-                "SoftmaxRegression needs samples of at least 2 classes in the data, but the "
-                f"data contains only one class: {classes[0]!r}"
-            )
+        classes, y_enc = _encode_classes(y)
         self.classes_ = classes
         self.n_features_in_ = int(X.shape[1])
         if hasattr(self, "feature_names_in_"):
