@@ -6,8 +6,10 @@ softmax. The reference is computed with mpmath at 110 bits (about 33 digits) fro
 input values; errors are in ulps of the input dtype at the exact value (log_softmax: ulp
 floored at eps, as in the tests; see ``tests/core/_reference.py``).
 
-``softmaxlab (no ld)`` is softmaxlab forced onto its fallback for platforms without an 80-bit
-long double (only float64 differs). JAX is included when installed.
+softmaxlab appears three times: ``sl numpy`` is the pure-NumPy reference path
+(``backend="numpy"``), ``sl numba`` the numba kernels (``backend="numba"``, when numba is
+installed), and ``sl no ld`` the reference path forced onto its fallback for platforms without
+an 80-bit long double (only float64 differs). JAX is included when installed.
 
 Run: ``python benchmarks/accuracy.py [--rows N]`` (default 200 rows per case; a few minutes).
 """
@@ -103,19 +105,30 @@ def implementations() -> dict[str, Impl]:
             saved = rows_module.EXTENDED
             rows_module.EXTENDED = False
             try:
-                return np.asarray(f(x, axis=-1))
+                return np.asarray(f(x, axis=-1, backend="numpy"))
             finally:
                 rows_module.EXTENDED = saved
 
         return run
 
     impls: dict[str, Impl] = {
-        "softmaxlab": {
-            "softmax": lambda x: sl.softmax(x, axis=-1),
-            "log_softmax": lambda x: sl.log_softmax(x, axis=-1),
-            "logsumexp": lambda x: np.asarray(sl.logsumexp(x, axis=-1)),
+        "sl numpy": {
+            "softmax": lambda x: sl.softmax(x, axis=-1, backend="numpy"),
+            "log_softmax": lambda x: sl.log_softmax(x, axis=-1, backend="numpy"),
+            "logsumexp": lambda x: np.asarray(sl.logsumexp(x, axis=-1, backend="numpy")),
         },
-        "softmaxlab (no ld)": {k: no_ld(getattr(sl, k)) for k in FUNCS},
+        "sl no ld": {k: no_ld(getattr(sl, k)) for k in FUNCS},
+        **(
+            {
+                "sl numba": {
+                    "softmax": lambda x: sl.softmax(x, axis=-1, backend="numba"),
+                    "log_softmax": lambda x: sl.log_softmax(x, axis=-1, backend="numba"),
+                    "logsumexp": lambda x: np.asarray(sl.logsumexp(x, axis=-1, backend="numba")),
+                }
+            }
+            if sl.kernels.available()
+            else {}
+        ),
         "scipy": {
             "softmax": lambda x: sp.softmax(x, axis=-1),
             "log_softmax": lambda x: sp.log_softmax(x, axis=-1),

@@ -35,6 +35,7 @@ def test_public_names() -> None:
         "log_softmax",
         "logsumexp",
         "cross_entropy",
+        "cross_entropy_and_grad",
         "cross_entropy_grad",
         "softmax_jacobian",
         "softmax_vjp",

@@ -13,6 +13,7 @@ from typing import Any
 from ._validation import SoftmaxLabError
 from .core import (
     cross_entropy,
+    cross_entropy_and_grad,
     cross_entropy_grad,
     log_sigmoid,
     log_softmax,
@@ -30,6 +31,7 @@ __all__ = [
     "SoftmaxLabError",
     "__version__",
     "cross_entropy",
+    "cross_entropy_and_grad",
     "cross_entropy_grad",
     "log_sigmoid",
     "log_softmax",

@@ -6,12 +6,11 @@ hit them alike) and summarised by medians:
 
 * ``softmaxlab``: the public functions (:func:`softmaxlab.softmax`, :func:`~softmaxlab.log_softmax`,
   :func:`~softmaxlab.cross_entropy`, and for the loss with its gradient
-  :func:`~softmaxlab.cross_entropy` then :func:`~softmaxlab.cross_entropy_grad`), i.e. what
+  :func:`~softmaxlab.cross_entropy_and_grad`, one fused pass on the kernels), i.e. what
   users get, through the dispatch point; the ``backend`` column says which path ran
   (``numba`` kernels or the ``numpy`` reference path);
-* ``sl-fused``: for the loss with its gradient only, the fused kernel
-  :func:`softmaxlab.kernels.cross_entropy_grad_rows` with ``return_loss=True`` (one pass
-  over the logits; not reachable from the public functions);
+* ``sl-numba``: softmax and log_softmax only, on inputs that ``backend="auto"`` keeps on the
+  NumPy path (below 16,384 elements): the same public function with ``backend="numba"``;
 * ``numpy``: the naive ``exp(x - max) / sum`` (and ``x - max - log(sum)``, and the loss and
   gradient written with them);
 * ``scipy``: ``scipy.special.softmax`` / ``log_softmax``;
@@ -220,6 +219,13 @@ def build_impls(
         log = op == "log_softmax"
         slf = sl.log_softmax if log else sl.softmax
         impls["softmaxlab"] = lambda: slf(x, backend=backend)
+        if softmaxlab_path(op, x, backend) == "numpy" and backend == "auto":
+            from . import kernels
+
+            if kernels.available():
+                # What a caller who asks for the kernels gets on inputs 'auto' keeps on the
+                # NumPy path (a small call is then one compiled-kernel call).
+                impls["sl-numba"] = lambda: slf(x, backend="numba")
         impls["numpy"] = lambda: _naive(x, log)
         if sp is not None:
             spf = sp.log_softmax if log else sp.softmax
@@ -235,16 +241,7 @@ def build_impls(
     elif op in ("cross_entropy", "cross_entropy_grad"):
         grad = op == "cross_entropy_grad"
         if grad:
-            impls["softmaxlab"] = lambda: (
-                sl.cross_entropy(x, target, backend=backend),
-                sl.cross_entropy_grad(x, target, backend=backend),
-            )
-            if softmaxlab_path(op, x, backend) == "numba":
-                from . import kernels
-
-                impls["sl-fused"] = lambda: kernels.cross_entropy_grad_rows(
-                    x, target, return_loss=True
-                )
+            impls["softmaxlab"] = lambda: sl.cross_entropy_and_grad(x, target, backend=backend)
         else:
             impls["softmaxlab"] = lambda: sl.cross_entropy(x, target, backend=backend)
         impls["numpy"] = lambda: _naive_ce(x, target, grad)
@@ -454,7 +451,7 @@ def _results_for(
                 threads=nt,
                 shape=(x.shape[0], x.shape[1]),
                 impl=name,
-                backend=path if name == "softmaxlab" else "numba" if name == "sl-fused" else "-",
+                backend=path if name == "softmaxlab" else "numba" if name == "sl-numba" else "-",
                 seconds=t,
                 gelem_s=x.size / t / 1e9,
                 gb_s=gb_s,

@@ -6,6 +6,7 @@ and show the value received.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Sequence
 from typing import Any
@@ -86,6 +87,8 @@ def normalize_axes(
     """Return ``axis`` as a sorted tuple of non-negative ints (None means every axis)."""
     if axis is None:
         return tuple(range(ndim))
+    if type(axis) is int and -ndim <= axis < ndim:  # the common call, checked cheaply
+        return (axis % ndim,)
     items: Sequence[Any] = axis if isinstance(axis, tuple | list) else (axis,)
     out = []
     for item in items:
@@ -107,6 +110,8 @@ def normalize_axes(
 
 def check_positive_finite(value: Any, name: str, *, func: str | None = None) -> float:
     """A finite real number > 0, returned as a Python float."""
+    if type(value) is float and 0.0 < value < math.inf:  # the common call, checked cheaply
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
             value = value.item()

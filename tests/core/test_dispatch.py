@@ -28,6 +28,17 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             return _real(*args, **kwargs)
 
         monkeypatch.setattr(kernels, name, wrapper)
+    real_fast = _dispatch.fast_softmax
+
+    def fast(*args: Any) -> Any:
+        # The lean path for the common call goes to the row kernels without softmax_rows.
+        before = len(calls)
+        res = real_fast(*args)
+        if res is not None and len(calls) == before:
+            calls.append("softmax_rows")
+        return res
+
+    monkeypatch.setattr(_dispatch, "fast_softmax", fast)
     return calls
 
 
@@ -121,3 +132,41 @@ def test_small_calls_do_not_import_numba() -> None:
     code = "import sys, softmaxlab; softmaxlab.softmax([1.0, 2.0]); print('numba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(1, 10), (10,), (3, 4, 5), (100, 10), (2, 3000)])
+@pytest.mark.parametrize("temperature", [1.0, 0.5, 3])
+@pytest.mark.parametrize("func", [softmax, log_softmax])
+def test_lean_call_path_equals_the_general_path(
+    spy: list[str], func: Any, dtype: Any, shape: tuple[int, ...], temperature: float
+) -> None:
+    """The lean path (C-contiguous, last axis) gives bit for bit what the general path gives
+    for the same values laid out otherwise (which moves them into rows first)."""
+    x = (np.random.default_rng(3).standard_normal(shape) * 5).astype(dtype)
+    lean = func(x, temperature=temperature, backend="numba")
+    assert spy == ["softmax_rows"]
+    strided = np.repeat(x, 2, axis=-1)[..., ::2]  # same values, not C-contiguous
+    general = func(strided, temperature=temperature, backend="numba")
+    assert spy == ["softmax_rows", "softmax_rows"]
+    assert lean.shape == x.shape and lean.dtype == dtype
+    np.testing.assert_array_equal(lean, general)
+
+
+@pytest.mark.parametrize("temperature", [0.0, -1.0, float("nan"), float("inf"), 0, True])
+def test_lean_call_path_still_rejects_bad_temperature(temperature: Any) -> None:
+    x = np.ones((1, 10), dtype=np.float32)
+    with pytest.raises((ValueError, TypeError), match="'temperature' parameter of softmax"):
+        softmax(x, temperature=temperature, backend="numba")
+
+
+def test_lean_call_path_keeps_special_values_and_input() -> None:
+    x = np.array(
+        [[1.0, np.nan, 2.0], [np.inf, 0.0, 1.0], [-np.inf, -np.inf, -np.inf], [-np.inf, 0.0, 0.0]],
+        dtype=np.float32,
+    )
+    before = x.copy()
+    got = softmax(x, backend="numba")
+    np.testing.assert_array_equal(x, before)
+    assert np.isnan(got[:3]).all()
+    np.testing.assert_array_equal(got[3], np.array([0.0, 0.5, 0.5], dtype=np.float32))

@@ -5,11 +5,12 @@ Everything here needs NumPy only.
 
 from ._activations import log_sigmoid, sigmoid, sparsemax
 from ._grad import softmax_jacobian, softmax_vjp
-from ._loss import cross_entropy, cross_entropy_grad
+from ._loss import cross_entropy, cross_entropy_and_grad, cross_entropy_grad
 from ._softmax import log_softmax, logsumexp, softmax
 
 __all__ = [
     "cross_entropy",
+    "cross_entropy_and_grad",
     "cross_entropy_grad",
     "log_sigmoid",
     "log_softmax",

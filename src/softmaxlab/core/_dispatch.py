@@ -61,3 +61,51 @@ def kernel_rows(rows2d: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     if rows2d.dtype == np.float16:
         return rows2d.astype(np.float32)
     return np.ascontiguousarray(rows2d)
+
+
+_FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+_INF = float("inf")
+
+
+def fast_softmax(
+    x: Any, axis: Any, temperature: Any, backend: Any, log: bool
+) -> np.ndarray[Any, Any] | None:
+    """softmax / log_softmax of the common kernel call, with no more checks than it needs.
+
+    Handles a C-contiguous float32/float64 ndarray normalised along its last axis by an int,
+    with a finite temperature > 0 given as a float or int, going to the kernels (``backend``
+    'numba', or 'auto'/None at or above KERNEL_MIN_ELEMENTS with numba installed). Returns
+    None for anything else (empty input included), which then takes the general path with its
+    full validation; the results are the same either way. This keeps a (1, 10) call with
+    ``backend='numba'`` near the cost of one numba call.
+    """
+    if type(x) is not np.ndarray or x.dtype not in _FAST_DTYPES or not x.flags.c_contiguous:
+        return None
+    nd = x.ndim
+    if type(axis) is not int or not (axis == -1 or axis == nd - 1) or nd == 0 or x.size == 0:
+        return None
+    tt = type(temperature)
+    if not ((tt is float and 0.0 < temperature < _INF) or (tt is int and 0 < temperature < 2**53)):
+        return None
+    if backend == "numba":
+        if not _numba_installed():
+            return None  # the general path raises the clear error
+    elif backend is None or backend == "auto":
+        if x.size < KERNEL_MIN_ELEMENTS or not _numba_installed():
+            return None
+    else:
+        return None
+    rows = x if nd == 2 else x.reshape(-1, x.shape[-1])
+    out = np.empty_like(rows)
+    nrows, n = rows.shape
+    if x.size >= kernels.PARALLEL_MIN_ELEMENTS or (
+        n <= kernels.SHORT_ROW and nrows >= kernels.SHORT_MIN_ROWS
+    ):
+        kernels.softmax_rows(rows, out, temperature=temperature, log=log)
+    else:  # the small call, straight to the compiled row kernel
+        k = kernels._jit_module or kernels._kern()
+        if x.dtype.itemsize == 4:
+            k.softmax_rows32(rows, out, 0, nrows, 1.0 / temperature, log)
+        else:
+            k.softmax_rows64(rows, out, 0, nrows, float(temperature), log)
+    return out if nd == 2 else out.reshape(x.shape)

@@ -441,3 +441,88 @@ def cross_entropy_grad(
                 grad = grad / denom
     out = grad.astype(prob.out_dtype).reshape(prob.shape)
     return np.moveaxis(out, -1, prob.axis)
+
+
+def cross_entropy_and_grad(
+    logits: ArrayLike,
+    target: ArrayLike,
+    *,
+    axis: int = -1,
+    weight: ArrayLike | None = None,
+    ignore_index: int = -100,
+    label_smoothing: float = 0.0,
+    reduction: Reduction = "mean",
+    backend: str | None = None,
+) -> tuple[Any, Any]:
+    r"""The loss and its gradient together: ``(cross_entropy(...), cross_entropy_grad(...))``.
+
+    What a training step needs. On the numba kernels (see ``backend`` in
+    :func:`cross_entropy`) both come from one fused pass over the logits that never writes the
+    probabilities; elsewhere the two functions are called in turn. The values are those of
+    :func:`cross_entropy` and :func:`cross_entropy_grad` (the same order as scikit-learn's
+    ``loss_gradient`` and JAX's ``value_and_grad``).
+
+    Parameters
+    ----------
+    logits, target, axis, weight, ignore_index, label_smoothing, reduction, backend
+        As in :func:`cross_entropy`.
+
+    Returns
+    -------
+    loss : scalar or ndarray
+        As :func:`cross_entropy`.
+    grad : ndarray
+        As :func:`cross_entropy_grad`: the shape and dtype of ``logits``.
+
+    Examples
+    --------
+    >>> from softmaxlab import cross_entropy_and_grad
+    >>> loss, grad = cross_entropy_and_grad([[2.0, 1.0, 0.1]], [0])
+    >>> round(float(loss), 4)
+    0.417
+    >>> grad.round(4)
+    array([[-0.341 ,  0.2424,  0.0986]])
+    """
+    opts: dict[str, Any] = {
+        "axis": axis,
+        "weight": weight,
+        "ignore_index": ignore_index,
+        "label_smoothing": label_smoothing,
+        "reduction": reduction,
+        "backend": backend,
+    }
+    if not isinstance(logits, np.ndarray):
+        from .. import backends
+
+        if backends.is_foreign(logits):
+            return (
+                backends.cross_entropy(logits, target, **opts),
+                backends.cross_entropy_grad(logits, target, **opts),
+            )
+    prob = _prepare(
+        logits,
+        target,
+        axis,
+        weight,
+        ignore_index,
+        label_smoothing,
+        reduction,
+        backend,
+        "cross_entropy_and_grad",
+    )
+    if not prob.kernel:
+        return cross_entropy(logits, target, **opts), cross_entropy_grad(logits, target, **opts)
+    from .. import kernels
+
+    assert prob.kernel_target is not None
+    g, loss = kernels.cross_entropy_grad_rows(
+        prob.logits,
+        prob.kernel_target,
+        weight=prob.weight,
+        ignore_index=-1,
+        label_smoothing=prob.smoothing,
+        reduction=prob.reduction,
+        return_loss=True,
+    )
+    grad = np.moveaxis(g.astype(prob.out_dtype, copy=False).reshape(prob.shape), -1, prob.axis)
+    return _finish(np.asarray(loss), prob, prob.shape[:-1]), grad

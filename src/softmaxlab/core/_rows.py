@@ -39,16 +39,22 @@ class Rows:
         self.axes = axes
         rest = [i for i in range(len(shape)) if i not in axes]
         self.perm = rest + list(axes)
-        self.inverse = list(np.argsort(self.perm))
+        self.inverse = [0] * len(self.perm)
+        for i, p in enumerate(self.perm):
+            self.inverse[p] = i
+        # Already in order (the usual last-axis case): plain reshapes, no transposes.
+        self.identity = self.perm == list(range(len(shape)))
         self.outer = tuple(shape[i] for i in rest)
         self.n = math.prod(shape[i] for i in axes)
         self.nrows = math.prod(self.outer)
 
     def to_rows(self, arr: NDArray[Any]) -> NDArray[Any]:
-        moved = np.transpose(arr, self.perm)
+        moved = arr if self.identity else np.transpose(arr, self.perm)
         return moved.reshape(self.nrows, self.n)
 
     def from_rows(self, rows: NDArray[Any]) -> NDArray[Any]:
+        if self.identity:
+            return rows.reshape(self.shape)
         moved_shape = self.outer + tuple(self.shape[i] for i in self.axes)
         return np.transpose(rows.reshape(moved_shape), self.inverse)
 
