@@ -79,13 +79,7 @@ def fast_softmax(
     full validation; the results are the same either way. This keeps a (1, 10) call with
     ``backend='numba'`` near the cost of one numba call.
     """
-    if type(x) is not np.ndarray or x.dtype not in _FAST_DTYPES or not x.flags.c_contiguous:
-        return None
-    nd = x.ndim
-    if type(axis) is not int or not (axis == -1 or axis == nd - 1) or nd == 0 or x.size == 0:
-        return None
-    tt = type(temperature)
-    if not ((tt is float and 0.0 < temperature < _INF) or (tt is int and 0 < temperature < 2**53)):
+    if type(x) is not np.ndarray:
         return None
     if backend == "numba":
         if not _numba_installed():
@@ -94,6 +88,14 @@ def fast_softmax(
         if x.size < KERNEL_MIN_ELEMENTS or not _numba_installed():
             return None
     else:
+        return None
+    if x.dtype not in _FAST_DTYPES or not x.flags.c_contiguous:
+        return None
+    nd = x.ndim
+    if type(axis) is not int or not (axis == -1 or axis == nd - 1) or nd == 0 or x.size == 0:
+        return None
+    tt = type(temperature)
+    if not ((tt is float and 0.0 < temperature < _INF) or (tt is int and 0 < temperature < 2**53)):
         return None
     rows = x if nd == 2 else x.reshape(-1, x.shape[-1])
     out = np.empty_like(rows)

@@ -37,6 +37,14 @@ class Rows:
     def __init__(self, shape: tuple[int, ...], axes: tuple[int, ...]):
         self.shape = shape
         self.axes = axes
+        nd = len(shape)
+        if axes == (nd - 1,):  # the usual last-axis case, set up without the general work
+            self.perm = self.inverse = list(range(nd))
+            self.identity = True
+            self.outer = shape[:-1]
+            self.n = shape[-1]
+            self.nrows = math.prod(self.outer)
+            return
         rest = [i for i in range(len(shape)) if i not in axes]
         self.perm = rest + list(axes)
         self.inverse = [0] * len(self.perm)
