@@ -8,6 +8,8 @@ once read), medians of interleaved samples, in ns per element:
 
 * ``max pass``: the row maximum (an integer-key reduction; reads the input from memory);
 * ``exp only``: the kernel's float64-evaluated exp of each entry, written to an L1 scratch row;
+* ``f32 exp``: for comparison, an exp evaluated in float32 arithmetic (as fast libraries do;
+  not accurate enough for the 1-ulp bound), written to a float32 scratch row;
 * ``sum pass``: exp, kept in a float64 scratch row, and the sum (the kernel's second pass);
 * ``scale pass``: the scratch times 1/sum, rounded to float32 (the third pass);
 * ``kernel``: the whole row kernel (the three passes);
@@ -47,6 +49,36 @@ def _exp_only(x: np.ndarray, scratch: np.ndarray) -> None:
             scratch[j] = J._exp32(np.float64(xr[j]) - 3.0)
 
 
+_F32 = np.float32
+
+
+@njit(fastmath=J._FM, nogil=True, error_model="numpy")
+def _exp_float32_arith(x: np.ndarray, scratch: np.ndarray) -> None:
+    """For comparison only: exp evaluated in float32 arithmetic (16 lanes), as fast libraries
+    do; about 1 ulp on its own, too coarse for a 1-ulp softmax after the division."""
+    log2e = _F32(1.442695)
+    shift = _F32(12582912.0)  # 1.5 * 2**23
+    ln2_hi = _F32(0.693359375)  # Cody–Waite split of ln 2 for float32
+    ln2_lo = _F32(-2.12194440e-4)
+    for i in range(x.shape[0]):
+        xr = x[i]
+        for j in range(xr.size):
+            d = max(xr[j] - _F32(3.0), _F32(-87.0))
+            t = d * log2e + shift
+            kf = t - shift
+            r = (d - kf * ln2_hi) - kf * ln2_lo
+            p = _F32(1.0 / 5040)
+            p = p * r + _F32(1.0 / 720)
+            p = p * r + _F32(1.0 / 120)
+            p = p * r + _F32(1.0 / 24)
+            p = p * r + _F32(1.0 / 6)
+            p = p * r + _F32(0.5)
+            p = p * r + _F32(1.0)
+            p = p * r + _F32(1.0)
+            k = np.int32(kf)
+            scratch[j] = p * J._i32_as_f32((k + np.int32(127)) << np.int32(23))
+
+
 @njit(nogil=True)
 def _sum_pass(x: np.ndarray, buf: np.ndarray, store: np.ndarray) -> float:
     s = 0.0
@@ -77,9 +109,11 @@ def main() -> None:
     out = np.empty_like(x)
     buf = np.empty(2 * J.BLOCK)
     store = np.empty(x.shape[1])
+    scratch32 = np.empty(x.shape[1], dtype=np.float32)
     impls: dict[str, Callable[[], object]] = {
         "max pass": lambda: _max_pass(x),
         "exp only": lambda: _exp_only(x, store),
+        "f32 exp": lambda: _exp_float32_arith(x, scratch32),
         "sum pass": lambda: _sum_pass(x, buf, store),
         "scale pass": lambda: _scale_pass(x, out, store),
         "kernel": lambda: J.softmax_rows32(x, out, 0, x.shape[0], 1.0, False),

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "exp_cost.py"
-NAMES = ("max pass", "exp only", "sum pass", "scale pass", "kernel", "torch")
+NAMES = ("max pass", "exp only", "f32 exp", "sum pass", "scale pass", "kernel", "torch")
 
 
 def test_exp_cost_script_runs() -> None:
