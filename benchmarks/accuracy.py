@@ -111,24 +111,19 @@ def implementations() -> dict[str, Impl]:
 
         return run
 
+    def path(backend: str) -> Impl:
+        def call(f: Callable[..., Any]) -> Callable[[np.ndarray], np.ndarray]:
+            return lambda x: np.asarray(f(x, axis=-1, backend=backend))
+
+        return {k: call(getattr(sl, k)) for k in FUNCS}
+
     impls: dict[str, Impl] = {
-        "sl numpy": {
-            "softmax": lambda x: sl.softmax(x, axis=-1, backend="numpy"),
-            "log_softmax": lambda x: sl.log_softmax(x, axis=-1, backend="numpy"),
-            "logsumexp": lambda x: np.asarray(sl.logsumexp(x, axis=-1, backend="numpy")),
-        },
+        "sl numpy": path("numpy"),
         "sl no ld": {k: no_ld(getattr(sl, k)) for k in FUNCS},
-        **(
-            {
-                "sl numba": {
-                    "softmax": lambda x: sl.softmax(x, axis=-1, backend="numba"),
-                    "log_softmax": lambda x: sl.log_softmax(x, axis=-1, backend="numba"),
-                    "logsumexp": lambda x: np.asarray(sl.logsumexp(x, axis=-1, backend="numba")),
-                }
-            }
-            if sl.kernels.available()
-            else {}
-        ),
+    }
+    if sl.kernels.available():
+        impls["sl numba"] = path("numba")
+    impls |= {
         "scipy": {
             "softmax": lambda x: sp.softmax(x, axis=-1),
             "log_softmax": lambda x: sp.log_softmax(x, axis=-1),

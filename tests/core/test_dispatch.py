@@ -28,17 +28,6 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             return _real(*args, **kwargs)
 
         monkeypatch.setattr(kernels, name, wrapper)
-    real_fast = _dispatch.fast_softmax
-
-    def fast(*args: Any) -> Any:
-        # The lean path for the common call goes to the row kernels without softmax_rows.
-        before = len(calls)
-        res = real_fast(*args)
-        if res is not None and len(calls) == before:
-            calls.append("softmax_rows")
-        return res
-
-    monkeypatch.setattr(_dispatch, "fast_softmax", fast)
     return calls
 
 

@@ -99,15 +99,5 @@ def fast_softmax(
         return None
     rows = x if nd == 2 else x.reshape(-1, x.shape[-1])
     out = np.empty_like(rows)
-    nrows, n = rows.shape
-    if x.size >= kernels.PARALLEL_MIN_ELEMENTS or (
-        n <= kernels.SHORT_ROW and nrows >= kernels.SHORT_MIN_ROWS
-    ):
-        kernels.softmax_rows(rows, out, temperature=temperature, log=log)
-    else:  # the small call, straight to the compiled row kernel
-        k = kernels._jit_module or kernels._kern()
-        if x.dtype.itemsize == 4:
-            k.softmax_rows32(rows, out, 0, nrows, 1.0 / temperature, log)
-        else:
-            k.softmax_rows64(rows, out, 0, nrows, float(temperature), log)
+    kernels.softmax_rows(rows, out, temperature=temperature, log=log)
     return out if nd == 2 else out.reshape(x.shape)

@@ -14,7 +14,7 @@ from .._validation import as_float_array, check_probability, normalize_axes, par
 from . import _dispatch
 from ._softmax import log_softmax
 
-__all__ = ["cross_entropy", "cross_entropy_grad"]
+__all__ = ["cross_entropy", "cross_entropy_and_grad", "cross_entropy_grad"]
 
 Reduction = Literal["mean", "sum", "none"]
 _REDUCTIONS = ("mean", "sum", "none")
@@ -159,6 +159,136 @@ def _finish(values: NDArray[Any], prob: _Problem, per_sample_shape: tuple[int, .
     return out[()]
 
 
+def _options(
+    axis: int,
+    weight: ArrayLike | None,
+    ignore_index: int,
+    label_smoothing: float,
+    reduction: str,
+    backend: str | None,
+) -> dict[str, Any]:
+    """The options shared by the three public functions, as keyword arguments."""
+    return {
+        "axis": axis,
+        "weight": weight,
+        "ignore_index": ignore_index,
+        "label_smoothing": label_smoothing,
+        "reduction": reduction,
+        "backend": backend,
+    }
+
+
+def _is_foreign(logits: Any) -> bool:
+    """True for PyTorch, JAX, CuPy or Dask logits (computed by :mod:`softmaxlab.backends`)."""
+    if isinstance(logits, np.ndarray):
+        return False
+    from .. import backends
+
+    return backends.is_foreign(logits)
+
+
+def _kernel_options(prob: _Problem) -> dict[str, Any]:
+    """Keyword arguments of the fused kernels (ignored samples are marked -1 there)."""
+    return {
+        "weight": prob.weight,
+        "ignore_index": -1,
+        "label_smoothing": prob.smoothing,
+        "reduction": prob.reduction,
+    }
+
+
+def _grad_out(rows: NDArray[Any], prob: _Problem) -> NDArray[Any]:
+    """(N, C) gradient rows back to the logits' dtype, shape and class axis."""
+    out = rows.astype(prob.out_dtype, copy=False).reshape(prob.shape)
+    return np.moveaxis(out, -1, prob.axis)
+
+
+def _log_probs(prob: _Problem) -> NDArray[Any]:
+    """log_softmax of the NumPy-path rows (in the working precision)."""
+    if not prob.shape[-1]:
+        return prob.logits
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return log_softmax(prob.logits, axis=-1)
+
+
+def _numpy_loss(prob: _Problem, logp: NDArray[Any]) -> Any:
+    """The loss on the NumPy path, from the log-probabilities of the rows."""
+    n_classes = prob.shape[-1]
+    ls = prob.smoothing
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if prob.index is not None:
+            assert prob.valid is not None
+            r = np.arange(logp.shape[0])
+            w_y = prob.weight[prob.index] if prob.weight is not None else np.ones(len(r))
+            w_y = np.where(prob.valid, w_y, 0.0)
+            picked = logp[r, prob.index] if n_classes else np.zeros(len(r))
+            nll = np.where(prob.valid, -w_y * picked, 0.0)
+            per = nll * (1.0 - ls)
+            smooth = None
+            if ls > 0:
+                wl = logp * prob.weight if prob.weight is not None else logp
+                smooth = np.where(prob.valid, -wl.sum(axis=1), 0.0)
+                per = per + smooth * (ls / n_classes)
+            denom = w_y.sum()
+        else:
+            assert prob.probs is not None
+            wq = prob.probs * prob.weight if prob.weight is not None else prob.probs
+            per = -(logp * wq).sum(axis=1)
+            denom = np.float64(logp.shape[0]) if logp.size else np.float64(np.nan)
+        if prob.reduction == "mean" and prob.index is not None:
+            # As PyTorch, each part is divided by the weight sum on its own: a zero sum gives
+            # NaN (0/0) for the loss even when smoothing adds a positive term.
+            mean = (1.0 - ls) * (nll.sum() / denom)
+            if smooth is not None:
+                mean = mean + (ls / n_classes) * (smooth.sum() / denom)
+            values = np.asarray(mean)
+        elif prob.reduction == "mean":
+            values = np.asarray(per.sum() / denom)
+        elif prob.reduction == "sum":
+            values = np.asarray(per.sum())
+        else:
+            values = per
+    return _finish(values, prob, prob.shape[:-1])
+
+
+def _numpy_grad(prob: _Problem, logp: NDArray[Any]) -> NDArray[Any]:
+    """The gradient on the NumPy path, from the log-probabilities of the rows."""
+    n_classes = prob.shape[-1]
+    ls = prob.smoothing
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.exp(logp)
+        if prob.index is not None:
+            assert prob.valid is not None
+            r = np.arange(p.shape[0])
+            w_y = prob.weight[prob.index] if prob.weight is not None else np.ones(len(r))
+            w_y = np.where(prob.valid, w_y, 0.0)
+            u = np.zeros_like(p)
+            if n_classes:
+                u[r, prob.index] = w_y
+            grad = (1.0 - ls) * (w_y[:, None] * p - u)
+            if ls > 0:
+                wvec = prob.weight if prob.weight is not None else np.ones(n_classes)
+                g_smooth = wvec.sum() * p - wvec
+            denom = w_y.sum()
+            if prob.reduction == "mean":
+                # Divided part by part as the loss (so 0/0 gives NaN rows where PyTorch has
+                # them); ignored rows get exactly 0, also when every row is ignored.
+                grad = grad / denom
+                if ls > 0:
+                    grad = grad + (ls / n_classes) * (g_smooth / denom)
+            elif ls > 0:
+                grad = grad + (ls / n_classes) * g_smooth
+            grad[~prob.valid] = 0.0
+        else:
+            assert prob.probs is not None
+            u = prob.probs * prob.weight if prob.weight is not None else prob.probs
+            grad = u.sum(axis=1, keepdims=True) * p - u
+            denom = np.float64(p.shape[0]) if p.size else np.float64(np.nan)
+            if prob.reduction == "mean":
+                grad = grad / denom
+    return _grad_out(grad, prob)
+
+
 def cross_entropy(
     logits: ArrayLike,
     target: ArrayLike,
@@ -248,81 +378,19 @@ def cross_entropy(
     >>> round(float(cross_entropy(logits, [0, -100])), 4)  # the second sample is ignored
     0.2413
     """
-    if not isinstance(logits, np.ndarray):
+    opts = _options(axis, weight, ignore_index, label_smoothing, reduction, backend)
+    if _is_foreign(logits):
         from .. import backends
 
-        if backends.is_foreign(logits):
-            return backends.cross_entropy(
-                logits,
-                target,
-                axis=axis,
-                weight=weight,
-                ignore_index=ignore_index,
-                label_smoothing=label_smoothing,
-                reduction=reduction,
-                backend=backend,
-            )
-    prob = _prepare(
-        logits,
-        target,
-        axis,
-        weight,
-        ignore_index,
-        label_smoothing,
-        reduction,
-        backend,
-        "cross_entropy",
-    )
+        return backends.cross_entropy(logits, target, **opts)
+    prob = _prepare(logits, target, **opts, func="cross_entropy")
     if prob.kernel:
         from .. import kernels
 
         assert prob.kernel_target is not None
-        loss = kernels.cross_entropy_rows(
-            prob.logits,
-            prob.kernel_target,
-            weight=prob.weight,
-            ignore_index=-1,
-            label_smoothing=prob.smoothing,
-            reduction=prob.reduction,
-        )
+        loss = kernels.cross_entropy_rows(prob.logits, prob.kernel_target, **_kernel_options(prob))
         return _finish(np.asarray(loss), prob, prob.shape[:-1])
-    n_classes = prob.shape[-1]
-    ls = prob.smoothing
-    with np.errstate(invalid="ignore", divide="ignore"):
-        logp = log_softmax(prob.logits, axis=-1) if n_classes else prob.logits
-        if prob.index is not None:
-            assert prob.valid is not None
-            r = np.arange(logp.shape[0])
-            w_y = prob.weight[prob.index] if prob.weight is not None else np.ones(len(r))
-            w_y = np.where(prob.valid, w_y, 0.0)
-            picked = logp[r, prob.index] if n_classes else np.zeros(len(r))
-            nll = np.where(prob.valid, -w_y * picked, 0.0)
-            per = nll * (1.0 - ls)
-            smooth = None
-            if ls > 0:
-                wl = logp * prob.weight if prob.weight is not None else logp
-                smooth = np.where(prob.valid, -wl.sum(axis=1), 0.0)
-                per = per + smooth * (ls / n_classes)
-            denom = w_y.sum()
-        else:
-            assert prob.probs is not None
-            wq = prob.probs * prob.weight if prob.weight is not None else prob.probs
-            per = -(logp * wq).sum(axis=1)
-            denom = np.float64(logp.shape[0]) if logp.size else np.float64(np.nan)
-        if prob.reduction == "mean" and prob.index is not None:
-            # As PyTorch, each part is divided by the weight sum on its own: a zero sum gives
-            # NaN (0/0) for the loss even when smoothing adds a positive term.
-            mean = (1.0 - ls) * (nll.sum() / denom)
-            if smooth is not None:
-                mean = mean + (ls / n_classes) * (smooth.sum() / denom)
-            values = np.asarray(mean)
-        elif prob.reduction == "mean":
-            values = np.asarray(per.sum() / denom)
-        elif prob.reduction == "sum":
-            values = np.asarray(per.sum())
-        else:
-            values = per
-    return _finish(values, prob, prob.shape[:-1])
+    return _numpy_loss(prob, _log_probs(prob))
 
 
 def cross_entropy_grad(
@@ -366,81 +434,21 @@ def cross_entropy_grad(
     >>> (softmax([2.0, 1.0, 0.1]) - [1, 0, 0]).round(4)
     array([-0.341 ,  0.2424,  0.0986])
     """
-    if not isinstance(logits, np.ndarray):
+    opts = _options(axis, weight, ignore_index, label_smoothing, reduction, backend)
+    if _is_foreign(logits):
         from .. import backends
 
-        if backends.is_foreign(logits):
-            return backends.cross_entropy_grad(
-                logits,
-                target,
-                axis=axis,
-                weight=weight,
-                ignore_index=ignore_index,
-                label_smoothing=label_smoothing,
-                reduction=reduction,
-                backend=backend,
-            )
-    prob = _prepare(
-        logits,
-        target,
-        axis,
-        weight,
-        ignore_index,
-        label_smoothing,
-        reduction,
-        backend,
-        "cross_entropy_grad",
-    )
+        return backends.cross_entropy_grad(logits, target, **opts)
+    prob = _prepare(logits, target, **opts, func="cross_entropy_grad")
     if prob.kernel:
         from .. import kernels
 
         assert prob.kernel_target is not None
         g = kernels.cross_entropy_grad_rows(
-            prob.logits,
-            prob.kernel_target,
-            weight=prob.weight,
-            ignore_index=-1,
-            label_smoothing=prob.smoothing,
-            reduction=prob.reduction,
+            prob.logits, prob.kernel_target, **_kernel_options(prob)
         )
-        out = g.astype(prob.out_dtype, copy=False).reshape(prob.shape)
-        return np.moveaxis(out, -1, prob.axis)
-    n_classes = prob.shape[-1]
-    ls = prob.smoothing
-    with np.errstate(invalid="ignore", divide="ignore"):
-        logp = log_softmax(prob.logits, axis=-1) if n_classes else prob.logits
-        p = np.exp(logp)
-        if prob.index is not None:
-            assert prob.valid is not None
-            r = np.arange(p.shape[0])
-            w_y = prob.weight[prob.index] if prob.weight is not None else np.ones(len(r))
-            w_y = np.where(prob.valid, w_y, 0.0)
-            u = np.zeros_like(p)
-            if n_classes:
-                u[r, prob.index] = w_y
-            grad = (1.0 - ls) * (w_y[:, None] * p - u)
-            if ls > 0:
-                wvec = prob.weight if prob.weight is not None else np.ones(n_classes)
-                g_smooth = wvec.sum() * p - wvec
-            denom = w_y.sum()
-            if prob.reduction == "mean":
-                # Divided part by part as the loss (so 0/0 gives NaN rows where PyTorch has
-                # them); ignored rows get exactly 0, also when every row is ignored.
-                grad = grad / denom
-                if ls > 0:
-                    grad = grad + (ls / n_classes) * (g_smooth / denom)
-            elif ls > 0:
-                grad = grad + (ls / n_classes) * g_smooth
-            grad[~prob.valid] = 0.0
-        else:
-            assert prob.probs is not None
-            u = prob.probs * prob.weight if prob.weight is not None else prob.probs
-            grad = u.sum(axis=1, keepdims=True) * p - u
-            denom = np.float64(p.shape[0]) if p.size else np.float64(np.nan)
-            if prob.reduction == "mean":
-                grad = grad / denom
-    out = grad.astype(prob.out_dtype).reshape(prob.shape)
-    return np.moveaxis(out, -1, prob.axis)
+        return _grad_out(g, prob)
+    return _numpy_grad(prob, _log_probs(prob))
 
 
 def cross_entropy_and_grad(
@@ -483,46 +491,22 @@ def cross_entropy_and_grad(
     >>> grad.round(4)
     array([[-0.341 ,  0.2424,  0.0986]])
     """
-    opts: dict[str, Any] = {
-        "axis": axis,
-        "weight": weight,
-        "ignore_index": ignore_index,
-        "label_smoothing": label_smoothing,
-        "reduction": reduction,
-        "backend": backend,
-    }
-    if not isinstance(logits, np.ndarray):
+    opts = _options(axis, weight, ignore_index, label_smoothing, reduction, backend)
+    if _is_foreign(logits):
         from .. import backends
 
-        if backends.is_foreign(logits):
-            return (
-                backends.cross_entropy(logits, target, **opts),
-                backends.cross_entropy_grad(logits, target, **opts),
-            )
-    prob = _prepare(
-        logits,
-        target,
-        axis,
-        weight,
-        ignore_index,
-        label_smoothing,
-        reduction,
-        backend,
-        "cross_entropy_and_grad",
-    )
+        return (
+            backends.cross_entropy(logits, target, **opts),
+            backends.cross_entropy_grad(logits, target, **opts),
+        )
+    prob = _prepare(logits, target, **opts, func="cross_entropy_and_grad")
     if not prob.kernel:
-        return cross_entropy(logits, target, **opts), cross_entropy_grad(logits, target, **opts)
+        logp = _log_probs(prob)
+        return _numpy_loss(prob, logp), _numpy_grad(prob, logp)
     from .. import kernels
 
     assert prob.kernel_target is not None
     g, loss = kernels.cross_entropy_grad_rows(
-        prob.logits,
-        prob.kernel_target,
-        weight=prob.weight,
-        ignore_index=-1,
-        label_smoothing=prob.smoothing,
-        reduction=prob.reduction,
-        return_loss=True,
+        prob.logits, prob.kernel_target, **_kernel_options(prob), return_loss=True
     )
-    grad = np.moveaxis(g.astype(prob.out_dtype, copy=False).reshape(prob.shape), -1, prob.axis)
-    return _finish(np.asarray(loss), prob, prob.shape[:-1]), grad
+    return _finish(np.asarray(loss), prob, prob.shape[:-1]), _grad_out(g, prob)

@@ -102,6 +102,11 @@ def _softmax_common(
     log: bool,
     func: str,
 ) -> NDArray[Any]:
+    if where is None:
+        # The common kernel call, with no more checks than it needs (None: anything else).
+        res = _dispatch.fast_softmax(x, axis, temperature, backend, log)
+        if res is not None:
+            return res
     arr = as_float_array(x, "x", func=func)
     t = check_positive_finite(temperature, "temperature", func=func)
     axes = normalize_axes(axis, arr.ndim, func=func)
@@ -215,10 +220,6 @@ def softmax(
     >>> softmax([1.0, np.nan, 1.0], where=[True, False, True])
     array([0.5, 0. , 0.5])
     """
-    if where is None:
-        res = _dispatch.fast_softmax(x, axis, temperature, backend, False)
-        if res is not None:
-            return res
     if not isinstance(x, np.ndarray) and _backends.is_foreign(x):
         return _backends.softmax(x, axis, temperature=temperature, where=where, backend=backend)
     return _softmax_common(x, axis, temperature, where, backend, log=False, func="softmax")
@@ -293,10 +294,6 @@ def log_softmax(
     >>> log_softmax([0.0, 0.0]).round(6)
     array([-0.693147, -0.693147])
     """
-    if where is None:
-        res = _dispatch.fast_softmax(x, axis, temperature, backend, True)
-        if res is not None:
-            return res
     if not isinstance(x, np.ndarray) and _backends.is_foreign(x):
         return _backends.log_softmax(x, axis, temperature=temperature, where=where, backend=backend)
     return _softmax_common(x, axis, temperature, where, backend, log=True, func="log_softmax")

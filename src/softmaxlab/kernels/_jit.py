@@ -484,11 +484,10 @@ SHORT_BLOCK = 64  # rows per transposed block in the short-row kernels
 
 
 @njit(**_INL)
-def _short_block32(x, b0, nb, tb, m, bad, acc, cnt, inv_t, keep_d):
-    """Load rows b0..b0+nb of ``x`` transposed into ``tb`` (classes × SHORT_BLOCK lanes) and
-    compute per lane: the max ``m`` (0 for bad lanes), ``bad`` (NaN, +inf or all -inf), the
-    count of maxima ``cnt`` and the sum of the other exps ``acc``. ``tb`` is left holding
-    ``d = (x - m) * inv_t`` when ``keep_d`` and ``exp(d)`` otherwise.
+def _transpose_max(x, b0, nb, tb, m, bad):
+    """Load rows b0..b0+nb of ``x`` transposed into ``tb`` (classes × SHORT_BLOCK lanes, the
+    unused lanes zero) and set per lane the max ``m`` (0 for bad lanes) and ``bad`` (1 for a
+    row holding NaN or +inf, or all -inf; else 0).
 
     Every loop but the transposition runs across rows, so LLVM vectorises it whatever the
     (small) number of classes.
@@ -507,8 +506,6 @@ def _short_block32(x, b0, nb, tb, m, bad, acc, cnt, inv_t, keep_d):
     for r in range(R):
         m[r] = row[r]
         bad[r] = 0.0
-        acc[r] = 0.0
-        cnt[r] = 0.0
     for j in range(n):
         row = tb[j]
         for r in range(R):
@@ -520,6 +517,23 @@ def _short_block32(x, b0, nb, tb, m, bad, acc, cnt, inv_t, keep_d):
         ok = bad[r] == 0.0 and mr > -np.inf and mr < np.inf
         bad[r] = 0.0 if ok else 1.0
         m[r] = mr if ok else 0.0
+
+
+@njit(**_INL)
+def _short_block32(x, b0, nb, tb, m, bad, acc, cnt, inv_t, keep_d):
+    """Load rows b0..b0+nb of ``x`` transposed into ``tb`` (classes × SHORT_BLOCK lanes) and
+    compute per lane: the max ``m`` (0 for bad lanes), ``bad`` (NaN, +inf or all -inf), the
+    count of maxima ``cnt`` and the sum of the other exps ``acc``. ``tb`` is left holding
+    ``d = (x - m) * inv_t`` when ``keep_d`` and ``exp(d)`` otherwise.
+
+    See _transpose_max for the layout.
+    """
+    n = tb.shape[0]
+    R = tb.shape[1]
+    _transpose_max(x, b0, nb, tb, m, bad)
+    for r in range(R):
+        acc[r] = 0.0
+        cnt[r] = 0.0
     for j in range(n):
         row = tb[j]
         for r in range(R):
@@ -878,32 +892,11 @@ def short_rows64(x, out, r0, r1, t, log):
     )
     for b0 in range(r0, r1, R):
         nb = min(R, r1 - b0)
-        for r in range(nb):
-            xr = x[b0 + r]
-            for j in range(n):
-                tb[j, r] = xr[j]
-        for j in range(n):
-            row = tb[j]
-            for r in range(nb, R):
-                row[r] = 0.0
-        row = tb[0]
+        _transpose_max(x, b0, nb, tb, m, bad)
         for r in range(R):
-            m[r] = row[r]
-            bad[r] = 0.0
             ahi[r] = 0.0
             alo[r] = 0.0
             cnt[r] = 0.0
-        for j in range(n):
-            row = tb[j]
-            for r in range(R):
-                v = row[r]
-                m[r] = v if v > m[r] else m[r]
-                bad[r] += v != v
-        for r in range(R):
-            mr = m[r]
-            ok = bad[r] == 0.0 and mr > -np.inf and mr < np.inf
-            bad[r] = 0.0 if ok else 1.0
-            m[r] = mr if ok else 0.0
         for j in range(n):
             row = tb[j]
             rlo = tl[j]
@@ -961,32 +954,11 @@ def short_ce64(
         sum_w = np.float64(n)
     for b0 in range(0, nrows, R):
         nb = min(R, nrows - b0)
-        for r in range(nb):
-            xr = x[b0 + r]
-            for j in range(n):
-                tb[j, r] = xr[j]
-        for j in range(n):
-            row = tb[j]
-            for r in range(nb, R):
-                row[r] = 0.0
-        row = tb[0]
+        _transpose_max(x, b0, nb, tb, m, bad)
         for r in range(R):
-            m[r] = row[r]
-            bad[r] = 0.0
             ahi[r] = 0.0
             alo[r] = 0.0
             cnt[r] = 0.0
-        for j in range(n):
-            row = tb[j]
-            for r in range(R):
-                v = row[r]
-                m[r] = v if v > m[r] else m[r]
-                bad[r] += v != v
-        for r in range(R):
-            mr = m[r]
-            ok = bad[r] == 0.0 and mr > -np.inf and mr < np.inf
-            bad[r] = 0.0 if ok else 1.0
-            m[r] = mr if ok else 0.0
         for j in range(n):
             row = tb[j]
             for r in range(R):
