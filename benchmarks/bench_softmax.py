@@ -1,6 +1,6 @@
 """Side-by-side benchmark of softmax, log_softmax and cross-entropy on CPU.
 
-A thin script over :mod:`softmaxlab._benchmark`, with the options of ``softmaxlab bench``
+A thin script over :mod:`softmaxlab.bench` (the harness), with the options of ``softmaxlab bench``
 (the same code): ``python benchmarks/bench_softmax.py`` runs every shape in float32 and
 float64 with 1 and 2 threads; ``--quick`` a small subset; ``--help`` lists the options
 (``--threads``, ``--dtypes``, ``--ops``, ``--shapes``, ``--repeat``, ``--backend``,

@@ -16,17 +16,76 @@ from numpy.typing import NDArray
 
 __all__ = [
     "SoftmaxLabError",
+    "SoftmaxLabTypeError",
     "as_float_array",
     "check_bool_mask",
     "check_positive_finite",
     "check_probability",
+    "describe_value",
     "normalize_axes",
     "param_error",
+    "shown",
+    "type_error",
 ]
 
 
 class SoftmaxLabError(ValueError):
-    """A value given to softmaxlab is outside what the function allows."""
+    """A value given to softmaxlab is outside what the function allows.
+
+    The message follows one template, after scikit-learn's: ``The 'temperature' parameter of
+    softmax must be a float in (0, inf). Got -1 instead.`` The parts are also kept as fields,
+    so that the command line can print the error as one line and the explorer can say it in
+    the page's language.
+
+    Attributes
+    ----------
+    parameter : str or None
+        The parameter's name, as the caller spells it (``'temperature'``, ``'--output'``).
+    allowed : str or None
+        What the parameter accepts, in words (``'a finite number > 0'``).
+    value : str or None
+        The value received, as shown in the message: a short ``repr`` for scalars and strings,
+        ``an array of shape (2, 3)`` for arrays (never a description quoted as a value).
+    function : str or None
+        The public function or class that checked it, if known.
+
+    Examples
+    --------
+    >>> err = param_error("temperature", "a finite number > 0", -1.0, func="softmax")
+    >>> print(err)
+    The 'temperature' parameter of softmax must be a finite number > 0. Got -1.0 instead.
+    >>> err.parameter, err.allowed, err.value, err.function
+    ('temperature', 'a finite number > 0', '-1.0', 'softmax')
+    >>> isinstance(err, ValueError)
+    True
+    """
+
+    parameter: str | None = None
+    allowed: str | None = None
+    value: str | None = None
+    function: str | None = None
+
+
+class SoftmaxLabTypeError(SoftmaxLabError, TypeError):
+    """A value of the wrong type: a :class:`SoftmaxLabError` that is also a :class:`TypeError`.
+
+    ``except TypeError`` and ``except SoftmaxLabError`` both catch it; it has the same fields.
+    """
+
+
+class _Shown(str):
+    """Text shown verbatim as the received value (a description, not the value itself)."""
+
+    __slots__ = ()
+
+
+def shown(text: str) -> str:
+    """Mark ``text`` as a description of the value received, printed without quotes.
+
+    Use it when the value itself would be unreadable, e.g. ``shown("an array with values
+    outside [0, 1]")``; arrays need no marking (:func:`describe_value` handles them).
+    """
+    return _Shown(text)
 
 
 def _short_repr(value: Any, limit: int = 60) -> str:
@@ -36,12 +95,72 @@ def _short_repr(value: Any, limit: int = 60) -> str:
     return text
 
 
-def param_error(name: str, allowed: str, value: Any, *, func: str | None = None) -> SoftmaxLabError:
-    """Build the standard error: ``The 'name' parameter of func must be allowed. Got value.``"""
+def describe_value(value: Any, limit: int = 60) -> str:
+    """How a received value appears in an error message.
+
+    A short ``repr`` for scalars, strings and small containers; ``an array of shape S and
+    dtype D`` for arrays of one or more dimensions (their repr would be long and multi-line);
+    the text itself for a description marked with :func:`shown`.
+
+    Examples
+    --------
+    >>> describe_value(-1), describe_value("max"), describe_value(np.float64(2.5))
+    ('-1', "'max'", '2.5')
+    >>> describe_value(np.zeros((2, 3), dtype=np.float32))
+    'an array of shape (2, 3) and dtype float32'
+    >>> describe_value("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."
+    """
+    if isinstance(value, _Shown):
+        return str(value)
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return _short_repr(value.item(), limit)
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, np.generic):
+        return _short_repr(value.item(), limit)
+    return _short_repr(value, limit)
+
+
+def _fill(
+    err: SoftmaxLabError, name: str, allowed: str, value: Any, func: str | None
+) -> SoftmaxLabError:
+    err.parameter, err.allowed, err.function = name, allowed, func
+    err.value = describe_value(value)
+    return err
+
+
+def _message(name: str, allowed: str, value: Any, func: str | None, verb: str = "be") -> str:
     where = f" of {func}" if func else ""
-    return SoftmaxLabError(
-        f"The '{name}' parameter{where} must be {allowed}. Got {_short_repr(value)} instead."
-    )
+    got = describe_value(value)
+    return f"The '{name}' parameter{where} must {verb} {allowed}. Got {got} instead."
+
+
+def param_error(name: str, allowed: str, value: Any, *, func: str | None = None) -> SoftmaxLabError:
+    """Build the standard error: ``The 'name' parameter of func must be allowed. Got value.``
+
+    ``value`` is the value received (shown by :func:`describe_value`); pass a description
+    only through :func:`shown`.
+    """
+    return _fill(SoftmaxLabError(_message(name, allowed, value, func)), name, allowed, value, func)
+
+
+def type_error(
+    name: str, allowed: str, value: Any, *, func: str | None = None
+) -> SoftmaxLabTypeError:
+    """Like :func:`param_error`, for a value of the wrong type (also a :class:`TypeError`).
+
+    Examples
+    --------
+    >>> err = type_error("x", "array-like of numbers", shown("a dict"), func="softmax")
+    >>> print(err)
+    The 'x' parameter of softmax must be array-like of numbers. Got a dict instead.
+    >>> isinstance(err, TypeError) and isinstance(err, SoftmaxLabError)
+    True
+    """
+    err = SoftmaxLabTypeError(_message(name, allowed, value, func))
+    _fill(err, name, allowed, value, func)
+    return err
 
 
 def as_float_array(
@@ -56,16 +175,18 @@ def as_float_array(
         arr = x
     else:
         if hasattr(x, "__array_namespace__") and not hasattr(x, "__array__"):
-            raise TypeError(
-                f"The '{name}' parameter{' of ' + func if func else ''} must be array-like "
-                f"(a NumPy array, a list of numbers or a number). Got {type(x).__name__} instead."
+            raise type_error(
+                name,
+                "array-like (a NumPy array, a list of numbers or a number)",
+                shown(f"a {type(x).__name__}"),
+                func=func,
             )
         try:
             arr = np.asarray(x)
-        except (ValueError, TypeError) as exc:
-            raise TypeError(
-                f"The '{name}' parameter{' of ' + func if func else ''} must be array-like of "
-                f"numbers with a regular shape. Got {_short_repr(x)} instead ({exc})."
+        except (ValueError, TypeError):
+            # NumPy's own words ("inhomogeneous shape ...") name its internals: say it plainly.
+            raise type_error(
+                name, "array-like of numbers with a regular (not ragged) shape", x, func=func
             ) from None
     kind = arr.dtype.kind
     if kind in "biu":
@@ -74,11 +195,10 @@ def as_float_array(
         return arr
     if kind == "c" and allow_complex:
         return arr
-    allowed = "real or complex numbers" if allow_complex else "real numbers"
-    raise TypeError(
-        f"The '{name}' parameter{' of ' + func if func else ''} must hold {allowed} "
-        f"(float, int or bool dtype). Got an array of dtype {arr.dtype} instead."
-    )
+    allowed = f"{'real or complex' if allow_complex else 'real'} numbers (float, int or bool dtype)"
+    got = shown(f"an array of dtype {arr.dtype}")
+    err = SoftmaxLabTypeError(_message(name, allowed, got, func, verb="hold"))
+    raise _fill(err, name, allowed, got, func)
 
 
 def normalize_axes(
@@ -98,7 +218,8 @@ def normalize_axes(
         if not -ndim <= ax < ndim:
             raise param_error(
                 name,
-                f"in the range [{-ndim}, {ndim - 1}] for an array of {ndim} dimensions",
+                f"in the range [{-ndim}, {ndim - 1}] for an array of {ndim} "
+                f"dimension{'s' if ndim != 1 else ''}",
                 axis,
                 func=func,
             )
@@ -150,9 +271,8 @@ def check_bool_mask(
     """``where`` as a boolean array broadcast to ``shape``."""
     mask = np.asarray(where)
     if mask.dtype != np.bool_:
-        raise TypeError(
-            f"The 'where' parameter{' of ' + func if func else ''} must be a boolean array. "
-            f"Got an array of dtype {mask.dtype} instead."
+        raise type_error(
+            "where", "a boolean array", shown(f"an array of dtype {mask.dtype}"), func=func
         )
     try:
         return np.broadcast_to(mask, shape)
@@ -160,6 +280,6 @@ def check_bool_mask(
         raise param_error(
             "where",
             f"broadcastable to the shape of x {shape}",
-            f"array of shape {mask.shape}",
+            shown(f"an array of shape {mask.shape}"),
             func=func,
         ) from None

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from softmaxlab import _benchmark
+from softmaxlab import bench as harness
 from softmaxlab.cli import main
 
 TINY = ["bench", "--quick", "--shapes", "1x10,256x10", "--repeat", "3", "--threads", "1"]
@@ -139,14 +139,15 @@ def test_backend_numba_and_two_threads(capsys: pytest.CaptureFixture[str]) -> No
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--threads", "0"], "--threads must be a comma-separated list of integers >= 1"),
-        (["--threads", "1,x"], "Got 'x' instead"),
-        (["--dtypes", "float8"], "--dtypes must be a comma-separated list of float32, float64"),
+        (["--threads", "0"], "The '--threads' option of softmaxlab bench must be a comma-sep"),
+        (["--threads", "1,x"], "list of ints >= 1, e.g. 1,2. Got 'x' instead."),
+        (["--dtypes", "float8"], "'--dtypes' option of softmaxlab bench must be a comma-separat"),
+        (["--dtypes", "float8"], "list of float32, float64. Got 'float8' instead."),
         (["--ops", "softmax,gelu"], "Got 'gelu' instead"),
-        (["--shapes", "10"], "--shapes must be comma-separated ROWSxCOLUMNS"),
+        (["--shapes", "10"], "The '--shapes' option of softmaxlab bench must be comma-separ"),
         (["--shapes", "0x10"], "Got '0x10' instead"),
-        (["--repeat", "0"], "--repeat must be an integer >= 1"),
-        (["--backend", "cuda"], "--backend must be one of auto, numba, numpy"),
+        (["--repeat", "0"], "The '--repeat' option of softmaxlab bench must be an int >= 1."),
+        (["--backend", "cuda"], "'--backend' option of softmaxlab bench must be one of 'auto'"),
         (["--repeat", "many"], "--repeat"),
         (["--no-such-option"], "no-such-option"),
     ],
@@ -164,7 +165,7 @@ def test_bad_options_fail_in_one_line(
 def test_missing_libraries_are_reported_not_errors() -> None:
     libs: dict[str, Any] = {"scipy": None, "torch": None, "jax": None}
     lines: list[str] = []
-    report = _benchmark.run(
+    report = harness.run(
         [(4, 10)],
         ["float32"],
         [1],

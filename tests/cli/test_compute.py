@@ -84,12 +84,14 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def table_rows(out: str) -> list[list[str]]:
-    """The body rows of every Rich table in ``out``, as lists of stripped cells."""
+def table_rows(out: str, *, sigma: bool = False) -> list[list[str]]:
+    """The entry rows of every Rich table in ``out`` (with ``sigma``, only the Σ rows)."""
     rows = []
     for line in out.splitlines():
         if line.startswith("│"):
-            rows.append([cell.strip() for cell in line.strip().strip("│").split("│")])
+            cells = [cell.strip() for cell in line.strip().strip("│").split("│")]
+            if (cells[0] in ("Σ", "sum")) == sigma:
+                rows.append(cells)
     return rows
 
 
@@ -161,6 +163,36 @@ def test_worked_example_sum_check(capsys, monkeypatch) -> None:
     assert "n·eps" in line
     assert "|sum − 1|" in line
     assert "✓" in line
+
+
+def test_worked_example_shows_the_sum_step(capsys, monkeypatch) -> None:
+    # Issue 14: exponentiate -> sum -> normalise, with the sum shown. Reference: math.exp and
+    # math.fsum written out here; the probability column is exp / sum.
+    _, out, _ = run(capsys, monkeypatch, "3", "1", "-3")
+    (sigma_row,) = table_rows(out, sigma=True)
+    exps = [math.exp(x - 3.0) for x in (3.0, 1.0, -3.0)]
+    total = math.fsum(exps)  # 1.1378...
+    assert sigma_row[0] == "Σ"
+    assert float(sigma_row[3]) == pytest.approx(total, rel=5e-6)
+    assert float(sigma_row[4]) == 1.0
+    assert "probability = exp / Σ" in out
+    for row, e in zip(table_rows(out), exps, strict=True):
+        assert row[4].split()[0] == f"{e / total:.4f}"
+    assert f"Σ exp(logit/T − max) = {total:.6g}" in out
+
+
+def test_sum_step_in_json_and_report(capsys, monkeypatch) -> None:
+    doc = run_json(capsys, monkeypatch, "1", "2", "3", "-T", "2")
+    z = [v / 2.0 for v in (1.0, 2.0, 3.0)]
+    exps = [math.exp(v - max(z)) for v in z]
+    assert doc["exp_sum"] == pytest.approx(math.fsum(exps), rel=1e-15)
+    r = softmax_report(np.array([1.0, 2.0, 3.0]), temperature=2.0)
+    np.testing.assert_allclose(r.normalised, mp_softmax([1.0, 2.0, 3.0], 2.0)[0], rtol=4e-16)
+    # The one sum check (math.fsum): [1, 2, 3] misses 1 by half an ulp, summed exactly.
+    plain = run_json(capsys, monkeypatch, "1", "2", "3")
+    p = softmaxlab.softmax([1.0, 2.0, 3.0]).tolist()
+    assert plain["sum"] == math.fsum(p)
+    assert plain["sum_abs_error"] == abs(math.fsum(p) - 1.0)
 
 
 def test_one_two_three(capsys, monkeypatch) -> None:
@@ -521,6 +553,7 @@ def test_long_vector_is_shortened(capsys, monkeypatch) -> None:
     assert code == 0
     rows = table_rows(out)
     assert len(rows) == 61
+    assert len(table_rows(out, sigma=True)) == 1
     assert rows[30][0] == "..."
     assert rows[-1][0] == "199"
 
@@ -584,25 +617,25 @@ BAD_INPUTS: list[tuple[list[str], str | None, list[str]]] = [
     (["-"], "  \n", ["<stdin> is empty"]),
     (["-"], "1 2\n3\n", ["<stdin> line 2"]),
     (["-", "1"], None, ["'-'", "only"]),
-    (["--temperature", "0", "1", "2"], None, ["--temperature", "'0'", "> 0"]),
+    (["--temperature", "0", "1", "2"], None, ["'--temperature' option", "> 0. Got '0' instead"]),
     (["-T", "-1", "1", "2"], None, ["--temperature", "'-1'"]),
     (["-T", "inf", "1", "2"], None, ["--temperature", "'inf'"]),
     (["-T", "-inf", "1", "2"], None, ["--temperature", "'-inf'"]),
     (["-T", "nan", "1", "2"], None, ["--temperature", "'nan'"]),
-    (["-T", "warm", "1", "2"], None, ["--temperature", "'warm'"]),
+    (["-T", "warm", "1", "2"], None, ["'--temperature' option", "a number. Got 'warm' inst"]),
     (["-T", "-INFINITY", "1", "2"], None, ["--temperature", "'-INFINITY'"]),
     (["-3,abc"], None, ["'abc' in '-3,abc' is not a number"]),
     (["--", "-3", "-T"], None, ["'-T' is not a number"]),
     (["-T", "", "1", "2"], None, ["--temperature", "''"]),
     (["1", "2", "-T"], None, ["'-T'", "requires an argument"]),
-    (["1", "2", "--labels", "a"], None, ["--labels has 1 labels", "2 entries", "'a'"]),
-    (["1", "2", "--labels", "a,b,c"], None, ["--labels has 3 labels", "'a,b,c'"]),
-    (["1", "2", "--labels", "a,a"], None, ["duplicate label 'a'"]),
-    (["1", "2", "--labels", "a,"], None, ["empty label", "'a,'"]),
-    (["1", "2", "--axis", "1"], None, ["--axis", "[-1, 0]", "'1'"]),
-    (["1", "2", "--axis", "-2"], None, ["--axis", "'-2'"]),
-    (["1", "2", "--axis", "x"], None, ["--axis must be an integer", "'x'"]),
-    (["1", "2", "--axis", "0.5"], None, ["--axis must be an integer", "'0.5'"]),
+    (["1", "2", "--labels", "a"], None, ["'--labels' option", "must be 2 distinct", "1 given"]),
+    (["1", "2", "--labels", "a,b,c"], None, ["'--labels'", "3 given). Got 'a,b,c' instead"]),
+    (["1", "2", "--labels", "a,a"], None, ["'--labels'", "'a' appears twice"]),
+    (["1", "2", "--labels", "a,"], None, ["'--labels'", "one is empty", "Got 'a,' instead"]),
+    (["1", "2", "--axis", "1"], None, ["'--axis' option", "[-1, 0]", "Got '1' instead"]),
+    (["1", "2", "--axis", "-2"], None, ["'--axis'", "Got '-2' instead"]),
+    (["1", "2", "--axis", "x"], None, ["'--axis' option", "must be an int. Got 'x' instead"]),
+    (["1", "2", "--axis", "0.5"], None, ["'--axis' option", "an int. Got '0.5' instead"]),
     (["1", "--tempreature", "2"], None, ["'--tempreature'", "not an option"]),
     (["1", "--json=yes"], None, ["--json", "does not take a value"]),
     (["1", "-h"], None, ["'-h'", "not an option"]),
@@ -645,7 +678,7 @@ def test_bad_axis_on_a_file(capsys, monkeypatch, tmp_path: Path) -> None:
     path.write_text("1,2\n3,4\n")
     code, out, err = run(capsys, monkeypatch, "--file", str(path), "--axis", "2")
     line = assert_one_line_error(code, out, err)
-    assert "[-2, 1] for 2-D input" in line
+    assert "[-2, 1] for an array of 2 dimensions. Got '2' instead" in line
 
 
 def test_unreadable_file(capsys, monkeypatch, tmp_path: Path) -> None:

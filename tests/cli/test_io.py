@@ -400,3 +400,89 @@ def test_text_round_trip(data: np.ndarray, sep: str) -> None:
     text = "\n".join(sep.join(repr(float(v)) for v in row) for row in data) + "\n"
     back = _io.parse_text(text, source="'t.csv'").values
     np.testing.assert_array_equal(back, data)
+
+
+# --- CSV data files (softmaxlab.cli._csv: the one reader of train/predict) ----------------
+
+
+def test_one_csv_reader_and_one_number_rule() -> None:
+    from softmaxlab.cli import _csv, predict, train
+
+    assert train.read_csv is _csv.read_csv and train.CsvTable is _csv.CsvTable
+    assert train.numeric_columns is _csv.numeric_columns
+    assert _csv._is_number is _io._is_number  # header detection as in parse_text
+    assert not hasattr(predict, "_is_number") and not hasattr(train, "_is_number")
+
+
+def test_read_csv_cells_blank_lines_quotes_and_header(tmp_path: Path) -> None:
+    from softmaxlab.cli._csv import read_csv
+
+    path = tmp_path / "d.csv"
+    path.write_text('\ufeffx,"y,z", label\n1,2,cat\n\n  \n3,-inf,"dog, big"\n', "utf-8")
+    table = read_csv(path)
+    assert table.header == ["x", "y,z", "label"]
+    assert table.rows == [["1", "2", "cat"], ["3", "-inf", "dog, big"]]
+    assert table.lines == [2, 5]
+    assert table.source == repr(str(path))
+
+
+@pytest.mark.parametrize(
+    ("first", "is_header"),
+    [("a,b", True), ("1,b", False), ("inf,nan", False), ("1_0,x", True), ("-1e-3, x", False)],
+)
+def test_read_csv_header_detection_uses_parse_number(
+    tmp_path: Path, first: str, is_header: bool
+) -> None:
+    from softmaxlab.cli._csv import read_csv
+
+    path = tmp_path / "h.csv"
+    path.write_text(f"{first}\n5,6\n", "utf-8")
+    table = read_csv(path)
+    assert (table.header is not None) == is_header
+    assert len(table.rows) == (1 if is_header else 2)
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("", "is empty"),
+        ("a,b\n", "has a header but no data rows"),
+        ("a,b\n1,2\n3\n", "line 3: 1 values, but the header has 2"),
+    ],
+)
+def test_read_csv_errors_name_the_file_and_line(tmp_path: Path, content: str, fragment: str):
+    from softmaxlab.cli._csv import read_csv
+
+    path = tmp_path / "bad.csv"
+    path.write_text(content, "utf-8")
+    with pytest.raises(ValueError, match=r"bad\.csv") as info:
+        read_csv(path)
+    assert fragment in str(info.value)
+
+
+def test_read_csv_not_utf8_and_missing(tmp_path: Path) -> None:
+    from softmaxlab.cli._csv import read_csv
+
+    path = tmp_path / "latin.csv"
+    path.write_bytes("é,b\n1,2\n".encode("latin-1"))
+    with pytest.raises(ValueError, match="not UTF-8"):
+        read_csv(path)
+    with pytest.raises(OSError, match="cannot read"):
+        read_csv(tmp_path / "missing.csv")
+
+
+def test_numeric_columns_values_and_errors(tmp_path: Path) -> None:
+    from softmaxlab.cli._csv import numeric_columns, read_csv
+
+    path = tmp_path / "n.csv"
+    path.write_text("a,b,c\n1.5,x,2e3\n-0.25,y,1_0\n4,z,inf\n", "utf-8")
+    table = read_csv(path)
+    np.testing.assert_array_equal(numeric_columns(table, [0]), [[1.5], [-0.25], [4.0]])
+    with pytest.raises(ValueError, match=r"line 2, column 'b': 'x' is not a number"):
+        numeric_columns(table, [0, 1])
+    with pytest.raises(ValueError, match=r"line 3, column 'c': '1_0' is not a number"):
+        numeric_columns(table, [2])
+    no_inf = tmp_path / "i.csv"
+    no_inf.write_text("a\n1\ninf\n", "utf-8")
+    with pytest.raises(ValueError, match=r"line 3, column 'a': 'inf' is not a finite number"):
+        numeric_columns(read_csv(no_inf), [0])

@@ -97,15 +97,50 @@ def test_negative_logits_and_short_option(capsys: pytest.CaptureFixture[str]) ->
         ([""], "the vocabulary is empty"),
         (["the:1,,a:2"], "vocabulary entry 2 is empty"),
         (["the:-inf,a:-inf"], "every logit is -inf"),
-        ([VOCAB, "--top-k", "0"], "--top-k must be an integer >= 1. Got 0"),
-        ([VOCAB, "--top-k", "-3"], "--top-k must be an integer >= 1. Got -3"),
-        ([VOCAB, "--top-p", "0"], "--top-p must be in the range (0, 1]. Got 0"),
-        ([VOCAB, "--top-p", "1.5"], "--top-p must be in the range (0, 1]. Got 1.5"),
-        ([VOCAB, "--min-p", "2"], "--min-p must be in the range [0, 1]. Got 2"),
-        ([VOCAB, "--temperature", "-0.5"], "--temperature must be a finite number >= 0"),
-        ([VOCAB, "-n", "0"], "-n must be an integer >= 1. Got 0"),
-        ([VOCAB, "--seed", "-1"], "--seed must be an integer >= 0"),
-        ([VOCAB, "--top-k", "two"], "Invalid value for '--top-k'"),
+        (
+            [VOCAB, "--top-k", "0"],
+            "The '--top-k' option of softmaxlab sample must be an int >= 1. Got 0 instead.",
+        ),
+        (
+            [VOCAB, "--top-k", "-3"],
+            "'--top-k' option of softmaxlab sample must be an int >= 1. Got -3 instead.",
+        ),
+        (
+            [VOCAB, "--top-p", "0"],
+            "'--top-p' option of softmaxlab sample must be a number in the range (0, 1]. Got 0.0",
+        ),
+        (
+            [VOCAB, "--top-p", "1.5"],
+            "'--top-p' option of softmaxlab sample must be a number in the range (0, 1]. Got 1.5",
+        ),
+        (
+            [VOCAB, "--min-p", "2"],
+            "'--min-p' option of softmaxlab sample must be a number in the range [0, 1]. Got 2.0",
+        ),
+        (
+            [VOCAB, "--temperature", "-0.5"],
+            "'--temperature' option of softmaxlab sample must be a finite number >= 0. Got -0.5",
+        ),
+        (
+            [VOCAB, "--temperature", "inf"],
+            "'--temperature' option of softmaxlab sample must be a finite number >= 0. Got inf",
+        ),
+        (
+            [VOCAB, "-n", "0"],
+            "The '-n' option of softmaxlab sample must be an int >= 1. Got 0 instead.",
+        ),
+        (
+            [VOCAB, "--seed", "-1"],
+            "The '--seed' option of softmaxlab sample must be an int >= 0. Got '-1' instead.",
+        ),
+        (
+            [VOCAB, "--top-k", "two"],
+            "The '--top-k' option of softmaxlab sample must be an int. Got 'two' instead.",
+        ),
+        (
+            [VOCAB, "--top-k", "1.5"],
+            "The '--top-k' option of softmaxlab sample must be an int. Got '1.5' instead.",
+        ),
     ],
 )
 def test_errors_are_one_line(capsys: pytest.CaptureFixture[str], args, message) -> None:

@@ -4,6 +4,7 @@ existing files untouched."""
 from __future__ import annotations
 
 import csv
+import os
 
 import numpy as np
 import pytest
@@ -156,7 +157,9 @@ def test_train_unreadable_file_and_bad_options(tmp_path, capsys):
     code, _, err = run(capsys, "train")
     assert_one_line_error(code, err, "either DATA.csv")
     code, _, err = run(capsys, "train", "--dataset", "iris", "--C", "-1")
-    assert_one_line_error(code, err, "--C must be > 0")
+    assert_one_line_error(
+        code, err, "The '--C' option of softmaxlab train must be a float in the range (0.0, inf]"
+    )
 
 
 def test_predict_missing_feature_column(tmp_path, trained, capsys):
@@ -208,7 +211,9 @@ def test_predict_unreadable_files(tmp_path, iris_csv, trained, capsys):
     assert_one_line_error(code, err, "not UTF-8")
     assert out_file.read_text() == "old"
     code, _, err = run(capsys, "predict", trained, iris_csv, "--top-k", "0")
-    assert_one_line_error(code, err, "--top-k must be")
+    assert_one_line_error(
+        code, err, "The '--top-k' option of softmaxlab predict must be an int >= 1. Got 0 instead."
+    )
 
 
 @pytest.mark.slow
@@ -243,3 +248,66 @@ def test_train_on_a_dask_scheduler(tmp_path, capsys):
 def test_unreachable_scheduler_is_one_line(capsys):
     code, _, err = run(capsys, "train", "--dataset", "iris", "--scheduler", "tcp://127.0.0.1:9")
     assert_one_line_error(code, err, "127.0.0.1:9")
+
+
+# --- issue 11: an output path that names an input is refused before any work -----------------
+
+
+def test_train_refuses_output_over_its_data(tmp_path, iris_csv, capsys, monkeypatch):
+    before = iris_csv.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    link = tmp_path / "link.csv"
+    link.symlink_to(iris_csv)
+    hard = tmp_path / "hard.csv"
+    os.link(iris_csv, hard)
+    for out in (iris_csv, "iris.csv", f"./sub/../{iris_csv.name}", link, hard):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        code, out_text, err = run(capsys, "train", iris_csv, "--target", "species", "--output", out)
+        assert_one_line_error(code, err, "'--output'", "not one of the input files")
+        assert out_text == ""  # refused before training (nothing printed)
+        assert iris_csv.read_bytes() == before
+
+
+def test_predict_refuses_output_over_the_model_or_the_data(tmp_path, iris_csv, trained, capsys):
+    model_bytes, data_bytes = trained.read_bytes(), iris_csv.read_bytes()
+    for out in (trained, iris_csv):
+        code, out_text, err = run(capsys, "predict", trained, iris_csv, "-o", out)
+        assert_one_line_error(code, err, "'--output'", "not one of the input files", out.name)
+        assert out_text == ""
+    assert trained.read_bytes() == model_bytes
+    assert iris_csv.read_bytes() == data_bytes
+    # A different file is fine (the neighbour of the refused cases).
+    code, _, err = run(capsys, "predict", trained, iris_csv, "-o", tmp_path / "p.csv")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        (["--seed", "-1"], "'--seed'"),
+        (
+            ["--max-iter", "0"],
+            "'--max-iter' option of softmaxlab train must be an int in the range",
+        ),
+        (["--test-size", "1"], "'--test-size'"),
+        (["--solver", "bfgs"], "The '--solver' option of softmaxlab train must be a str among"),
+        (["--C", "nan"], "The '--C' option of softmaxlab train must be a float"),
+        (["--output", "no/such/dir/m.npz"], "does not exist"),
+        (["--plots", "a_file.txt"], "is a file"),
+    ],
+)
+def test_train_checks_every_argument_before_training(
+    tmp_path, capsys, monkeypatch, extra, fragment
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a_file.txt").write_text("keep")
+    code, out, err = run(capsys, "train", "--dataset", "iris", *extra)
+    assert_one_line_error(code, err, fragment)
+    assert out == ""
+    assert (tmp_path / "a_file.txt").read_text() == "keep"
+
+
+def test_predict_output_in_a_missing_directory(tmp_path, iris_csv, trained, capsys):
+    code, out, err = run(capsys, "predict", trained, iris_csv, "-o", tmp_path / "no" / "p.csv")
+    assert_one_line_error(code, err, "does not exist")
+    assert out == ""

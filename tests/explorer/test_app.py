@@ -1,16 +1,14 @@
-"""The Blocks app without a browser: building, offline launch, and handlers that never raise."""
+"""The page shell without a browser: building, offline launch, fonts, language wiring."""
 
 from __future__ import annotations
 
-import html
 import os
 import socket
 import urllib.request
 
 import pytest
 
-from softmaxlab.explorer import _app as app_module
-from softmaxlab.explorer import build_app, explore
+from softmaxlab.explorer import _app, _shell, build_app, explore
 
 
 def free_port() -> int:
@@ -62,7 +60,7 @@ def test_explore_serves_the_app_offline() -> None:
 def test_theme_uses_local_fonts_only() -> None:
     import gradio as gr
 
-    theme = app_module.make_theme()
+    theme = _shell.make_theme()
     fonts = [gr.themes.Font(f) if isinstance(f, str) else f for f in theme._font + theme._font_mono]
     for font in fonts:
         url = font.stylesheet().get("url") or ""
@@ -73,25 +71,20 @@ def test_theme_uses_local_fonts_only() -> None:
     assert "googleapis" not in css and "@import" not in css
 
 
-def test_handlers_turn_bad_entries_into_messages() -> None:
-    _chart, _details, message = app_module.softmax_outputs(["A", "A"], "zh-Hant", 0.0, [1.0, 2.0])
-    assert "sl-error" in message and "'A'" in html.unescape(message)
-    assert "sl-error" in app_module.compare_output("1, x", "en")
-    assert "sl-error" in app_module.precision_output("", "en")
-    assert "sl-error" in app_module.gradient_output("1, 2", 5, 1.0, "en")
-    assert "sl-error" in app_module.next_token_output("", 1.0, 0, 1.0, 0.0, 0, "en")
-    assert "sl-error" in app_module.histogram_output("a: 1\nb: 2", 1.0, 0, 1.0, 0.0, 0, 0, "en")
-    page, view = app_module.digit_output(None, False, "en")
-    assert "sl-error" in page and view is None
-    page, view = app_module.train_output("nope", 1.0, 10, "en")
-    assert "sl-error" in page and view is None
+def test_the_old_module_still_builds_the_same_app() -> None:
+    assert _app.build_app is _shell.build_app and _app.launch is _shell.launch
 
 
-def test_unexpected_errors_show_no_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(_: object) -> None:
-        raise RuntimeError("secret internal detail")
+def test_page_language_script_knows_every_title() -> None:
+    js = _shell.page_language_js()
+    for lang in ("en", "zh-Hans", "zh-Hant"):
+        assert f'"{lang}"' in js
+    assert "softmaxlab 探索器" in js and "document.documentElement.lang = lang" in js
 
-    monkeypatch.setattr(app_module.cb, "compare_view", broken)
-    page = app_module.compare_output("1, 2", "en")
-    assert "sl-error" in page and "RuntimeError" in page
-    assert "secret internal detail" not in page and "Traceback" not in page
+
+def test_gradio_gets_a_text_for_every_key_it_lacks() -> None:
+    translations = _shell.gradio_i18n().translations_dict
+    assert set(translations) == {"en", "zh-CN", "zh-TW"}
+    assert translations["en"]["common.complete"] == "Done"
+    assert translations["zh-CN"]["common.complete"] == "完成"
+    assert all("common.complete" not in v for tr in translations.values() for v in tr.values())

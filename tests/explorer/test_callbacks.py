@@ -145,6 +145,30 @@ def test_softmax_view_steps_follow_the_formula() -> None:
     assert view["ratio"] == pytest.approx(math.exp(4.0))
 
 
+def test_softmax_view_shows_the_sum_step() -> None:
+    # Issue 14: exponentiate -> sum -> normalise. Reference: math.exp and math.fsum here.
+    view = cb.softmax_view([3.0, 1.0, -3.0], ["A", "B", "C"], 0.0)
+    exps = [math.exp(x - 3.0) for x in (3.0, 1.0, -3.0)]
+    assert view["exp_sum"] == pytest.approx(math.fsum(exps), rel=1e-15)
+    assert view["normalised"] == pytest.approx([e / math.fsum(exps) for e in exps], rel=1e-15)
+
+
+def test_sum_check_is_the_one_the_cli_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    # Issue 14: the CLI printed |Σp − 1| = 0 (math.fsum) and the page 1.11e-16 (np.sum) for
+    # the same logits. Both now use the exactly rounded sum.
+    import json
+
+    from softmaxlab.cli import main
+
+    z = [1.0, 2.0, 3.0]
+    view = cb.softmax_view(z, ["A", "B", "C"], 0.0)
+    assert main(["compute", "--json", "1", "2", "3"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert view["total"] == doc["sum"] == math.fsum(view["probs"])
+    assert view["sum_error"] == doc["sum_abs_error"] == abs(math.fsum(view["probs"]) - 1.0)
+    assert view["sum_error"] == pytest.approx(2.0**-53)  # half an ulp of 1, not np.sum's 2**-52
+
+
 def test_temperature_005_is_one_hot_without_nan() -> None:
     view = cb.softmax_view([3.0, 1.0, -3.0], ["A", "B", "C"], cb.LOG10_T_MIN)
     assert view["temperature"] == 0.05
@@ -314,6 +338,45 @@ def test_parse_vocabulary_rejects(text: str, key: str) -> None:
     with pytest.raises(cb.InputProblem) as info:
         cb.parse_vocabulary(text)
     assert info.value.key == key
+
+
+@pytest.mark.parametrize(
+    "text", ["mat: 3.2, floor: -1", "mat: 3.2\nfloor: -1\n", "x:y: 1, z: −inf, w: 0"]
+)
+def test_vocabulary_rules_are_those_of_the_cli(text: str) -> None:
+    # One parser for `softmaxlab sample` and this page (the page adds only 2..50 tokens).
+    from softmaxlab.cli.sample import parse_vocabulary as cli_parse
+
+    assert cb.parse_vocabulary(text) == cli_parse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"), [("a: 1,, b: 2", "err.vocab_entry"), ("a: 1_0\nb: 2", "err.not_number")]
+)
+def test_vocabulary_errors_are_translated(text: str, key: str) -> None:
+    with pytest.raises(cb.InputProblem) as info:
+        cb.parse_vocabulary(text)
+    assert info.value.key == key
+    for lang in LANGUAGES:
+        assert "{" not in info.value.message(lang)
+
+
+def test_decoding_errors_come_from_the_library_in_the_page_language() -> None:
+    # The page does not re-check top-p: the sampling functions do, and the page translates.
+    with pytest.raises(cb.InputProblem) as info:
+        cb.next_token_view(["a", "b"], [1.0, 0.0], 1.0, 0, 1.5, 0.0)
+    assert info.value.key == "err.range" and info.value.params["what"] == "top-p"
+    assert info.value.params["value"] == "1.5"
+    with pytest.raises(cb.InputProblem) as info:
+        cb.histogram_view(["a", "b"], [1.0, 0.0], 1.0, -2.0, 1.0, 0.0, 10)
+    assert info.value.params["what"] == "top-k" and info.value.params["value"] == "-2"
+    assert "-2" in info.value.message("zh-Hans")
+    # Issue 11: a negative seed gave a generic error.
+    for view in (cb.next_token_view, cb.histogram_view):
+        args = (1.0, 0, 1.0, 0.0) if view is cb.next_token_view else (1.0, 0, 1.0, 0.0, 10)
+        with pytest.raises(cb.InputProblem) as info:
+            view(["a", "b"], [1.0, 0.0], *args, -3)
+        assert info.value.params["what"] == "seed" and info.value.params["value"] == "-3"
 
 
 def test_next_token_view_follows_the_pipeline() -> None:

@@ -23,9 +23,12 @@ def free_port() -> int:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--lang", "fr"], "'lang' parameter"),
-        (["--port", "0"], "'port' parameter"),
-        (["--port", "70000"], "'port' parameter"),
+        (["--lang", "fr"], "The '--lang' option of softmaxlab explore must be one of"),
+        (
+            ["--port", "0"],
+            "'--port' option of softmaxlab explore must be an int in the range [1, 65535]",
+        ),
+        (["--port", "70000"], "Got '70000' instead"),
     ],
 )
 def test_bad_options_give_one_line_and_exit_2(

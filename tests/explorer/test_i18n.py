@@ -23,20 +23,34 @@ def fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+def texts(key: str) -> list[str]:
+    """The text of ``key`` in each language's catalogue (KeyError if one lacks it)."""
+    return [_i18n.CATALOGUES[lang][key] for lang in LANGUAGES]
+
+
+def test_one_catalogue_per_language_with_the_same_keys() -> None:
+    assert set(_i18n.CATALOGUES) == set(LANGUAGES) and len(LANGUAGES) == 3
+    english = set(_i18n.CATALOGUES["en"])
+    for lang in LANGUAGES:
+        catalogue = _i18n.CATALOGUES[lang]
+        assert set(catalogue) == english, lang
+        assert all(isinstance(v, str) for v in catalogue.values()), lang
+
+
 @pytest.mark.parametrize("key", _i18n.keys())
 def test_every_string_exists_in_three_languages_with_the_same_placeholders(key: str) -> None:
-    texts = _i18n._S[key]
-    assert len(texts) == len(LANGUAGES) == 3
-    assert all(text.strip() for text in texts)
-    assert fields(texts[0]) == fields(texts[1]) == fields(texts[2]), key
+    found = texts(key)
+    assert len(found) == len(LANGUAGES) == 3
+    assert all(text.strip() for text in found)
+    assert fields(found[0]) == fields(found[1]) == fields(found[2]), key
 
 
 def test_chinese_strings_are_really_translated() -> None:
-    translated = [k for k in _i18n.keys() if HAN.search(_i18n._S[k][1])]
+    translated = [k for k in _i18n.keys() if HAN.search(texts(k)[1])]
     # Titles made only of symbols or formulas may be identical; sentences must not be.
     assert len(translated) > 0.6 * len(_i18n.keys())
     for key in translated:
-        en, _hans, hant = _i18n._S[key]
+        en, _hans, hant = texts(key)
         assert not HAN.search(en), key
         assert HAN.search(hant), key
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import math
 import zlib
 
 import numpy as np
@@ -116,12 +117,83 @@ def test_min_tokens_to_keep_matches_transformers(m: int, opts: dict) -> None:
 )
 def test_ties_match_transformers(opts: dict) -> None:
     # Small integer logits: many exact ties, at the k-th value and at the top-p boundary.
+    # Our rule: among tied logits the lower index ranks first. transformers' top-p sorts
+    # ascending with torch.sort, stable on CPU for rows of <= 16 elements, so it keeps the
+    # *higher* index of a tie first; on the reversed vocabulary that is our rule. (Top-k keeps
+    # every tie and min-p with min_tokens_to_keep=1 never cuts a tied maximum: both are
+    # symmetric under the reversal.)
     rng = np.random.default_rng(7)
     x = rng.integers(-2, 3, size=(200, 9)).astype(np.float64)
     probs, removed = process_logits(x, **opts)
-    hf_probs, hf_inf = hf_process(x, **opts)
-    np.testing.assert_array_equal(removed, hf_inf)
-    np.testing.assert_allclose(probs, hf_probs, rtol=1e-12)
+    hf_probs, hf_inf = hf_process(x[:, ::-1], **opts)
+    np.testing.assert_array_equal(removed, hf_inf[:, ::-1])
+    np.testing.assert_allclose(probs, hf_probs[:, ::-1], rtol=1e-12)
+
+
+def _reference_rule(
+    row: list[float], *, top_k: int | None, top_p: float | None, min_p: float | None, m: int = 1
+) -> list[bool]:
+    """The documented rule written out per row (removed mask): rank by (-logit, index)."""
+    n = len(row)
+    keep = [True] * n
+    if top_k is not None:
+        kth = sorted(row, reverse=True)[min(max(top_k, m), n) - 1]
+        keep = [v >= kth for v in row]
+
+    def probs() -> list[float]:
+        top = max(v for v, k in zip(row, keep, strict=True) if k)
+        e = [math.exp(v - top) if k else 0.0 for v, k in zip(row, keep, strict=True)]
+        total = math.fsum(e)
+        return [v / total for v in e]
+
+    rank = sorted(range(n), key=lambda i: (-row[i], i))
+    if top_p is not None and top_p < 1.0:
+        p, above, new = probs(), 0.0, [False] * n
+        for r, i in enumerate(rank):
+            if keep[i]:
+                new[i] = above < top_p or r < m
+                above += p[i]
+        keep = new
+    if min_p is not None:
+        p = probs()
+        protected = set(rank[:m])
+        keep = [k and (p[i] >= min_p * max(p) or i in protected) for i, k in enumerate(keep)]
+    return [not k for k in keep]
+
+
+@pytest.mark.parametrize("n", [17, 40, 300])
+@pytest.mark.parametrize(
+    "opts",
+    [
+        dict(top_k=3),
+        dict(top_p=0.3),
+        dict(top_p=0.62),
+        dict(top_p=0.95),
+        dict(min_p=0.4, m=3),
+        dict(top_p=0.37, m=4),
+        dict(top_k=5, top_p=0.55, min_p=0.2),
+    ],
+)
+def test_ties_follow_the_lower_index_rule_for_large_vocabularies(n: int, opts: dict) -> None:
+    # Issue 11: beyond 16 tokens torch.sort is not stable, so transformers has no tie rule
+    # there; ours holds for every size. Reference: the rule written out in Python above.
+    m = opts.pop("m", 1)
+    full = {"top_k": None, "top_p": None, "min_p": None, **opts}
+    rng = np.random.default_rng(n)
+    x = rng.integers(-2, 3, size=(30, n)).astype(np.float64)
+    _, removed = process_logits(x, min_tokens_to_keep=m, **opts)
+    expected = [_reference_rule(row.tolist(), m=m, **full) for row in x]
+    np.testing.assert_array_equal(removed, expected)
+
+
+def test_tied_vocabulary_of_twenty_keeps_the_first_tokens() -> None:
+    # Hand-worked: 20 equal logits, p = 0.05 each. With top_p = 0.52 a token stays while the
+    # mass ranked above it is < 0.52: ranks 0..10, i.e. the 11 lowest indices.
+    removed = process_logits(np.zeros(20), top_p=0.52).removed
+    assert removed.tolist() == [False] * 11 + [True] * 9
+    # min_tokens_to_keep protects the lowest indices among ties too.
+    removed = process_logits(np.zeros(20), min_p=1.0, top_p=0.01, min_tokens_to_keep=3).removed
+    assert removed.tolist() == [False] * 3 + [True] * 17
 
 
 def test_float32_matches_transformers() -> None:

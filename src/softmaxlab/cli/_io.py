@@ -37,6 +37,9 @@ from typing import Any, TextIO
 import numpy as np
 from numpy.typing import NDArray
 
+# One rule for a number and for showing typed text, shared with the explorer.
+from ..reports._parse import _show, parse_number
+
 __all__ = [
     "Table",
     "parse_number",
@@ -46,16 +49,9 @@ __all__ = [
     "read_matrix",
     "read_stdin",
     "read_table",
+    "refuse_output_over_inputs",
     "to_json_value",
 ]
-
-_MAX_SHOWN = 40
-
-
-def _show(value: str) -> str:
-    """``repr`` of a user string, shortened so that an error message stays one readable line."""
-    text = repr(value)
-    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 4] + "...'"
 
 
 @dataclass(frozen=True)
@@ -75,35 +71,6 @@ class Table:
     values: NDArray[Any]
     header: tuple[str, ...] | None
     source: str
-
-
-def parse_number(text: str) -> float:
-    """Parse one number written as Python writes floats.
-
-    Accepts leading/trailing whitespace, a sign, exponents and the special values ``inf``,
-    ``infinity`` and ``nan`` in any case.
-
-    Raises
-    ------
-    ValueError
-        If ``text`` is not a number; the message shows the text.
-
-    Examples
-    --------
-    >>> parse_number("-1.5e-3"), parse_number(" -inf "), parse_number("3")
-    (-0.0015, -inf, 3.0)
-    >>> parse_number("abc")
-    Traceback (most recent call last):
-    ...
-    ValueError: 'abc' is not a number
-    """
-    stripped = text.strip()
-    try:
-        if not stripped or "_" in stripped:  # float() accepts "1_0"; nobody means that here
-            raise ValueError
-        return float(stripped)
-    except ValueError:
-        raise ValueError(f"{_show(text)} is not a number") from None
 
 
 def _split_fields(token: str) -> list[str]:
@@ -298,11 +265,51 @@ def _parse_json(text: str, source: str) -> NDArray[np.float64]:
     return arr.reshape(1) if arr.ndim == 0 else arr
 
 
+def _check_npy_size(path: Path, source: str) -> None:
+    """Refuse a ``.npy`` whose header declares more data than the file holds, before reading.
+
+    A 193-byte file may declare 1e11 elements; NumPy would try to allocate them first.
+    """
+    try:
+        with open(path, "rb") as fh:
+            version = np.lib.format.read_magic(fh)
+            if version == (1, 0):
+                shape, _, dtype = np.lib.format.read_array_header_1_0(fh)
+            else:
+                shape, _, dtype = np.lib.format.read_array_header_2_0(fh)
+            offset = fh.tell()
+    except (ValueError, EOFError):
+        return  # not a readable header: np.load reports it
+    if dtype.hasobject:
+        return  # refused by np.load (no pickles)
+    declared = math.prod(shape) * dtype.itemsize
+    held = path.stat().st_size - offset
+    if declared > held:
+        raise ValueError(
+            f"{source} declares an array of shape {shape} and dtype {dtype} "
+            f"({declared:,} bytes) but holds {held:,} bytes of data"
+        )
+
+
+_NPY_MAGIC = b"\x93NUMPY"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
 def _load_npy(path: Path, source: str) -> NDArray[Any]:
+    with open(path, "rb") as fh:
+        head = fh.read(len(_NPY_MAGIC))
+    if not head.startswith((_NPY_MAGIC, _ZIP_MAGIC)):
+        # np.load would fall back to unpickling and advise allow_pickle: softmaxlab never
+        # unpickles, so say what the file is not.
+        raise ValueError(f"{source} is not a readable NumPy file: no .npy or .npz header")
+    if head.startswith(_NPY_MAGIC):
+        _check_npy_size(path, source)
     try:
         loaded = np.load(path, allow_pickle=False)
     except (ValueError, EOFError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "pickle" in reason:
+            reason = "it holds Python objects (pickled data), which softmaxlab never loads"
         raise ValueError(f"{source} is not a readable NumPy file: {reason}") from None
     if isinstance(loaded, np.lib.npyio.NpzFile):
         with loaded:
@@ -406,6 +413,64 @@ def read_stdin(stream: TextIO | None = None) -> Table:
     if not text.strip():
         raise ValueError("<stdin> is empty: no numbers to read")
     return parse_text(text.lstrip("\ufeff"), source="<stdin>")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: same resolved path, or same inode (hard links)."""
+    try:
+        if a.resolve() == b.resolve():
+            return True
+    except (OSError, RuntimeError):  # a symlink loop: fall back to the inode check
+        pass
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):  # one of them does not exist (yet): not the same file
+        return False
+
+
+def refuse_output_over_inputs(
+    output: str | os.PathLike[str] | None,
+    inputs: Iterable[str | os.PathLike[str] | None],
+    *,
+    option: str = "--output",
+) -> None:
+    """Refuse, before any work, an output path that names one of the command's input files.
+
+    Paths are compared after resolving symlinks, ``..`` and relative parts, and by inode, so
+    ``./d.csv``, an absolute path, a symlink to ``d.csv`` or a hard link all count as
+    ``d.csv``. ``None`` entries (an option not given, or stdin/stdout as ``-``) are skipped.
+
+    Raises
+    ------
+    SoftmaxLabError
+        A :class:`ValueError` whose one-line message names the option, the output and the
+        input it would overwrite.
+
+    Examples
+    --------
+    >>> refuse_output_over_inputs("model.npz", ["data.csv"])  # different files: nothing
+    >>> try:
+    ...     refuse_output_over_inputs("./data.csv", ["data.csv", None])
+    ... except ValueError as exc:
+    ...     print(exc)
+    The '--output' parameter must be a path that is not one of the input files (writing it
+    would destroy the input 'data.csv'). Got './data.csv' instead.
+    """
+    if output is None or os.fspath(output) == "-":
+        return
+    out = Path(output)
+    for item in inputs:
+        if item is None or os.fspath(item) == "-":
+            continue
+        if _same_file(out, Path(item)):
+            from .._validation import param_error, shown
+
+            raise param_error(
+                option,
+                "a path that is not one of the input files (writing it would destroy the "
+                f"input {os.fspath(item)!r})",
+                shown(repr(os.fspath(output))),  # a path in full, however long
+            )
 
 
 def _json_float(value: float) -> float | str:

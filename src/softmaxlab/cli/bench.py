@@ -3,8 +3,8 @@
 ``softmaxlab bench --quick`` times a few shapes in float32 with 1 and 2 threads and prints,
 per implementation, the median time per call, Gelem/s, effective GB/s, the ratio to PyTorch
 and the fraction of copy speed, with the machine and its load average before and after.
-The work is done by :func:`softmaxlab._benchmark.run` (also behind
-``python benchmarks/bench_softmax.py``); this command only checks the options. numpy is the
+The work is done by :func:`softmaxlab.bench.run` (also behind
+``python benchmarks/bench_softmax.py``); this command only reads the options. numpy is the
 only library it needs: numba, scipy, torch and jax are imported when the command runs, and a
 missing one is reported as "not installed".
 
@@ -15,28 +15,53 @@ from __future__ import annotations
 
 import json
 import math
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
-from . import app, fail
+from ._util import app, option_error, options_named
 
 __all__ = ["bench", "parse_options"]
 
 _OPS = ("softmax", "log_softmax", "cross_entropy", "cross_entropy_grad")
 _DTYPES = ("float32", "float64")
-_BACKENDS = ("auto", "numba", "numpy")
+
+
+class Backend(StrEnum):
+    """The softmaxlab paths (Typer checks the choice)."""
+
+    auto = "auto"
+    numba = "numba"
+    numpy = "numpy"
 
 
 def _split(option: str, text: str, allowed: tuple[str, ...]) -> list[str]:
     items = [s.strip() for s in text.split(",")]
     for item in items:
         if item not in allowed:
-            raise ValueError(
-                f"{option} must be a comma-separated list of {', '.join(allowed)}. "
-                f"Got {item!r} instead."
+            raise option_error(
+                option, f"a comma-separated list of {', '.join(allowed)}", item, command="bench"
             )
     return list(dict.fromkeys(items))
+
+
+def _threads(text: str) -> list[int]:
+    n_threads = []
+    for item in text.split(","):
+        try:
+            n = int(item.strip())
+        except ValueError:
+            n = 0
+        if n < 1:
+            raise option_error(
+                "--threads",
+                "a comma-separated list of ints >= 1, e.g. 1,2",
+                item.strip(),
+                command="bench",
+            )
+        n_threads.append(n)
+    return list(dict.fromkeys(n_threads))
 
 
 def parse_options(
@@ -49,7 +74,9 @@ def parse_options(
     repeat: int | None,
     backend: str,
 ) -> dict[str, Any]:
-    """Check the command's options; return the keyword arguments of ``_benchmark.run``.
+    """Read the command's list options; return the keyword arguments of ``bench.run``.
+
+    ``repeat`` and ``backend`` are checked by Typer (``min=1``, a choice).
 
     Raises
     ------
@@ -62,41 +89,30 @@ def parse_options(
     ...                      shapes="1x10", repeat=3, backend="auto")
     >>> opts["threads"], opts["dtypes"], opts["shapes"]
     ([1, 2], ['float32'], [(1, 10)])
-    >>> parse_options(quick=True, threads="0", dtypes=None, ops="softmax", shapes=None,
-    ...               repeat=None, backend="auto")
-    Traceback (most recent call last):
-    ...
-    ValueError: --threads must be a comma-separated list of integers >= 1, e.g. 1,2. Got '0' instead.
-    """  # noqa: E501
-    from .._benchmark import FULL_SHAPES, QUICK_SHAPES, parse_shapes
+    >>> try:
+    ...     parse_options(quick=True, threads="0", dtypes=None, ops="softmax", shapes=None,
+    ...                   repeat=None, backend="auto")
+    ... except ValueError as exc:
+    ...     print(exc)
+    The '--threads' option of softmaxlab bench must be a comma-separated list of ints >= 1,
+    e.g. 1,2. Got '0' instead.
+    """
+    from ..bench import FULL_SHAPES, QUICK_SHAPES, parse_shapes
 
-    n_threads = []
-    for item in threads.split(","):
-        try:
-            n = int(item.strip())
-        except ValueError:
-            n = 0
-        if n < 1:
-            raise ValueError(
-                "--threads must be a comma-separated list of integers >= 1, e.g. 1,2. "
-                f"Got {item.strip()!r} instead."
-            )
-        n_threads.append(n)
-    if repeat is not None and repeat < 1:
-        raise ValueError(f"--repeat must be an integer >= 1. Got {repeat} instead.")
-    if backend not in _BACKENDS:
-        raise ValueError(f"--backend must be one of auto, numba, numpy. Got {backend!r} instead.")
     dtype_text = dtypes if dtypes is not None else ("float32" if quick else ",".join(_DTYPES))
+    if shapes is None:
+        shape_list = QUICK_SHAPES if quick else FULL_SHAPES
+    else:
+        with options_named("bench", {"shapes": "--shapes"}):
+            shape_list = parse_shapes(shapes)
     return {
-        "shapes": parse_shapes(shapes)
-        if shapes is not None
-        else (QUICK_SHAPES if quick else FULL_SHAPES),
+        "shapes": shape_list,
         "dtypes": _split("--dtypes", dtype_text, _DTYPES),
-        "threads": list(dict.fromkeys(n_threads)),
+        "threads": _threads(threads),
         "ops": _split("--ops", ops, _OPS),
         "quick": quick,
         "repeat": repeat,
-        "backend": backend,
+        "backend": str(backend),
     }
 
 
@@ -131,35 +147,37 @@ def bench(
         typer.Option("--shapes", help="Comma-separated ROWSxCOLUMNS, e.g. 1x10,256x10."),
     ] = None,
     repeat: Annotated[
-        int | None, typer.Option("--repeat", help="Timing samples per implementation.")
+        int | None, typer.Option("--repeat", min=1, help="Timing samples per implementation.")
     ] = None,
     backend: Annotated[
-        str, typer.Option("--backend", help="softmaxlab backend: auto, numba or numpy.")
-    ] = "auto",
+        Backend, typer.Option("--backend", help="softmaxlab backend: auto, numba or numpy.")
+    ] = Backend.auto,
     scipy_on_huge: Annotated[
         bool,
         typer.Option("--scipy-on-huge", help="Also time scipy on 10**7 elements (slow)."),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """Thin layer: check the options, run the benchmark, print the table or JSON."""
-    try:
-        options = parse_options(
-            quick=quick,
-            threads=threads,
-            dtypes=dtypes,
-            ops=ops,
-            shapes=shapes,
-            repeat=repeat,
-            backend=backend,
-        )
-    except ValueError as exc:
-        fail(str(exc))
+    """Thin layer: read the options, run the benchmark, print the table or JSON."""
+    options = parse_options(
+        quick=quick,
+        threads=threads,
+        dtypes=dtypes,
+        ops=ops,
+        shapes=shapes,
+        repeat=repeat,
+        backend=backend,
+    )
     from .. import kernels
 
-    if backend == "numba" and not kernels.available():
-        fail("--backend numba needs numba, which is not installed (pip install 'softmaxlab[fast]')")
-    from .._benchmark import run
+    if backend == Backend.numba and not kernels.available():
+        raise option_error(
+            "--backend",
+            "'auto' or 'numpy' while numba is not installed (pip install 'softmaxlab[fast]')",
+            "numba",
+            command="bench",
+        )
+    from ..bench import run
 
     report = run(
         **options,

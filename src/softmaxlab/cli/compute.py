@@ -31,8 +31,10 @@ import typer
 from numpy.typing import NDArray
 from typer.core import TyperCommand
 
-from .. import log_softmax, softmax
-from . import _io, app, fail
+from .._validation import normalize_axes
+from ..reports import SoftmaxSteps, softmax_steps
+from . import _io
+from ._util import app, fail, option_error, options_named
 
 __all__ = [
     "SoftmaxReport",
@@ -60,65 +62,21 @@ class _Glyphs:
     times: str
     cdot: str
     ok: str
+    sigma: str
     unicode: bool
 
 
-_UNICODE = _Glyphs("−", "≤", "×", "·", "✓", True)
-_ASCII = _Glyphs("-", "<=", "x", "*", "ok", False)
+_UNICODE = _Glyphs("−", "≤", "×", "·", "✓", "Σ", True)
+_ASCII = _Glyphs("-", "<=", "x", "*", "ok", "sum", False)
+
+SoftmaxReport = SoftmaxSteps
+"""What ``compute`` shows: :class:`softmaxlab.reports.SoftmaxSteps` (the name kept)."""
 
 
-@dataclass(frozen=True)
-class SoftmaxReport:
-    """Everything ``compute`` shows, for an array whose softmax axis has been moved last.
+def softmax_report(x: NDArray[Any], *, axis: int = -1, temperature: float = 1.0) -> SoftmaxSteps:
+    """softmax of ``x`` along ``axis`` with every step and the sum check.
 
-    Attributes
-    ----------
-    logits : ndarray, shape (..., n)
-        The input (axis last).
-    temperature : float
-    scaled : ndarray, shape (..., n)
-        ``logits / temperature``.
-    shifted_exp : ndarray, shape (..., n)
-        ``exp(logits / T - max)``, obtained as ``p / max(p)`` (the two are equal because the
-        largest term of the shifted exponentials is ``exp(0) = 1``).
-    probabilities, log_probabilities : ndarray, shape (..., n)
-        ``softmax(logits, temperature=T)`` and ``log_softmax(...)`` along the last axis.
-    sums : ndarray, shape (...)
-        The exactly rounded sum (:func:`math.fsum`) of each slice of probabilities.
-    tolerance : float
-        ``n * eps`` of the result dtype: how far from 1 a correct sum may be.
-    """
-
-    logits: NDArray[Any]
-    temperature: float
-    scaled: NDArray[Any]
-    shifted_exp: NDArray[Any]
-    probabilities: NDArray[Any]
-    log_probabilities: NDArray[Any]
-    sums: NDArray[np.float64]
-    tolerance: float
-
-    @property
-    def n(self) -> int:
-        """Size of each slice."""
-        return int(self.logits.shape[-1])
-
-    @property
-    def abs_errors(self) -> NDArray[np.float64]:
-        """``|sum - 1|`` of each slice."""
-        return np.abs(self.sums - 1.0)
-
-
-def softmax_report(x: NDArray[Any], *, axis: int = -1, temperature: float = 1.0) -> SoftmaxReport:
-    """softmax of ``x`` along ``axis`` with the intermediate columns and a sum check.
-
-    Parameters
-    ----------
-    x : ndarray of float, at least 1-D
-    axis : int
-        The axis normalised together; it is moved last in the report.
-    temperature : float
-        Finite and > 0.
+    A thin name for :func:`softmaxlab.reports.softmax_steps` (the explorer uses the same).
 
     Examples
     --------
@@ -126,35 +84,16 @@ def softmax_report(x: NDArray[Any], *, axis: int = -1, temperature: float = 1.0)
     >>> r.probabilities.round(4).tolist(), float(r.sums) == 1.0
     ([0.8789, 0.1189, 0.0022], True)
     """
-    logits = np.moveaxis(np.asarray(x), axis, -1)
-    p = softmax(logits, axis=-1, temperature=temperature)
-    logp = log_softmax(logits, axis=-1, temperature=temperature)
-    with np.errstate(all="ignore"):  # inf/NaN logits and huge 1/T are shown, not warned about
-        scaled = logits / np.asarray(temperature, dtype=logits.dtype)
-        pmax = p.max(axis=-1, keepdims=True) if p.size else p
-        shifted = p / pmax
-    flat = p.reshape(-1, p.shape[-1]) if p.shape[-1] else p.reshape(-1, 0)
-    sums = np.array([math.fsum(row) for row in flat.tolist()], dtype=np.float64)
-    tol = float(p.shape[-1] * np.finfo(p.dtype).eps)
-    return SoftmaxReport(
-        logits=logits,
-        temperature=temperature,
-        scaled=scaled,
-        shifted_exp=shifted,
-        probabilities=p,
-        log_probabilities=logp,
-        sums=sums.reshape(p.shape[:-1]),
-        tolerance=tol,
-    )
+    return softmax_steps(x, axis=axis, temperature=temperature)
 
 
 def report_json(
-    report: SoftmaxReport, *, axis: int, labels: list[str] | None, source: str
+    report: SoftmaxSteps, *, axis: int, labels: list[str] | None, source: str
 ) -> dict[str, Any]:
     """The ``--json`` document; arrays are nested lists with the input's axis order.
 
     Non-finite numbers are written as the strings ``"NaN"``, ``"Infinity"``, ``"-Infinity"``
-    so that the output is strict JSON.
+    so that the output is strict JSON. ``exp_sum`` is Σ exp(logit/T − max) of each slice.
     """
 
     def back(a: NDArray[Any]) -> Any:
@@ -169,6 +108,7 @@ def report_json(
         "logits": back(report.logits),
         "probabilities": back(report.probabilities),
         "log_probabilities": back(report.log_probabilities),
+        "exp_sum": _io.to_json_value(report.exp_sums),
         "sum": _io.to_json_value(report.sums),
         "sum_abs_error": _io.to_json_value(report.abs_errors),
         "tolerance": report.tolerance,
@@ -252,10 +192,10 @@ def _slice_table(
     table.add_column("logit", justify="right")
     table.add_column("logit/T", justify="right")
     table.add_column(f"exp(logit/T {g.minus} max)", justify="right")
-    table.add_column("probability", no_wrap=True)
+    table.add_column(f"probability = exp / {g.sigma}", no_wrap=True)
     if show_log:
         table.add_column("log p", justify="right")
-    x, z, e = report.logits[index], report.scaled[index], report.shifted_exp[index]
+    x, z, e = report.logits[index], report.scaled[index], report.exps[index]
     p, lp = report.probabilities[index], report.log_probabilities[index]
     for i in _entry_rows(report.n):
         if i is None:
@@ -265,9 +205,16 @@ def _slice_table(
         if show_log:
             cells.append(f"{lp[i]:.4f}")
         table.add_row(*cells)
-    with np.errstate(all="ignore"):
-        zmax = float(np.max(z)) if z.size else math.nan
-    table.caption = f"T = {_num(t)}, max(logit/T) = {_num(zmax)}"
+    # The sum step: Σ exp is the divisor of the normalise step; Σp is checked below the table.
+    table.add_section()
+    exp_sum, p_sum = float(report.exp_sums[index]), float(report.sums[index])
+    sigma_row = [g.sigma, "", "", f"{exp_sum:.6g}", _num(p_sum)]
+    table.add_row(*sigma_row, *([""] if show_log else []))
+    zmax = float(report.maxima[index])
+    table.caption = (
+        f"T = {_num(t)}, max(logit/T) = {_num(zmax)}, "
+        f"{g.sigma} exp(logit/T {g.minus} max) = {exp_sum:.6g}"
+    )
     return table
 
 
@@ -435,43 +382,42 @@ class _LogitsCommand(TyperCommand):
 
 
 def _parse_temperature(text: str) -> float:
+    """The text of ``-T`` as a number; whether it is allowed is the library's call."""
     try:
-        t = _io.parse_number(text)
+        return _io.parse_number(text)
     except ValueError:
-        t = math.nan
-    if not (math.isfinite(t) and t > 0):
-        fail(f"--temperature must be a finite number > 0. Got {text!r} instead.")
-    return t
+        raise option_error("--temperature", "a number", text, command="compute") from None
 
 
 def _parse_axis(text: str, ndim: int) -> int:
     try:
         value = int(text.strip())
     except ValueError:
-        fail(f"--axis must be an integer. Got {text!r} instead.")
-    if not -ndim <= value < ndim:
-        fail(
-            f"--axis must be in the range [{-ndim}, {ndim - 1}] for {ndim}-D input. "
-            f"Got {text!r} instead."
-        )
+        raise option_error("--axis", "an int", text, command="compute") from None
+    with options_named("compute", _OPTIONS, typed={"axis": text}):
+        normalize_axes(value, ndim, func="softmax")  # the library's own axis check
     return value
 
 
 def _parse_labels(text: str, n: int, axis: int) -> list[str]:
     labels = [label.strip() for label in text.split(",")]
+    allowed = f"{n} distinct non-empty names separated by commas (one per entry along axis {axis}"
     if any(not label for label in labels):
-        fail(f"--labels has an empty label. Got {text!r}.")
+        raise option_error("--labels", f"{allowed}; one is empty)", text, command="compute")
     seen: set[str] = set()
     for label in labels:
         if label in seen:
-            fail(f"--labels has the duplicate label {label!r}. Got {text!r}.")
+            raise option_error(
+                "--labels", f"{allowed}; {label!r} appears twice)", text, command="compute"
+            )
         seen.add(label)
     if len(labels) != n:
-        fail(
-            f"--labels has {len(labels)} labels but the logits have {n} entries along axis "
-            f"{axis}. Got {text!r}."
-        )
+        raise option_error("--labels", f"{allowed}; {len(labels)} given)", text, command="compute")
     return labels
+
+
+# The library's parameters as this command's options, for its error messages.
+_OPTIONS = {"temperature": "--temperature", "axis": "--axis"}
 
 
 def _stdin_is_terminal() -> bool:
@@ -523,8 +469,9 @@ def _single_row(table: _io.Table) -> _io.Table:
     return table
 
 
-_HELP = """Compute softmax(logits / T) and show each step: the logits, logits/T, exp(logit/T - max),
-the probabilities and a check that they sum to 1.
+_HELP = """Compute softmax(logits / T) and show each step: the logits, logits/T, exp(logit/T - max)
+(exponentiate), their sum (the Sigma row), the probabilities exp / Sigma (normalise) and a check
+that they sum to 1.
 
 Examples:
 
@@ -585,6 +532,8 @@ def compute(
     n = x.shape[ax]
     if x.size == 0:
         fail(f"no logits to normalise: {table.source} gives an array of shape {x.shape}.")
+    with options_named("compute", _OPTIONS, typed={"temperature": temperature}):
+        report = softmax_report(x, axis=ax, temperature=t)  # the library checks T
     # A text header names the columns: the entries when rows are normalised (the default),
     # the slices when columns are (--axis 0).
     header = list(table.header) if table.header is not None else None
@@ -597,7 +546,6 @@ def compute(
         names = json_labels = header
     else:
         names, json_labels = [str(i) for i in range(n)], None
-    report = softmax_report(x, axis=ax, temperature=t)
     if as_json:
         doc = report_json(report, axis=ax, labels=json_labels, source=table.source)
         sys.stdout.write(json.dumps(doc, allow_nan=False) + "\n")

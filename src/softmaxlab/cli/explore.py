@@ -8,13 +8,20 @@ scripts from outside. Gradio is imported only when the command runs.
 from __future__ import annotations
 
 import socket
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from . import app, fail
+from ._util import app, fail
 
-_LANGS = ("en", "zh-Hans", "zh-Hant")
+
+class Lang(StrEnum):
+    """The page languages (Typer checks the choice)."""
+
+    en = "en"
+    zh_hans = "zh-Hans"
+    zh_hant = "zh-Hant"
 
 
 def check_port_free(host: str, port: int) -> bool:
@@ -32,29 +39,19 @@ def explore(
     host: Annotated[
         str, typer.Option(help="Address to serve on (loopback by default).")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to serve on (1-65535).")] = 7860,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on (1-65535).")] = 7860,
     lang: Annotated[
-        str | None,
+        Lang | None,
         typer.Option(help="Page language: en, zh-Hans or zh-Hant (default: the browser's)."),
     ] = None,
 ) -> None:
     """Start the interactive softmax explorer and print its address."""
-    if lang is not None and lang not in _LANGS:
-        fail(
-            "The 'lang' parameter of explore must be one of en, zh-Hans, zh-Hant. "
-            f"Got {lang!r} instead."
-        )
-    if not 1 <= port <= 65535:
-        fail(
-            "The 'port' parameter of explore must be an int in the range [1, 65535]. "
-            f"Got {port} instead."
-        )
     if not check_port_free(host, port):
         fail(f"port {port} on {host} is in use or not available; choose another with --port")
 
     from ..explorer import build_app, launch
 
-    demo = build_app(lang=lang)
+    demo = build_app(lang=None if lang is None else lang.value)
     shown = f"[{host}]" if ":" in host else host
     launch(demo, host=host, port=port, prevent_thread_lock=True)
     typer.echo(f"softmaxlab explorer running at http://{shown}:{port}/  (press Ctrl+C to stop)")

@@ -22,9 +22,9 @@ import numpy as np
 import typer
 from numpy.typing import NDArray
 
-from . import app, fail
+from ._util import app, fail, option_error
 
-__all__ = ["predict_table"]
+__all__ = ["check_arguments", "predict_table"]
 
 
 def predict_table(
@@ -37,7 +37,7 @@ def predict_table(
     """Header and rows of the output CSV (strings), or ValueError/OSError naming the problem."""
     from ..core import softmax
     from ..models import load_model
-    from .train import numeric_columns, read_csv
+    from ._csv import numeric_columns, read_csv
 
     loaded = load_model(model_path)
     model = loaded.model
@@ -97,6 +97,23 @@ def _write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def check_arguments(*, model: Path, data: Path, top_k: int | None, output: Path | None) -> None:
+    """Check the options and paths before reading anything: ``--output`` must not name an
+    input (it would replace the model or the data), nor a directory, nor a missing one."""
+    from ._io import refuse_output_over_inputs
+
+    if top_k is not None and top_k < 1:
+        raise option_error("--top-k", "an int >= 1", top_k, command="predict")
+    if output is None:
+        return
+    if output.is_dir():
+        fail(f"--output {str(output)!r} is a directory; give a file name")
+    parent = output.parent if str(output.parent) else Path(".")
+    if not parent.is_dir():
+        fail(f"--output {str(output)!r}: the directory {str(parent)!r} does not exist")
+    refuse_output_over_inputs(output, [model, data], option="--output")
+
+
 @app.command("predict")
 def predict_command(
     model: Annotated[Path, typer.Argument(help="Model file from 'softmaxlab train --output'")],
@@ -112,10 +129,7 @@ def predict_command(
     ] = True,
 ) -> None:
     """Print (or write) class probabilities for every row of DATA.csv as CSV."""
-    if top_k is not None and top_k < 1:
-        fail(f"--top-k must be an integer >= 1; got {top_k}")
-    if output is not None and output.is_dir():
-        fail(f"--output {str(output)!r} is a directory; give a file name")
+    check_arguments(model=model, data=data, top_k=top_k, output=output)
     header, rows = predict_table(model, data, top_k=top_k, calibrated=calibration)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")

@@ -10,110 +10,40 @@ comparison, ``--output MODEL`` writes the model file (the standardisation folded
 coefficients, so the file predicts from raw features). ``--scheduler tcp://host:port`` fits
 on a Dask cluster (the loss summed over row chunks on the workers).
 
-The work is done by plain functions (:func:`read_csv`, :func:`load_data`, :func:`train`);
-the command only parses options and prints.
+The work is done by plain functions: :func:`load_data` (CSV files through
+:mod:`softmaxlab.cli._csv`, the one CSV reader), :func:`train` (the shared workflow
+:func:`softmaxlab.models.run_training`, which the explorer's train tab runs too) and
+:func:`check_arguments` (every option and path, before any data is read: the output must not
+name the input, its directory must exist, ``--plots`` must not be a file; the estimator checks
+``--C``, ``--solver`` and ``--max-iter`` itself). The command only parses options and prints.
 """
 
 from __future__ import annotations
 
-import csv
-import math
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import typer
 from numpy.typing import NDArray
 
-from . import app, fail
+from ._csv import CsvTable, numeric_columns, read_csv
+from ._util import app, fail, option_error
 
-__all__ = ["CsvTable", "TrainResult", "load_data", "read_csv", "train"]
+if TYPE_CHECKING:  # the workflow imports scikit-learn: only when a command runs
+    from ..models._workflow import TrainResult
+
+__all__ = [
+    "CsvTable",
+    "check_arguments",
+    "load_data",
+    "numeric_columns",
+    "read_csv",
+    "train",
+]
 
 DATASETS = ("digits", "iris", "wine")
-
-
-@dataclass(frozen=True)
-class CsvTable:
-    """Cells of a CSV file as strings, with the header row (or None) and line numbers."""
-
-    source: str
-    header: list[str] | None
-    rows: list[list[str]]
-    lines: list[int]
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def read_csv(path: str | os.PathLike[str], *, header: bool | None = None) -> CsvTable:
-    """Read a CSV file into strings; blank lines are skipped.
-
-    ``header=None`` detects a header: the first row is one when none of its cells is a number.
-
-    Raises
-    ------
-    OSError
-        The file cannot be opened (the message names it).
-    ValueError
-        Not UTF-8 text, no rows, or rows of different lengths (naming the line).
-    """
-    source = repr(os.fspath(path))
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            raw = [(n, row) for n, row in enumerate(csv.reader(fh), start=1)]
-    except UnicodeDecodeError:
-        raise ValueError(f"{source} is not UTF-8 text; expected a CSV file") from None
-    except csv.Error as exc:
-        raise ValueError(f"{source} is not a readable CSV file: {exc}") from None
-    except OSError as exc:
-        raise type(exc)(f"cannot read {source}: {exc.strerror or exc}") from None
-    raw = [(n, [c.strip() for c in row]) for n, row in raw if any(c.strip() for c in row)]
-    if not raw:
-        raise ValueError(f"{source} is empty: no rows to read")
-    names: list[str] | None = None
-    if header or (header is None and not any(_is_number(c) for c in raw[0][1])):
-        names = raw[0][1]
-        raw = raw[1:]
-        if not raw:
-            raise ValueError(f"{source} has a header but no data rows")
-    width = len(names) if names is not None else len(raw[0][1])
-    for n, row in raw:
-        if len(row) != width:
-            raise ValueError(
-                f"{source} line {n}: {len(row)} values, but the "
-                f"{'header' if names is not None else 'first row'} has {width}"
-            )
-    return CsvTable(source, names, [r for _, r in raw], [n for n, _ in raw])
-
-
-def numeric_columns(table: CsvTable, columns: list[int]) -> NDArray[np.float64]:
-    """The given columns as finite floats; a bad cell raises ValueError naming line and column."""
-    out = np.empty((len(table.rows), len(columns)), dtype=np.float64)
-    for j, c in enumerate(columns):
-        name = repr(table.header[c]) if table.header is not None else str(c + 1)
-        for i, row in enumerate(table.rows):
-            cell = row[c]
-            try:
-                value = float(cell)
-            except ValueError:
-                raise ValueError(
-                    f"{table.source} line {table.lines[i]}, column {name}: {cell!r} is not a "
-                    "number (features must be numeric)"
-                ) from None
-            if not math.isfinite(value):
-                raise ValueError(
-                    f"{table.source} line {table.lines[i]}, column {name}: {cell!r} is not a "
-                    "finite number"
-                )
-            out[i, j] = value
-    return out
 
 
 def _labels(cells: list[str]) -> NDArray[Any]:
@@ -159,25 +89,6 @@ def load_data(
     return X, y, [table.header[j] for j in feats], table.source
 
 
-@dataclass
-class TrainResult:
-    """Everything :func:`train` measured, for printing."""
-
-    model: Any  # SoftmaxRegression on raw features
-    temperature: float
-    classes: list[Any]
-    n_train: int
-    n_calibration: int
-    n_test: int
-    metrics: dict[str, tuple[float, float]]  # name -> (before, after) temperature scaling
-    confusion: NDArray[np.int64]
-    y_test_index: NDArray[np.intp]
-    proba_test: NDArray[np.float64]
-    proba_test_calibrated: NDArray[np.float64]
-    comparison: list[Any] = field(default_factory=list)
-    fit_seconds: float = 0.0
-
-
 def train(
     X: NDArray[np.float64],
     y: NDArray[Any],
@@ -192,94 +103,22 @@ def train(
     compare_ovr: bool = False,
     scheduler: str | None = None,
 ) -> TrainResult:
-    """Split, standardise, fit, calibrate and score (see the module docstring)."""
-    import time
+    """Split, standardise, fit, calibrate and score: :func:`softmaxlab.models.run_training`
+    (the workflow the explorer's train tab runs too), with this command's defaults."""
+    from ..models import run_training
 
-    from sklearn.metrics import confusion_matrix
-    from sklearn.model_selection import train_test_split
-
-    from ..models import (
-        SoftmaxRegression,
-        TemperatureScaling,
-        brier_score,
-        compare_ovr_softmax,
-        expected_calibration_error,
-        log_loss,
-    )
-
-    classes, counts = np.unique(y, return_counts=True)
-    if len(classes) < 2:
-        raise ValueError("the target column holds a single class; need at least 2")
-    stratify = y if counts.min() >= 3 else None
-    X_rest, X_test, y_rest, y_test = train_test_split(
-        X, y, test_size=test_size, random_state=seed, stratify=stratify
-    )
-    X_train, X_cal, y_train, y_cal = train_test_split(
-        X_rest,
-        y_rest,
-        test_size=calibration_size,
-        random_state=seed,
-        stratify=y_rest if stratify is not None else None,
-    )
-    mean = X_train.mean(axis=0)
-    std = X_train.std(axis=0)
-    std[std == 0] = 1.0
-    model = SoftmaxRegression(C=C, solver=solver, max_iter=max_iter, verbose=verbose)
-    start = time.perf_counter()
-    if scheduler is None:
-        model.fit((X_train - mean) / std, y_train)
-    else:
-        # Data-parallel: chunks of rows on the cluster's workers, L-BFGS here.
-        import dask.array as da
-
-        from ..models._dask import get_client
-
-        rows = max(1000, -(-len(y_train) // 8))
-        client = get_client(scheduler)
-        try:
-            model.fit(
-                da.from_array((X_train - mean) / std, chunks=(rows, -1)), y_train, client=client
-            )
-        finally:
-            client.close()
-    seconds = time.perf_counter() - start
-    # Fold the standardisation into the coefficients: W (x - m)/s + b = (W/s) x + (b - W m/s).
-    raw_coef = model.coef_ / std
-    model.intercept_ = model.intercept_ - raw_coef @ mean
-    model.coef_ = raw_coef
-    cal = TemperatureScaling(model).fit(X_cal, y_cal)
-    y_idx = np.searchsorted(model.classes_, y_test)
-    p0 = model.predict_proba(X_test)
-    p1 = cal.predict_proba(X_test)
-    metrics = {}
-    for name, f in (
-        ("log-loss", log_loss),
-        ("Brier score", brier_score),
-        ("ECE (15 bins)", expected_calibration_error),
-    ):
-        metrics[name] = (f(y_idx, p0), f(y_idx, p1))
-    acc = float(np.mean(np.argmax(p0, axis=1) == y_idx))
-    metrics = {"accuracy": (acc, float(np.mean(np.argmax(p1, axis=1) == y_idx))), **metrics}
-    cm = confusion_matrix(y_idx, np.argmax(p0, axis=1), labels=np.arange(len(model.classes_)))
-    comparison = []
-    if compare_ovr:
-        comparison = compare_ovr_softmax(
-            (X_train - mean) / std, y_train, (X_test - mean) / std, y_test, C=C, max_iter=max_iter
-        )
-    return TrainResult(
-        model,
-        cal.temperature_,
-        model.classes_.tolist(),
-        len(y_train),
-        len(y_cal),
-        len(y_test),
-        metrics,
-        cm,
-        y_idx,
-        p0,
-        p1,
-        comparison,
-        seconds,
+    return run_training(
+        X,
+        y,
+        C=C,
+        solver=solver,
+        max_iter=max_iter,
+        test_size=test_size,
+        calibration_size=calibration_size,
+        seed=seed,
+        verbose=verbose,
+        compare_ovr=compare_ovr,
+        scheduler=scheduler,
     )
 
 
@@ -322,6 +161,8 @@ def render(result: TrainResult, description: str, console: Any) -> None:
         f"{result.fit_seconds:.2f} s ({result.model.n_iter_} iterations); temperature "
         f"{result.temperature:.4f}"
     )
+    for note in notes(result):
+        console.print(f"[yellow]warning:[/yellow] {note}")
     table = Table(title="Test metrics")
     table.add_column("metric")
     table.add_column("model", justify="right")
@@ -349,6 +190,86 @@ def render(result: TrainResult, description: str, console: Any) -> None:
     for c, row in zip(result.classes, result.confusion, strict=True):
         cm.add_row(str(c), *(str(int(v)) for v in row))
     console.print(cm)
+
+
+def notes(result: TrainResult) -> list[str]:
+    """Warnings about a training run, one sentence each (empty when all went well)."""
+    out = []
+    if not result.converged:
+        out.append(
+            f"the fit stopped at max_iter={result.model.n_iter_} before converging; "
+            "raise --max-iter"
+        )
+    if result.temperature_warning == "lower":
+        out.append(
+            f"the model classifies all {result.n_calibration} calibration samples correctly, "
+            f"so the temperature stopped at its lower bound {result.temperature:g}; it is not "
+            "estimated from the data (use more data or a larger calibration part)"
+        )
+    elif result.temperature_warning == "upper":
+        out.append(
+            f"the temperature stopped at its upper bound {result.temperature:g}: the "
+            "calibration samples show no link between the logits and the classes"
+        )
+    return out
+
+
+_OPTIONS = {"C": "--C", "solver": "--solver", "max_iter": "--max-iter"}
+
+
+def _check_model_options(**params: Any) -> None:
+    """The estimator's own checks of --C, --solver and --max-iter (not repeated here), said
+    in terms of the options, before any data is read."""
+    import re
+
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    from ..models import SoftmaxRegression
+
+    try:
+        SoftmaxRegression(**params)._validate_params()
+    except InvalidParameterError as exc:
+        message = re.sub(
+            r"^The '(\w+)' parameter of SoftmaxRegression",
+            lambda m: f"The '{_OPTIONS.get(m[1], m[1])}' option of softmaxlab train",
+            str(exc),
+        )
+        fail(message)
+
+
+def check_arguments(
+    *,
+    data: Path | None,
+    output: Path | None,
+    plots: Path | None,
+    test_size: float,
+    C: float,
+    solver: str,
+    max_iter: int,
+    seed: int,
+    scheduler: str | None,
+) -> None:
+    """Check every option and path before any data is read or any file written."""
+    from ._io import refuse_output_over_inputs
+
+    if not 0 < test_size < 1:
+        raise option_error("--test-size", "a number in (0, 1)", test_size, command="train")
+    if seed < 0:
+        raise option_error("--seed", "an int >= 0", seed, command="train")
+    _check_model_options(C=C, solver=solver, max_iter=max_iter)
+    if scheduler is not None and solver != "lbfgs":
+        fail(f"--scheduler fits with --solver lbfgs only; got {solver!r}")
+    if plots is not None and plots.exists() and not plots.is_dir():
+        fail(f"--plots {str(plots)!r} is a file; give a directory (created if missing)")
+    if output is not None:
+        if output.is_dir():
+            fail(f"--output {str(output)!r} is a directory; give a file name")
+        parent = output.parent if str(output.parent) else Path(".")
+        if not parent.is_dir():
+            fail(f"--output {str(output)!r}: the directory {str(parent)!r} does not exist")
+        refuse_output_over_inputs(output, [data], option="--output")
+        if plots is not None and plots.resolve() == output.resolve():
+            fail(f"--output {str(output)!r} and --plots name the same path")
 
 
 @app.command("train")
@@ -383,16 +304,17 @@ def train_command(
     """Fit softmax regression on a CSV file or a bundled dataset, calibrate it and report."""
     from rich.console import Console
 
-    if not 0 < test_size < 1:
-        fail(f"--test-size must be in (0, 1); got {test_size}")
-    if c <= 0 or math.isnan(c):
-        fail(f"--C must be > 0; got {c}")
-    if solver not in ("lbfgs", "newton-cg", "trust-ncg", "sgd", "adam"):
-        fail(f"--solver must be one of lbfgs, newton-cg, trust-ncg, sgd, adam; got {solver!r}")
-    if output is not None and output.is_dir():
-        fail(f"--output {str(output)!r} is a directory; give a file name")
-    if scheduler is not None and solver != "lbfgs":
-        fail(f"--scheduler fits with --solver lbfgs only; got {solver!r}")
+    check_arguments(
+        data=data,
+        output=output,
+        plots=plots,
+        test_size=test_size,
+        C=c,
+        solver=solver,
+        max_iter=max_iter,
+        seed=seed,
+        scheduler=scheduler,
+    )
     X, y, names, description = load_data(data, target=target, dataset=dataset)
     console = Console()
     result = train(
@@ -415,3 +337,13 @@ def train_command(
     if output is not None:
         result.model.save(output, temperature=result.temperature)
         console.print(f"model written to {output}")
+
+
+def __getattr__(name: str) -> Any:
+    # ``TrainResult`` used to live here; it is the shared workflow's now (imported lazily so
+    # that starting the command line does not load scikit-learn).
+    if name == "TrainResult":
+        from ..models._workflow import TrainResult
+
+        return TrainResult
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,7 +10,14 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array, check_probability, normalize_axes, param_error
+from .._validation import (
+    as_float_array,
+    check_probability,
+    normalize_axes,
+    param_error,
+    shown,
+    type_error,
+)
 from . import _dispatch
 from ._softmax import log_softmax
 
@@ -51,9 +58,8 @@ def _prepare(
 ) -> _Problem:
     z = as_float_array(logits, "logits", func=func)
     if z.ndim == 0:
-        raise ValueError(
-            f"The 'logits' parameter of {func} must have a class axis (at least 1-D). "
-            "Got a 0-d array instead."
+        raise param_error(
+            "logits", "an array with a class axis (at least 1-D)", shown("a 0-d array"), func=func
         )
     if isinstance(axis, tuple | list) or axis is None:
         raise param_error("axis", "a single int", axis, func=func)
@@ -73,19 +79,23 @@ def _prepare(
     if weight is not None:
         w = as_float_array(weight, "weight", func=func).astype(wdt)
         if w.shape != (n_classes,):
-            raise ValueError(
-                f"The 'weight' parameter of {func} must be a 1-D array with one weight per "
-                f"class ({n_classes}). Got shape {w.shape} instead."
+            raise param_error(
+                "weight",
+                f"a 1-D array with one weight per class ({n_classes})",
+                shown(f"an array of shape {w.shape}"),
+                func=func,
             )
 
     t = np.asarray(target)
     index = valid = probs = kernel_target = None
     if t.dtype.kind in "iu":
         if t.shape != zl.shape[:-1]:
-            raise ValueError(
-                f"The 'target' parameter of {func} holds class indices, so its shape must be "
-                f"the logits shape {z.shape} without the class axis {ax}, i.e. "
-                f"{zl.shape[:-1]}. Got shape {t.shape} instead."
+            raise param_error(
+                "target",
+                f"class indices of shape {zl.shape[:-1]} (the logits shape {z.shape} without "
+                f"the class axis {ax})",
+                shown(f"an array of shape {t.shape}"),
+                func=func,
             )
         flat = t.reshape(-1).astype(np.int64, copy=False)
         valid = flat != ignore_index
@@ -93,28 +103,37 @@ def _prepare(
         out_of_range = valid & (flat.view(np.uint64) >= n_classes)
         if out_of_range.any():
             bad = int(flat[out_of_range][0])
-            raise ValueError(
-                f"The 'target' parameter of {func} must hold class indices in "
-                f"[0, {n_classes - 1}] or ignore_index={ignore_index}. Got {bad} instead."
+            raise param_error(
+                "target",
+                f"class indices in [0, {n_classes - 1}] or ignore_index={ignore_index}",
+                bad,
+                func=func,
             )
     elif t.dtype.kind == "f":
         if be == "numba":
-            raise ValueError(
-                f"The 'backend' parameter of {func} can be 'numba' only with integer class "
-                "indices as target. Got 'numba' with class probabilities instead."
+            raise param_error(
+                "backend",
+                "'auto' or 'numpy' when the target holds class probabilities ('numba' only "
+                "with integer class indices)",
+                backend,
+                func=func,
             )
         if t.shape != z.shape:
-            raise ValueError(
-                f"The 'target' parameter of {func} holds class probabilities, so its shape "
-                f"must equal the logits shape {z.shape}. Got shape {t.shape} instead."
+            raise param_error(
+                "target",
+                f"class probabilities of the logits shape {z.shape}",
+                shown(f"an array of shape {t.shape}"),
+                func=func,
             )
         probs = np.moveaxis(t, ax, -1).reshape(-1, n_classes).astype(wdt)
         if ls > 0:
             probs = probs * (1.0 - ls) + ls / n_classes
     else:
-        raise TypeError(
-            f"The 'target' parameter of {func} must hold integer class indices or floating "
-            f"class probabilities. Got an array of dtype {t.dtype} instead."
+        raise type_error(
+            "target",
+            "integer class indices or floating class probabilities",
+            shown(f"an array of dtype {t.dtype}"),
+            func=func,
         )
     kernel = (
         valid is not None

@@ -3,9 +3,11 @@
 Run it with ``softmaxlab explore`` or, in Jupyter and Colab, ``softmaxlab.explorer.explore()``
 (it shows inline). It works offline: no CDN, no share link, no telemetry.
 
-The logic lives in plain functions (:mod:`._callbacks`, :mod:`._render`, tested without a
-browser); :mod:`._app` only lays out the page and wires the events. Gradio is imported on
-first use, so ``import softmaxlab.explorer`` stays light.
+The logic lives in plain functions (:mod:`._callbacks`, :mod:`._models`, :mod:`._render`,
+tested without a browser). :mod:`._shell` builds the page (theme, header, language switch)
+and asks each module of :mod:`.tabs` to build its tab with the factories of :mod:`._ui`; the
+strings are in one catalogue per language (:mod:`.locales`). Gradio is imported on first
+use, so ``import softmaxlab.explorer`` stays light.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def build_app(lang: str | None = None) -> gr.Blocks:
     lang : {"en", "zh-Hans", "zh-Hant"} or None
         Fixed starting language; None follows the browser's locale. The page can always switch.
     """
-    from ._app import build_app as _build
+    from ._shell import build_app as _build
 
     return _build(lang=lang)
 
@@ -54,7 +56,7 @@ def launch(
     **kwargs: Any,
 ) -> Any:
     """Launch a built explorer offline (system fonts, ``share=False``, no telemetry)."""
-    from ._app import launch as _launch
+    from ._shell import launch as _launch
 
     return _launch(demo, host=host, port=port, prevent_thread_lock=prevent_thread_lock, **kwargs)
 

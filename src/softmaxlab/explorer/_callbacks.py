@@ -33,12 +33,23 @@ from .. import (
     cross_entropy,
     cross_entropy_grad,
     log_softmax,
+    reports,
     sigmoid,
     softmax,
     softmax_jacobian,
     sparsemax,
 )
-from ._i18n import t
+
+# The Next-token tab lives in _decoding and bad entries in _problems; their names stay
+# importable from here, where the tabs and tests look for them.
+from ._decoding import (  # noqa: F401
+    DEFAULT_VOCAB,
+    MAX_TOKENS,
+    histogram_view,
+    next_token_view,
+    parse_vocabulary,
+)
+from ._problems import InputProblem, parse_problem
 
 MIN_CLASSES = 2
 MAX_CLASSES = 10
@@ -62,35 +73,7 @@ PRESETS: dict[str, list[float]] = {
 DEFAULT_NAMES = [chr(ord("A") + i) for i in range(MAX_CLASSES)]
 
 
-class InputProblem(ValueError):
-    """A bad entry, described by an i18n message key and its parameters.
-
-    Parameters whose value is itself a key starting with ``what.`` are translated too.
-
-    Examples
-    --------
-    >>> err = InputProblem("err.duplicate", label="cat")
-    >>> err.message("en")
-    "The label 'cat' appears more than once; labels must be different."
-    """
-
-    def __init__(self, key: str, **params: Any) -> None:
-        self.key = key
-        self.params = params
-        super().__init__(self.message("en"))
-
-    def message(self, lang: str) -> str:
-        """The message in ``lang``."""
-        params = {
-            k: t(v, lang) if isinstance(v, str) and v.startswith("what.") else v
-            for k, v in self.params.items()
-        }
-        return t(self.key, lang, **params)
-
-
 # ---------------------------------------------------------------------------- parsing
-
-_SPLIT = re.compile(r"[,\s，、;；]+")
 
 
 def parse_numbers(
@@ -102,6 +85,8 @@ def parse_numbers(
     finite: bool = True,
 ) -> list[float]:
     """Parse numbers separated by commas or spaces (ASCII or full-width; ``−`` is a minus).
+
+    The rules are :func:`softmaxlab.reports.parse_numbers` (shared with the command line).
 
     Raises
     ------
@@ -116,25 +101,12 @@ def parse_numbers(
     >>> parse_numbers("1, x")
     Traceback (most recent call last):
     ...
-    softmaxlab.explorer._callbacks.InputProblem: 'x' is not a number (entry 2 of the logits).
+    softmaxlab.explorer._problems.InputProblem: 'x' is not a number (entry 2 of the logits).
     """
-    words = [w for w in _SPLIT.split((text or "").strip()) if w]
-    if not words:
-        raise InputProblem("err.empty", what=what, min=min_count)
-    values: list[float] = []
-    for i, word in enumerate(words, start=1):
-        try:
-            value = float(word.replace("−", "-").replace("＋", "+").replace("－", "-"))
-        except ValueError:
-            raise InputProblem("err.not_number", value=word, index=i, what=what) from None
-        if finite and not math.isfinite(value):
-            raise InputProblem("err.not_finite", value=word, index=i, what=what)
-        values.append(value)
-    if len(values) < min_count:
-        raise InputProblem("err.too_few", min=min_count, n=len(values), what=what)
-    if max_count is not None and len(values) > max_count:
-        raise InputProblem("err.too_many", max=max_count, n=len(values), what=what)
-    return values
+    try:
+        return reports.parse_numbers(text, min_count=min_count, max_count=max_count, finite=finite)
+    except reports.ParseProblem as exc:
+        raise parse_problem(exc, what) from None
 
 
 def parse_names(text: str | None, n_classes: int | None = None) -> list[str]:
@@ -205,7 +177,9 @@ def softmax_view(logits: list[float], names: list[str], log10_t: float) -> dict[
     """Everything the Softmax tab shows for ``logits`` at temperature ``10**log10_t``.
 
     Returns a dict with the lists ``names``, ``logits``, ``scaled`` (z/T), ``shifted``
-    (z/T − max), ``exps``, ``probs`` and the numbers ``temperature``, ``total`` (Σp in float64),
+    (z/T − max), ``exps`` (exponentiate), ``normalised`` (exps ÷ Σ), ``probs`` (the library's
+    softmax) and the numbers ``temperature``, ``exp_sum`` (Σ exps: the sum step), ``total``
+    (Σp, exactly rounded: :func:`softmaxlab.reports.sum_check`, as ``softmaxlab compute``),
     ``sum_error`` (|Σp − 1|), ``sum_bound`` (n·ε), ``sum_ok``, ``entropy`` (nats),
     ``entropy_bits``, ``max_entropy`` (log n), ``winners`` (indices of the largest
     probability), ``second`` (index of the runner-up or None), ``gap`` (logit gap between
@@ -230,13 +204,10 @@ def softmax_view(logits: list[float], names: list[str], log10_t: float) -> dict[
         if not math.isfinite(v):
             raise InputProblem("err.not_finite", value=v, index=i, what="what.logits")
     temperature = temperature_from_log10(log10_t)
-    scaled = z / temperature
-    shifted = scaled - scaled.max()
-    exps = np.exp(shifted)
-    probs = softmax(z, temperature=temperature)
-    logp = log_softmax(z, temperature=temperature)
-    total = float(np.sum(probs))
-    eps = float(np.finfo(np.float64).eps)
+    # The steps and the sum check are those `softmaxlab compute` prints (softmaxlab.reports).
+    steps = reports.softmax_steps(z, temperature=temperature)
+    probs, logp = steps.probabilities, steps.log_probabilities
+    total = float(steps.sums)
     entropy = float(-np.sum(np.where(probs > 0, probs * logp, 0.0)))
     top = float(probs.max())
     winners = [i for i in range(n) if probs[i] == top]
@@ -249,14 +220,16 @@ def softmax_view(logits: list[float], names: list[str], log10_t: float) -> dict[
         "names": list(names),
         "logits": z.tolist(),
         "temperature": temperature,
-        "scaled": scaled.tolist(),
-        "shifted": shifted.tolist(),
-        "exps": exps.tolist(),
+        "scaled": steps.scaled.tolist(),
+        "shifted": steps.shifted.tolist(),
+        "exps": steps.exps.tolist(),
+        "exp_sum": float(steps.exp_sums),
+        "normalised": steps.normalised.tolist(),
         "probs": probs.tolist(),
         "total": total,
-        "sum_error": abs(total - 1.0),
-        "sum_bound": n * eps,
-        "sum_ok": abs(total - 1.0) <= n * eps,
+        "sum_error": float(steps.abs_errors),
+        "sum_bound": steps.tolerance,
+        "sum_ok": bool(steps.check.ok),
         "entropy": entropy,
         "entropy_bits": entropy / math.log(2.0),
         "max_entropy": math.log(n),
@@ -476,188 +449,4 @@ def gradient_view(logits: list[float], target: float | int | None, lr: float) ->
         "p_new": p_new.tolist(),
         "loss_before": float(cross_entropy(z, np.asarray(k))),
         "loss_after": float(cross_entropy(z_new, np.asarray(k))),
-    }
-
-
-# ---------------------------------------------------------------------------- Next-token tab
-
-DEFAULT_VOCAB = (
-    "mat: 3.2\nfloor: 2.6\nsofa: 2.2\nchair: 1.7\nbed: 1.2\nroof: 0.8\ntable: 0.5\nmoon: -1.5"
-)
-"""Continuations of "The cat sat on the …" with made-up logits."""
-
-MAX_TOKENS = 50
-
-
-def parse_vocabulary(text: str | None) -> tuple[list[str], list[float]]:
-    """Parse ``token: logit`` entries, one per line or separated by commas.
-
-    The last colon (ASCII or full-width) separates token and logit; a logit is a finite number
-    or ``-inf`` (a banned token).
-
-    Raises
-    ------
-    InputProblem
-        Empty vocabulary, an entry without ``token: logit``, a non-numeric logit, a duplicate
-        token, fewer than 2 or more than 50 tokens.
-
-    Examples
-    --------
-    >>> parse_vocabulary("mat: 3.2\\nfloor：2.6, moon: -inf")
-    (['mat', 'floor', 'moon'], [3.2, 2.6, -inf])
-    """
-    entries = [e.strip() for e in re.split(r"[\n,，]", text or "") if e.strip()]
-    if not entries:
-        raise InputProblem("err.empty", what="what.vocab", min=MIN_CLASSES)
-    tokens: list[str] = []
-    logits: list[float] = []
-    for i, entry in enumerate(entries, start=1):
-        head, sep, tail = entry.replace("：", ":").rpartition(":")
-        token = head.strip()
-        if not sep or not token or not tail.strip():
-            raise InputProblem("err.vocab_entry", index=i, value=entry)
-        word = tail.strip().replace("−", "-")
-        try:
-            value = float(word)
-        except ValueError:
-            raise InputProblem(
-                "err.not_number", value=tail.strip(), index=i, what="what.vocab"
-            ) from None
-        if math.isnan(value) or value == math.inf:
-            raise InputProblem("err.not_finite", value=tail.strip(), index=i, what="what.vocab")
-        if token in tokens:
-            raise InputProblem("err.duplicate_token", label=token)
-        tokens.append(token)
-        logits.append(value)
-    if len(tokens) < MIN_CLASSES:
-        raise InputProblem("err.too_few", min=MIN_CLASSES, n=len(tokens), what="what.tokens")
-    if len(tokens) > MAX_TOKENS:
-        raise InputProblem("err.too_many", max=MAX_TOKENS, n=len(tokens), what="what.tokens")
-    if all(v == -math.inf for v in logits):
-        raise InputProblem("err.not_finite", value="-inf", index=1, what="what.vocab")
-    return tokens, logits
-
-
-def _decoding_options(
-    temperature: float, top_k: float | None, top_p: float, min_p: float
-) -> dict[str, Any]:
-    """Slider values to :func:`softmaxlab.sampling.process_logits` options (off → None)."""
-    t_value = float(temperature)
-    if not math.isfinite(t_value) or not 0.0 <= t_value <= 10.0:
-        raise InputProblem("err.range", what="what.temperature", low=0, high=10, value=temperature)
-    k = 0 if top_k is None else float(top_k)
-    if not math.isfinite(k) or k < 0 or not float(k).is_integer():
-        raise InputProblem("err.range", what="top-k", low=0, high=MAX_TOKENS, value=top_k)
-    p = float(top_p)
-    if not math.isfinite(p) or not 0.0 < p <= 1.0:
-        raise InputProblem("err.range", what="top-p", low=0, high=1, value=top_p)
-    m = float(min_p)
-    if not math.isfinite(m) or not 0.0 <= m <= 1.0:
-        raise InputProblem("err.range", what="min-p", low=0, high=1, value=min_p)
-    return {
-        "temperature": t_value,
-        "top_k": int(k) if k >= 1 else None,
-        "top_p": p if p < 1.0 else None,
-        "min_p": m if m > 0.0 else None,
-    }
-
-
-def next_token_view(
-    tokens: list[str],
-    logits: list[float],
-    temperature: float,
-    top_k: float | None,
-    top_p: float,
-    min_p: float,
-    seed: float | None = 0,
-) -> dict[str, Any]:
-    """Base and processed next-token distributions, the pipeline, greedy and sampled choice.
-
-    Uses :func:`softmaxlab.sampling.process_logits` stage by stage (temperature, then top-k,
-    top-p, min-p) to count the tokens left after each filter.
-
-    Examples
-    --------
-    >>> v = next_token_view(["a", "b", "c", "d"], [2.1, 1.5, 0.3, 0.2], 0.7, 0, 0.9, 0.0)
-    >>> [round(p, 3) for p in v["probs"]], v["removed"], v["kept"]
-    ([0.702, 0.298, 0.0, 0.0], [False, False, True, True], [4, 4, 2, 2])
-    >>> v["greedy"]
-    0
-    """
-    from ..sampling import entropy, process_logits, sample
-
-    options = _decoding_options(temperature, top_k, top_p, min_p)
-    z = np.asarray(logits, dtype=np.float64)
-    finite = int(np.count_nonzero(np.isfinite(z)))
-    stages = [
-        {"temperature": options["temperature"]},
-        {"temperature": options["temperature"], "top_k": options["top_k"]},
-        {
-            "temperature": options["temperature"],
-            "top_k": options["top_k"],
-            "top_p": options["top_p"],
-        },
-        options,
-    ]
-    kept = []
-    for stage in stages:
-        _, removed_here = process_logits(z, **stage)
-        kept.append(finite - int(np.count_nonzero(removed_here)))
-    probs, removed = process_logits(z, **options)
-    rng_seed = 0 if seed is None or not math.isfinite(float(seed)) else int(seed)
-    sampled = int(sample(z, **options, rng=rng_seed)[0])
-    return {
-        "tokens": list(tokens),
-        "logits": z.tolist(),
-        "base": softmax(z).tolist(),
-        "probs": probs.tolist(),
-        "removed": [bool(r) for r in removed],
-        "kept": kept,
-        "n": len(tokens),
-        "options": options,
-        "greedy": int(np.argmax(z)),
-        "sampled": sampled,
-        "seed": rng_seed,
-        "entropy": float(entropy(probs=probs)),
-    }
-
-
-def histogram_view(
-    tokens: list[str],
-    logits: list[float],
-    temperature: float,
-    top_k: float | None,
-    top_p: float,
-    min_p: float,
-    n: float,
-    seed: float | None = 0,
-) -> dict[str, Any]:
-    """Empirical frequencies of ``n`` draws next to the processed probabilities.
-
-    Examples
-    --------
-    >>> h = histogram_view(["a", "b"], [0.0, 0.0], 1.0, 0, 1.0, 0.0, 1000, 0)
-    >>> sum(h["counts"]), abs(h["freq"][0] - 0.5) < 0.05
-    (1000, True)
-    """
-    from ..sampling import process_logits, sample
-
-    options = _decoding_options(temperature, top_k, top_p, min_p)
-    draws_n = float(n)
-    if not math.isfinite(draws_n) or not 1 <= draws_n <= 100_000 or not draws_n.is_integer():
-        raise InputProblem("err.range", what="N", low=1, high=100000, value=n)
-    z = np.asarray(logits, dtype=np.float64)
-    probs, removed = process_logits(z, **options)
-    rng_seed = 0 if seed is None or not math.isfinite(float(seed)) else int(seed)
-    draws = sample(z, **options, num_samples=int(draws_n), rng=rng_seed)
-    counts = np.bincount(draws, minlength=z.size)
-    freq = counts / int(draws_n)
-    return {
-        "tokens": list(tokens),
-        "probs": probs.tolist(),
-        "removed": [bool(r) for r in removed],
-        "counts": counts.tolist(),
-        "freq": freq.tolist(),
-        "n": int(draws_n),
-        "max_gap": float(np.max(np.abs(freq - probs))),
     }

@@ -182,35 +182,43 @@ def digit_view(image: Any, *, calibrated: bool) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- data sets
 
 
-def load_split(
-    dataset: str, *, seed: int = SEED
-) -> tuple[
-    NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any], list[str]
-]:
-    """Standardised train / validation / test split (60 / 20 / 20 %) of a bundled data set."""
+#: The explorer's split (train / validation / test = 60 / 20 / 20 %) for the workflow.
+TEST_SIZE, CALIBRATION_SIZE = 0.2, 0.25
+
+
+def _bundled(dataset: str) -> tuple[NDArray[Any], NDArray[Any], list[str]]:
+    """Features, integer labels and class names of a bundled data set."""
     from sklearn import datasets
-    from sklearn.model_selection import train_test_split
-    from sklearn.preprocessing import StandardScaler
 
     if dataset not in DATASETS:
         raise InputProblem("err.dataset", value=dataset, allowed=", ".join(DATASETS))
     bunch = getattr(datasets, f"load_{dataset}")()
     X, y = bunch.data.astype(np.float64), bunch.target
     names = [str(n) for n in getattr(bunch, "target_names", range(int(y.max()) + 1))]
-    X_tmp, X_test, y_tmp, y_test = train_test_split(
-        X, y, test_size=0.2, random_state=seed, stratify=y
-    )
-    X_train, X_val, y_train, y_val = train_test_split(
-        X_tmp, y_tmp, test_size=0.25, random_state=seed, stratify=y_tmp
-    )
-    scaler = StandardScaler().fit(X_train)
+    return X, y, names
+
+
+def load_split(
+    dataset: str, *, seed: int = SEED
+) -> tuple[
+    NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any], list[str]
+]:
+    """Standardised train / validation / test split (60 / 20 / 20 %) of a bundled data set.
+
+    The split and the scaling of :func:`softmaxlab.models._workflow.split_data`, the ones
+    the Train & calibrate tab and ``softmaxlab train`` use.
+    """
+    from ..models._workflow import split_data
+
+    X, y, names = _bundled(dataset)
+    sp = split_data(X, y, test_size=TEST_SIZE, calibration_size=CALIBRATION_SIZE, seed=seed)
     return (
-        scaler.transform(X_train),
-        y_train,
-        scaler.transform(X_val),
-        y_val,
-        scaler.transform(X_test),
-        y_test,
+        sp.standardise(sp.X_train),
+        sp.y_train,
+        sp.standardise(sp.X_cal),
+        sp.y_cal,
+        sp.standardise(sp.X_test),
+        sp.y_test,
         names,
     )
 
@@ -229,69 +237,81 @@ def _check_iter(max_iter: Any) -> int:
     return int(value)
 
 
+# The workflow's stages as (fraction done, name) for the progress display.
+_STAGES = {
+    "split": (0.05, "data"),
+    "fit": (0.15, "fit"),
+    "calibrate": (0.75, "calibrate"),
+    "score": (0.9, "score"),
+}
+
+
+def _bins_dict(bins: Any) -> dict[str, list[float]]:
+    return {
+        "edges": bins.edges.tolist(),
+        "accuracy": bins.accuracy.tolist(),
+        "confidence": bins.confidence.tolist(),
+        "counts": bins.counts.tolist(),
+    }
+
+
 def train_view(
     dataset: str, C: float, max_iter: float, *, n_bins: int = 10, report: Report | None = None
 ) -> dict[str, Any]:
     """Fit softmax regression, calibrate it by temperature scaling and score it.
 
-    Returns the loss curve, train and test accuracy, the test confusion matrix, the fitted
-    temperature, and ECE, NLL and reliability bins on the test set before and after scaling.
+    Runs :func:`softmaxlab.models.run_training` (the workflow of ``softmaxlab train``) on the
+    60 / 20 / 20 % split. Returns the loss curve, train and test accuracy, the test confusion
+    matrix, the fitted temperature with ``temperature_warning`` (None, or ``"lower"`` /
+    ``"upper"`` when the temperature stopped at an end of ``temperature_range``, e.g. a
+    validation set the model classifies perfectly), whether the fit ``converged``, and ECE,
+    NLL (finite, from the log-probabilities) and reliability bins on the test set before and
+    after scaling.
     """
-    from ..models import (
-        SoftmaxRegression,
-        TemperatureScaling,
-        expected_calibration_error,
-        log_loss,
-        reliability_bins,
-    )
+    from ..models import run_training
+    from ..models._workflow import TEMPERATURE_RANGE
 
-    def say(fraction: float, what: str) -> None:
+    def on_stage(name: str) -> None:
         if report is not None:
-            report(fraction, what)
+            report(*_STAGES[name])
 
     c_value, iterations = _check_c(C), _check_iter(max_iter)
-    say(0.05, "data")
-    X_train, y_train, X_val, y_val, X_test, y_test, names = load_split(dataset)
-    say(0.15, "fit")
-    model = SoftmaxRegression(C=c_value, max_iter=iterations).fit(X_train, y_train)
-    say(0.75, "calibrate")
-    scaler = TemperatureScaling(model).fit(X_val, y_val)
-    say(0.9, "score")
-    p_before = model.predict_proba(X_test)
-    p_after = scaler.predict_proba(X_test)
-    k = len(names)
-    pred = np.argmax(p_before, axis=1)
-    confusion = np.zeros((k, k), dtype=int)
-    np.add.at(confusion, (y_test, pred), 1)
-
-    def bins(p: NDArray[Any]) -> dict[str, list[float]]:
-        b = reliability_bins(y_test, p, n_bins=n_bins)
-        return {
-            "edges": b.edges.tolist(),
-            "accuracy": b.accuracy.tolist(),
-            "confidence": b.confidence.tolist(),
-            "counts": b.counts.tolist(),
-        }
-
-    say(1.0, "done")
+    X, y, names = _bundled(dataset)
+    r = run_training(
+        X,
+        y,
+        C=c_value,
+        max_iter=iterations,
+        test_size=TEST_SIZE,
+        calibration_size=CALIBRATION_SIZE,
+        seed=SEED,
+        n_bins=n_bins,
+        on_stage=on_stage,
+    )
+    if report is not None:
+        report(1.0, "done")
+    ece = r.metrics[f"ECE ({n_bins} bins)"]
     return {
         "dataset": dataset,
         "names": names,
-        "n_train": len(y_train),
-        "n_val": len(y_val),
-        "n_test": len(y_test),
-        "loss_curve": [float(v) for v in model.loss_curve_],
-        "n_iter": int(model.n_iter_),
-        "train_accuracy": float(model.score(X_train, y_train)),
-        "test_accuracy": float(np.mean(pred == y_test)),
-        "confusion": confusion.tolist(),
-        "temperature": float(scaler.temperature_),
-        "ece_before": float(expected_calibration_error(y_test, p_before, n_bins=n_bins)),
-        "ece_after": float(expected_calibration_error(y_test, p_after, n_bins=n_bins)),
-        "nll_before": float(log_loss(y_test, p_before)),
-        "nll_after": float(log_loss(y_test, p_after)),
-        "bins_before": bins(p_before),
-        "bins_after": bins(p_after),
+        "n_train": r.n_train,
+        "n_val": r.n_calibration,
+        "n_test": r.n_test,
+        "loss_curve": [float(v) for v in r.model.loss_curve_],
+        "n_iter": int(r.model.n_iter_),
+        "converged": bool(r.converged),
+        "train_accuracy": r.train_accuracy,
+        "test_accuracy": r.metrics["accuracy"][0],
+        "confusion": r.confusion.tolist(),
+        "temperature": r.temperature,
+        "temperature_warning": r.temperature_warning,
+        "temperature_range": list(TEMPERATURE_RANGE),
+        "ece_before": float(ece[0]),
+        "ece_after": float(ece[1]),
+        "nll_before": float(r.metrics["log-loss"][0]),
+        "nll_after": float(r.metrics["log-loss"][1]),
+        "bins_before": _bins_dict(r.reliability(calibrated=False)),
+        "bins_after": _bins_dict(r.reliability(calibrated=True)),
     }
 
 

@@ -1,5 +1,20 @@
 """Softmax regression, temperature scaling, calibration metrics and safe model files.
 
+One home per job, dependencies pointing down this list:
+
+* ``_loss``: :class:`MultinomialLoss` and :func:`objective`, plumbing over core's
+  :func:`softmaxlab.cross_entropy_and_grad`;
+* ``_solvers``: stateless optimisers (sgd, adam as optax-like ``init``/``update``; L-BFGS,
+  Newton-CG, trust-region Newton-CG) and the progress bar;
+* ``_regression``: :class:`SoftmaxRegression`, which validates, encodes and wires the loss to
+  a solver, and offers the persistence protocol ``_get_state``/``_from_state``;
+* ``_dask``: data-parallel fitting and lazy prediction on Dask arrays;
+* ``_calibration``, ``_metrics``, ``_compare``: temperature scaling, calibration metrics, the
+  one-vs-rest comparison;
+* ``_io``: model files, built on the estimator's persistence protocol;
+* ``_workflow``: :func:`run_training` (split → fit → calibrate → score), shared by
+  ``softmaxlab train`` and the explorer's train tab.
+
 Needs scikit-learn and SciPy (imported when this subpackage is first used).
 """
 
@@ -16,6 +31,7 @@ from ._metrics import (
     reliability_bins,
 )
 from ._regression import SoftmaxRegression, objective
+from ._workflow import TrainResult, run_training
 
 __all__ = [
     "FORMAT_VERSION",
@@ -26,6 +42,7 @@ __all__ = [
     "ReliabilityBins",
     "SoftmaxRegression",
     "TemperatureScaling",
+    "TrainResult",
     "brier_score",
     "compare_ovr_softmax",
     "expected_calibration_error",
@@ -34,5 +51,6 @@ __all__ = [
     "maximum_calibration_error",
     "objective",
     "reliability_bins",
+    "run_training",
     "save_model",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from numbers import Real
 from typing import Any, ClassVar
 
 import numpy as np
@@ -41,10 +43,21 @@ class TemperatureScaling(BaseEstimator):
         If given, ``fit``/``predict_proba`` take features ``X`` and use
         ``estimator.decision_function(X)``, with labels from ``estimator.classes_``.
         Otherwise they take logits ``(n_samples, n_classes)`` and class indices.
+    temperature_range : (float, float), optional
+        The allowed temperatures ``(T_min, T_max)``, ``0 < T_min < T_max``; by default
+        :math:`[e^{-10}, e^{10}]`, scikit-learn's bounds. A narrower range such as
+        ``(0.05, 20)`` keeps the fit sensible on a small calibration set that the model
+        separates perfectly (then the likelihood only grows as :math:`T \to 0`); check
+        ``at_bound_`` to know whether the range, not the data, chose the temperature.
 
     Attributes
     ----------
     temperature_ : float
+    at_bound_ : {'lower', 'upper'} or None
+        Which end of ``temperature_range`` the temperature stopped at, if any: ``'lower'``
+        when every calibration sample is classified correctly (the negative log-likelihood
+        decreases all the way to ``T_min``), ``'upper'`` when the logits carry no usable
+        information (e.g. worse than uniform).
     classes_ : ndarray
     n_iter_ : int
 
@@ -64,14 +77,37 @@ class TemperatureScaling(BaseEstimator):
     3.6410
     >>> ts.predict_proba(logits[:1]).round(2)
     array([[0.75, 0.25]])
+
+    A separable calibration set has no finite optimum; a range bounds it, and says so:
+
+    >>> sep = TemperatureScaling(temperature_range=(0.05, 20)).fit(logits, [0, 0, 0, 1])
+    >>> sep.temperature_, sep.at_bound_
+    (0.05, 'lower')
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
-        "estimator": [HasMethods(["decision_function"]), None]
+        "estimator": [HasMethods(["decision_function"]), None],
+        "temperature_range": [tuple, list, None],
     }
 
-    def __init__(self, estimator: Any = None):
+    def __init__(self, estimator: Any = None, *, temperature_range: Any = None):
         self.estimator = estimator
+        self.temperature_range = temperature_range
+
+    def _beta_bounds(self) -> tuple[float, float]:
+        """Bounds of the inverse temperature from ``temperature_range``."""
+        if self.temperature_range is None:
+            return _BETA_BOUNDS
+        r = self.temperature_range
+        ok = len(r) == 2 and all(
+            isinstance(v, Real) and not isinstance(v, bool) and math.isfinite(float(v)) for v in r
+        )
+        if not ok or not 0 < r[0] < r[1]:
+            raise SoftmaxLabError(
+                "The 'temperature_range' parameter of TemperatureScaling must be a pair "
+                f"(T_min, T_max) with 0 < T_min < T_max < inf. Got {r!r} instead."
+            )
+        return 1.0 / float(r[1]), 1.0 / float(r[0])
 
     def _logits(self, X: Any) -> NDArray[Any]:
         if self.estimator is not None:
@@ -130,12 +166,13 @@ class TemperatureScaling(BaseEstimator):
             p = softmax(beta * z, axis=1)
             return float(np.dot(s, np.sum(p * z, axis=1) - z_true))
 
-        lo, hi = _BETA_BOUNDS
+        lo, hi = self._beta_bounds()
         g_lo, g_hi = dnll(lo), dnll(hi)
+        self.at_bound_: str | None = None
         if g_lo >= 0:
-            beta, n_iter = lo, 0
+            beta, n_iter, self.at_bound_ = lo, 0, "upper"
         elif g_hi <= 0:
-            beta, n_iter = hi, 0
+            beta, n_iter, self.at_bound_ = hi, 0, "lower"
         else:
             beta, info = scipy.optimize.brentq(
                 dnll, lo, hi, xtol=1e-300, rtol=4 * np.finfo(float).eps, full_output=True

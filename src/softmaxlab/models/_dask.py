@@ -25,7 +25,13 @@ from numpy.typing import NDArray
 
 from ._loss import MultinomialLoss
 
-__all__ = ["DaskLoss", "get_client", "is_dask_array", "shutdown_embedded_cluster"]
+__all__ = [
+    "DaskLoss",
+    "get_client",
+    "is_dask_array",
+    "prepare_fit_inputs",
+    "shutdown_embedded_cluster",
+]
 
 _lock = threading.Lock()
 _embedded: Any = None  # the Client of the LocalCluster started on demand
@@ -75,6 +81,34 @@ def shutdown_embedded_cluster() -> None:
             if cluster is not None:
                 cluster.close()
             _embedded = None
+
+
+def prepare_fit_inputs(
+    X: Any, y: Any, sample_weight: Any, solver: str
+) -> tuple[Any, NDArray[Any], Any]:
+    """Check a Dask fit and bring ``y`` and ``sample_weight`` to the client.
+
+    ``X`` stays a Dask array (cast to float64 unless floating); ``y`` and the weights, one
+    number per row, become NumPy arrays. Raises ValueError for a solver other than 'lbfgs',
+    an ``X`` that is not 2-D, or a ``y`` of the wrong shape.
+    """
+    if solver != "lbfgs":
+        raise ValueError(
+            "SoftmaxRegression fits Dask arrays with solver='lbfgs' only. Got "
+            f"solver={solver!r} instead."
+        )
+    if X.ndim != 2:
+        raise ValueError(f"Expected a 2-D Dask array X. Got {X.ndim} dimensions instead.")
+    if X.dtype.kind not in "f":
+        X = X.astype(np.float64)
+    y = np.asarray(y.compute() if is_dask_array(y) else y)
+    if sample_weight is not None and is_dask_array(sample_weight):
+        sample_weight = sample_weight.compute()
+    if y.shape != (X.shape[0],):
+        raise ValueError(
+            f"y must have one label per row of X ({X.shape[0]}). Got shape {y.shape} instead."
+        )
+    return X, y, sample_weight
 
 
 def _identity(x: Any) -> Any:

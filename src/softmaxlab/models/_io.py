@@ -20,6 +20,11 @@ Reading uses ``np.load(..., allow_pickle=False)`` and checks every field, shape,
 the checksum; anything else is reported as a :class:`ModelFileError` naming the file.
 Writing goes to a temporary file in the same directory, then ``os.replace``: an existing
 file is never left half-written.
+
+This module depends on the estimator and never the reverse (``SoftmaxRegression.save`` /
+``load`` import it inside the call): it reads a model through its persistence protocol
+``SoftmaxRegression._get_state()`` plus ``get_params()``, and builds one with
+``SoftmaxRegression._from_state(params, state)``.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._validation import SoftmaxLabError
+from ._regression import SoftmaxRegression
 
 __all__ = ["FORMAT_VERSION", "LoadedModel", "ModelFileError", "load_model", "save_model"]
 
@@ -65,7 +71,7 @@ class ModelFileError(SoftmaxLabError):
 class LoadedModel(NamedTuple):
     """What :func:`load_model` returns."""
 
-    model: Any  # SoftmaxRegression
+    model: SoftmaxRegression
     temperature: float | None
     metadata: dict[str, Any]
 
@@ -118,26 +124,25 @@ def save_model(
     >>> back.temperature, bool(np.array_equal(back.model.predict_proba(X), clf.predict_proba(X)))
     (1.5, True)
     """
-    from ._regression import SoftmaxRegression
-
     if not isinstance(model, SoftmaxRegression) or not hasattr(model, "coef_"):
         raise TypeError(
             "The 'model' parameter of save_model must be a fitted SoftmaxRegression. Got "
             f"{type(model).__name__} instead."
         )
+    state = model._get_state()
     if temperature is not None and not (np.isfinite(temperature) and temperature > 0):
         raise SoftmaxLabError(
             "The 'temperature' parameter of save_model must be a finite number > 0. Got "
             f"{temperature!r} instead."
         )
-    classes = np.asarray(model.classes_)
+    classes = np.asarray(state["classes_"])
     if classes.dtype.kind not in "biufU":
         raise TypeError(
             "save_model stores class labels that are bool, int, float or str; this model's "
             f"classes_ have dtype {classes.dtype}."
         )
-    coef = np.ascontiguousarray(model.coef_, dtype=np.float64)
-    intercept = np.ascontiguousarray(model.intercept_, dtype=np.float64)
+    coef = np.ascontiguousarray(state["coef_"], dtype=np.float64)
+    intercept = np.ascontiguousarray(state["intercept_"], dtype=np.float64)
     class_list = classes.tolist()
     params = model.get_params()
     if isinstance(params.get("class_weight"), dict):
@@ -149,7 +154,7 @@ def save_model(
     params = {k: v for k, v in params.items() if k in _PARAMS and _jsonable(v)}
     if np.isinf(params.get("C", 1.0)):
         params["C"] = "inf"
-    names = getattr(model, "feature_names_in_", None)
+    names = state.get("feature_names_in_")
     from .. import __version__
 
     meta = {
@@ -226,26 +231,8 @@ def _read_members(path: Any) -> dict[str, NDArray[Any]]:
     return out
 
 
-def load_model(path: str | os.PathLike[str]) -> LoadedModel:
-    """Read a model file written by :func:`save_model`, checking everything; never unpickles.
-
-    Returns
-    -------
-    LoadedModel
-        ``(model, temperature, metadata)``: a fitted :class:`SoftmaxRegression`, the stored
-        temperature (or None) and the metadata dict.
-
-    Raises
-    ------
-    ModelFileError
-        (a ``ValueError``) naming the file and the problem: missing or unreadable file, not an
-        ``.npz`` archive, truncated, other members, newer format version, wrong shapes or
-        dtypes, non-finite coefficients, or contents that do not match their checksum.
-    """
-    from ._regression import SoftmaxRegression
-
-    arrays = _read_members(path)
-    blob = arrays["metadata"]
+def _parse_metadata(path: Any, blob: NDArray[Any]) -> dict[str, Any]:
+    """The metadata dict of a model file, after checking its format and version."""
     if blob.dtype != np.uint8 or blob.ndim != 1:
         raise _fail(path, "not a softmaxlab model file (its metadata is not UTF-8 JSON bytes)")
     try:
@@ -265,6 +252,55 @@ def load_model(path: str | os.PathLike[str]) -> LoadedModel:
         )
     if version < 1 or meta.get("model") != "SoftmaxRegression":
         raise _fail(path, f"unsupported model {meta.get('model')!r} / version {version}")
+    return meta
+
+
+def _check_arrays(path: Any, arrays: dict[str, NDArray[Any]], k: int, d: int) -> None:
+    for name, shape in (("coef", (k, d)), ("intercept", (k,))):
+        arr = arrays[name]
+        if arr.dtype != np.float64 or arr.shape != shape:
+            raise _fail(
+                path,
+                f"'{name}' has dtype {arr.dtype} and shape {arr.shape}; the "
+                f"metadata says float64 {shape}",
+            )
+        if not np.all(np.isfinite(arr)):
+            raise _fail(path, f"'{name}' holds inf or NaN")
+
+
+def _decode_params(path: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """Constructor arguments from their JSON form (``"inf"``, ``[label, weight]`` pairs)."""
+    if params.get("C") == "inf":
+        params["C"] = np.inf
+    if isinstance(params.get("class_weight"), list):
+        try:
+            params["class_weight"] = {k: float(v) for k, v in params["class_weight"]}
+        except (TypeError, ValueError):
+            raise _fail(path, "invalid 'class_weight' parameter") from None
+    unknown = set(params) - set(_PARAMS)
+    if unknown:
+        raise _fail(path, f"unknown parameters {sorted(unknown)}")
+    return params
+
+
+def load_model(path: str | os.PathLike[str]) -> LoadedModel:
+    """Read a model file written by :func:`save_model`, checking everything; never unpickles.
+
+    Returns
+    -------
+    LoadedModel
+        ``(model, temperature, metadata)``: a fitted :class:`SoftmaxRegression`, the stored
+        temperature (or None) and the metadata dict.
+
+    Raises
+    ------
+    ModelFileError
+        (a ``ValueError``) naming the file and the problem: missing or unreadable file, not an
+        ``.npz`` archive, truncated, other members, newer format version, wrong shapes or
+        dtypes, non-finite coefficients, or contents that do not match their checksum.
+    """
+    arrays = _read_members(path)
+    meta = _parse_metadata(path, arrays["metadata"])
     try:
         k, d = int(meta["n_classes"]), int(meta["n_features"])
         classes_list = meta["classes"]
@@ -277,16 +313,8 @@ def load_model(path: str | os.PathLike[str]) -> LoadedModel:
         raise _fail(path, f"its metadata lacks or garbles field {exc}") from None
     if cdtype.kind not in "biufU":
         raise _fail(path, f"class labels of dtype {cdtype} are not allowed")
+    _check_arrays(path, arrays, k, d)
     coef, intercept = arrays["coef"], arrays["intercept"]
-    for name, arr, shape in (("coef", coef, (k, d)), ("intercept", intercept, (k,))):
-        if arr.dtype != np.float64 or arr.shape != shape:
-            raise _fail(
-                path,
-                f"'{name}' has dtype {arr.dtype} and shape {arr.shape}; the "
-                f"metadata says float64 {shape}",
-            )
-        if not np.all(np.isfinite(arr)):
-            raise _fail(path, f"'{name}' holds inf or NaN")
     if not isinstance(classes_list, list) or len(classes_list) != k or k < 2:
         raise _fail(path, f"'classes' must list the {k} class labels (at least 2)")
     if names is not None and (not isinstance(names, list) or len(names) != d):
@@ -299,27 +327,16 @@ def load_model(path: str | os.PathLike[str]) -> LoadedModel:
         raise _fail(
             path, "its contents do not match their checksum (the file was modified or corrupted)"
         )
-    if params.get("C") == "inf":
-        params["C"] = np.inf
-    if isinstance(params.get("class_weight"), list):
-        try:
-            params["class_weight"] = {k: float(v) for k, v in params["class_weight"]}
-        except (TypeError, ValueError):
-            raise _fail(path, "invalid 'class_weight' parameter") from None
-    unknown = set(params) - set(_PARAMS)
-    if unknown:
-        raise _fail(path, f"unknown parameters {sorted(unknown)}")
-    model = SoftmaxRegression(**params)
+    state: dict[str, Any] = {
+        "classes_": np.asarray(classes_list, dtype=cdtype),
+        "coef_": coef,
+        "intercept_": intercept,
+        "n_features_in_": d,
+    }
+    if names is not None:
+        state["feature_names_in_"] = np.asarray(names, dtype=object)
     try:
-        model._validate_params()
+        model = SoftmaxRegression._from_state(_decode_params(path, params), state)
     except ValueError as exc:
         raise _fail(path, f"invalid parameters ({exc})") from None
-    model.classes_ = np.asarray(classes_list, dtype=cdtype)
-    model.coef_ = coef
-    model.intercept_ = intercept
-    model.n_features_in_ = d
-    if names is not None:
-        model.feature_names_in_ = np.asarray(names, dtype=object)
-    model.n_iter_ = 0
-    model.loss_curve_ = []
     return LoadedModel(model, None if temperature is None else float(temperature), meta)

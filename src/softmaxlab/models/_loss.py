@@ -14,9 +14,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._validation import param_error
-from ..core import log_softmax
+from ..core import cross_entropy, cross_entropy_and_grad
 
-__all__ = ["MultinomialLoss"]
+__all__ = ["MultinomialLoss", "objective"]
 
 
 class MultinomialLoss:
@@ -76,7 +76,7 @@ class MultinomialLoss:
             raise param_error("n_classes", "an int >= 2", n_classes, func="MultinomialLoss")
         self.n_classes = int(n_classes)
         self.fit_intercept = bool(fit_intercept)
-        # Passed on to log_softmax: "numpy" keeps the reference path (used on Dask workers).
+        # Passed on to core's cross_entropy: "numpy" keeps the reference path (Dask workers).
         self.backend = backend
 
     # ------------------------------------------------------------------ layout
@@ -126,22 +126,22 @@ class MultinomialLoss:
 
     def _terms(
         self, coef: NDArray[Any], X: Any, y: Any, sample_weight: Any, scale: float | None
-    ) -> tuple[float, NDArray[Any], NDArray[Any], NDArray[Any], float]:
-        """Data term, probabilities, weighted residuals ``s (P - Y) / S`` and normaliser."""
+    ) -> tuple[float, NDArray[Any], NDArray[Any], NDArray[Any]]:
+        """Data term, residuals ``P - Y``, weighted residuals ``s (P - Y) / S``, ``s / S``.
+
+        The per-sample losses and the per-sample gradients ``P - Y`` come from one call of
+        :func:`softmaxlab.cross_entropy_and_grad` (``reduction="none"``), the fused kernel
+        on large inputs; only the sample weights are applied here.
+        """
         n = X.shape[0]
         yi = np.asarray(y, dtype=np.intp)
         s, total = self._weights(y, sample_weight, n)
         norm = total if scale is None else scale
         z = self.raw_prediction(coef, X)
-        logp = log_softmax(z, axis=1, backend=self.backend)
-        rows = np.arange(n)
-        data = -float(np.dot(s, logp[rows, yi].astype(np.float64))) / norm
-        p = np.exp(logp)
-        resid = p
-        resid[rows, yi] -= 1
-        ws = (s / norm).astype(p.dtype, copy=False)
-        resid *= ws[:, None]  # p is reused in place as the residual
-        return data, logp, resid, ws, norm
+        ce, g = cross_entropy_and_grad(z, yi, reduction="none", backend=self.backend)
+        data = float(np.dot(s, np.asarray(ce, dtype=np.float64))) / norm
+        ws = (s / norm).astype(g.dtype, copy=False)
+        return data, g, g * ws[:, None], ws
 
     def _grad_from_resid(
         self, coef: NDArray[Any], X: Any, resid: NDArray[Any], l2_reg_strength: float
@@ -176,8 +176,8 @@ class MultinomialLoss:
         yi = np.asarray(y, dtype=np.intp)
         s, total = self._weights(y, sample_weight, n)
         norm = total if scale is None else scale
-        logp = log_softmax(self.raw_prediction(coef, X), axis=1, backend=self.backend)
-        data = -float(np.dot(s, logp[np.arange(n), yi].astype(np.float64))) / norm
+        ce = cross_entropy(self.raw_prediction(coef, X), yi, reduction="none", backend=self.backend)
+        data = float(np.dot(s, np.asarray(ce, dtype=np.float64))) / norm
         return data + self._penalty(coef, X.shape[1], l2_reg_strength)
 
     def loss_gradient(
@@ -191,7 +191,7 @@ class MultinomialLoss:
         scale: float | None = None,
     ) -> tuple[float, NDArray[Any]]:
         """The objective and its gradient (flat float64, like ``coef``)."""
-        data, _, resid, _, _ = self._terms(coef, X, y, sample_weight, scale)
+        data, _, resid, _ = self._terms(coef, X, y, sample_weight, scale)
         value = data + self._penalty(coef, X.shape[1], l2_reg_strength)
         return value, self._grad_from_resid(coef, X, resid, l2_reg_strength)
 
@@ -272,13 +272,16 @@ class MultinomialLoss:
 
         is returned as well (a Jacobi preconditioner for conjugate gradients), else None.
         """
-        data, logp, resid, ws, _ = self._terms(coef, X, y, sample_weight, scale)
+        data, p, resid, ws = self._terms(coef, X, y, sample_weight, scale)
         d = X.shape[1]
         lam = float(l2_reg_strength)
         value = data + self._penalty(coef, d, lam)
         grad = self._grad_from_resid(coef, X, resid, lam)
-        p = np.exp(logp)
-        del logp, resid
+        # P back from the residual P - Y, in place: (p - 1) + 1 is exact for p >= 1/2 and off by
+        # at most half an ulp of 1 below, an absolute error the Hessian-vector products (a
+        # curvature model, not the objective or the gradient) do not notice.
+        p[np.arange(p.shape[0]), np.asarray(y, dtype=np.intp)] += 1
+        del resid
         dt = p.dtype
 
         def hessp(v: NDArray[Any]) -> NDArray[Any]:
@@ -306,3 +309,40 @@ class MultinomialLoss:
             else:
                 diag = dw.ravel()
         return value, grad, hessp, diag
+
+
+def objective(
+    coef: NDArray[Any],
+    intercept: NDArray[Any] | None,
+    X: Any,
+    y: NDArray[Any],
+    C: float = 1.0,
+    sample_weight: NDArray[Any] | None = None,
+) -> float:
+    r"""scikit-learn's ``LogisticRegression`` objective of a multinomial model.
+
+    .. math:: C \sum_i s_i\, \mathrm{CE}\bigl(y_i, \operatorname{softmax}(W x_i + b)\bigr)
+              + \tfrac12 \lVert W \rVert_F^2
+
+    ``y`` holds class indices ``0..K-1``; ``C=np.inf`` drops the penalty (and returns the
+    unscaled data term :math:`\sum_i s_i \mathrm{CE}_i`). The per-sample cross-entropies are
+    those of :func:`softmaxlab.cross_entropy` (``reduction="none"``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from softmaxlab.models import objective
+    >>> W = np.zeros((3, 2)); X = np.ones((4, 2)); y = np.array([0, 1, 2, 0])
+    >>> round(objective(W, None, X, y, C=1.0), 6)     # 4 log 3
+    4.394449
+    """
+    W = np.asarray(coef, dtype=np.float64)
+    z = np.asarray(X @ W.T, dtype=np.float64)
+    if intercept is not None:
+        z = z + np.asarray(intercept, dtype=np.float64)
+    ce = cross_entropy(z, np.asarray(y, dtype=np.intp), reduction="none")
+    s = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, np.float64)
+    data = float(np.dot(s, ce))
+    if np.isinf(C):
+        return data
+    return C * data + 0.5 * float(np.sum(W * W))

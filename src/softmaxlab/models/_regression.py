@@ -1,21 +1,23 @@
 """``SoftmaxRegression``: multinomial logistic regression as a scikit-learn estimator.
 
-The estimator only validates, encodes the classes and wires :class:`MultinomialLoss` to an
-optimiser: L-BFGS and trust-region Newton-CG from :mod:`scipy.optimize`, or minibatch SGD /
-Adam (also through ``partial_fit``, one minibatch stream at a time).
+The estimator only validates, encodes the classes and wires :class:`MultinomialLoss` (the
+plumbing over :func:`softmaxlab.cross_entropy_and_grad`) to an optimiser of
+:mod:`softmaxlab.models._solvers`: L-BFGS and trust-region Newton-CG from
+:mod:`scipy.optimize`, an inexact Newton-CG, or minibatch SGD / Adam (also through
+``partial_fit``, one minibatch stream at a time). Dask arrays are fitted by
+:mod:`softmaxlab.models._dask`; model files are written and read by
+:mod:`softmaxlab.models._io` through the persistence protocol :meth:`SoftmaxRegression._get_state`
+/ :meth:`SoftmaxRegression._from_state`.
 """
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral, Real
 from typing import Any, ClassVar
 
 import numpy as np
-import scipy.optimize
 from numpy.typing import NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
@@ -24,133 +26,21 @@ from sklearn.utils.multiclass import _check_partial_fit_first_call, check_classi
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ..core import log_softmax, softmax
-from ._loss import MultinomialLoss
+from ._loss import MultinomialLoss, objective
+from ._solvers import (
+    N_ITER_NO_CHANGE,
+    lbfgs,
+    minibatch_epochs,
+    newton_cg,
+    progress,
+    trust_ncg,
+    warn_not_converged,
+)
 
 __all__ = ["SoftmaxRegression", "objective"]
 
-_N_ITER_NO_CHANGE = 10  # epochs without improvement before a stochastic fit stops
-
-
-def objective(
-    coef: NDArray[Any],
-    intercept: NDArray[Any] | None,
-    X: Any,
-    y: NDArray[Any],
-    C: float = 1.0,
-    sample_weight: NDArray[Any] | None = None,
-) -> float:
-    r"""scikit-learn's ``LogisticRegression`` objective of a multinomial model.
-
-    .. math:: C \sum_i s_i\, \mathrm{CE}\bigl(y_i, \operatorname{softmax}(W x_i + b)\bigr)
-              + \tfrac12 \lVert W \rVert_F^2
-
-    ``y`` holds class indices ``0..K-1``; ``C=np.inf`` drops the penalty (and returns the
-    unscaled data term :math:`\sum_i s_i \mathrm{CE}_i`).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from softmaxlab.models import objective
-    >>> W = np.zeros((3, 2)); X = np.ones((4, 2)); y = np.array([0, 1, 2, 0])
-    >>> round(objective(W, None, X, y, C=1.0), 6)     # 4 log 3
-    4.394449
-    """
-    W = np.asarray(coef, dtype=np.float64)
-    z = np.asarray(X @ W.T, dtype=np.float64)
-    if intercept is not None:
-        z = z + np.asarray(intercept, dtype=np.float64)
-    logp = log_softmax(z, axis=1)
-    ce = -logp[np.arange(len(y)), np.asarray(y, dtype=np.intp)]
-    s = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, np.float64)
-    data = float(np.dot(s, ce))
-    if np.isinf(C):
-        return data
-    return C * data + 0.5 * float(np.sum(W * W))
-
-
-def _pcg(
-    hessp: Any, b: NDArray[Any], inv_diag: NDArray[Any], rtol: float, max_iter: int
-) -> tuple[NDArray[Any], int]:
-    """Preconditioned conjugate gradients for ``H x = b`` (H positive semi-definite)."""
-    x = np.zeros_like(b)
-    r = b.copy()
-    z = inv_diag * r
-    p = z.copy()
-    rz = float(r @ z)
-    bound = rtol * float(np.linalg.norm(b))
-    for i in range(max_iter):
-        hp = hessp(p)
-        curvature = float(p @ hp)
-        if curvature <= 1e-300:
-            # Flat or null direction (a shift shared by all classes): stop here.
-            return (x if i else inv_diag * b), i
-        alpha = rz / curvature
-        x += alpha * p
-        r -= alpha * hp
-        if float(np.linalg.norm(r)) <= bound:
-            return x, i + 1
-        z = inv_diag * r
-        rz_new = float(r @ z)
-        p = z + (rz_new / rz) * p
-        rz = rz_new
-    return x, max_iter
-
-
-def newton_cg(
-    terms: Any, x0: NDArray[Any], *, tol: float, max_iter: int, callback: Any = None
-) -> scipy.optimize.OptimizeResult:
-    r"""Inexact Newton with Jacobi-preconditioned CG and an Armijo backtracking line search.
-
-    ``terms(x)`` returns ``(f, grad, hessp, diag)``. Each step solves
-    :math:`H d = -g` by CG to the relative residual :math:`\min(0.5, \sqrt{\lVert g
-    \rVert})` (superlinear convergence, Eisenstat-Walker style), then takes the largest
-    :math:`t \in \{1, 1/2, \dots\}` with :math:`f(x + t d) \le f(x) + 10^{-4} t\, g^\top d`.
-    Stops when :math:`\max_j |g_j| \le` ``tol``, or when a step lowers the objective by no
-    more than 64 machine epsilons relative (the ``ftol`` of L-BFGS-B). The objective here is
-    convex, so the CG direction is always a descent direction.
-    """
-    x = np.array(x0, dtype=np.float64)
-    f, g, hessp, diag = terms(x)
-    nit, message, success = 0, "maximum number of iterations reached", False
-    while True:
-        if float(np.max(np.abs(g))) <= tol:
-            success, message = True, "gradient below tol"
-            break
-        if nit >= max_iter:
-            break
-        floor = 1e-12 * float(np.max(diag)) if diag.size else 1.0
-        inv_diag = 1.0 / np.maximum(diag, max(floor, 1e-300))
-        eta = min(0.5, float(np.sqrt(np.linalg.norm(g))))
-        d, _ = _pcg(hessp, -g, inv_diag, eta, max(20, min(len(x), 500)))
-        slope = float(g @ d)
-        if not slope < 0:
-            message = "no descent direction (the gradient is at rounding level)"
-            break
-        t = 1.0
-        while True:
-            trial = terms(x + t * d)
-            if trial[0] <= f + 1e-4 * t * slope:
-                break
-            t *= 0.5
-            if t < 1e-10:
-                trial = None
-                break
-        if trial is None:
-            message = "line search failed (the objective is at rounding level)"
-            break
-        x = x + t * d
-        decrease = f - trial[0]
-        f, g, hessp, diag = trial
-        nit += 1
-        if callback is not None:
-            callback(scipy.optimize.OptimizeResult(x=x, fun=f))
-        if decrease <= 64 * np.finfo(float).eps * max(abs(f), 1.0):
-            # As L-BFGS-B's ftol: the objective no longer moves (e.g. float32 data).
-            success, message = True, "objective change at rounding level"
-            break
-    return scipy.optimize.OptimizeResult(
-        x=x, fun=f, jac=g, nit=nit, success=success, message=message
-    )
+_N_ITER_NO_CHANGE = N_ITER_NO_CHANGE  # its former name here
+_STATE_ATTRIBUTES = ("classes_", "coef_", "intercept_", "n_features_in_")
 
 
 def _encode_classes(y: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.intp]]:
@@ -300,14 +190,19 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         return X, y
 
-    def _weights(self, X: Any, y_enc: NDArray[Any], sample_weight: Any) -> NDArray[Any] | None:
+    def _weights(
+        self,
+        X: Any,
+        y_enc: NDArray[Any],
+        sample_weight: Any,
+        classes: NDArray[Any] | None = None,
+    ) -> NDArray[Any] | None:
+        classes = self.classes_ if classes is None else classes
         sw = None
         if sample_weight is not None:
             sw = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
         if self.class_weight is not None:
-            cw = compute_class_weight(
-                self.class_weight, classes=self.classes_, y=self.classes_[y_enc]
-            )
+            cw = compute_class_weight(self.class_weight, classes=classes, y=classes[y_enc])
             per = cw[y_enc]
             sw = per if sw is None else sw * per
         return sw
@@ -316,7 +211,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         return 0.0 if np.isinf(self.C) else 1.0 / (self.C * total_weight)
 
     def _start(self, loss: MultinomialLoss, n_features: int) -> NDArray[Any]:
-        k = len(self.classes_)
+        k = loss.n_classes
         if self.warm_start and hasattr(self, "coef_") and self.coef_.shape == (k, n_features):
             b = self.intercept_ if self.fit_intercept else None
             return loss.pack(self.coef_, b).astype(np.float64)
@@ -328,16 +223,6 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         # penalty removes it) and we remove it from b (sum of intercepts 0, as documented).
         self.coef_ = W - W.mean(axis=0, keepdims=True)
         self.intercept_ = b - b.mean() if self.fit_intercept else np.zeros(len(b))
-
-    def _progress(self, total: int, description: str) -> Any:
-        if not self.verbose:
-            return None
-        from rich.progress import Progress
-
-        progress = Progress(transient=True)
-        progress.start()
-        task = progress.add_task(description, total=total)
-        return progress, task
 
     # ------------------------------------------------------------------ fitting
     @_fit_context(prefer_skip_nested_validation=True)
@@ -372,26 +257,18 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
             return self._fit_dask(X, y, sample_weight, client)
         X, y = self._validate_Xy(X, y, reset=True)
         classes, y_enc = _encode_classes(y)
-        self.classes_ = classes
-        sw = self._weights(X, y_enc, sample_weight)
+        sw = self._weights(X, y_enc, sample_weight, classes)
         total = float(X.shape[0]) if sw is None else float(sw.sum())
         if total <= 0:
             raise ValueError("The sum of sample weights of SoftmaxRegression must be > 0.")
         loss = MultinomialLoss(len(classes), self.fit_intercept)
         l2 = self._l2(total)
         coef0 = self._start(loss, X.shape[1])
+        self.classes_ = classes
         if self.solver in ("sgd", "adam"):
             self._opt_state: dict[str, Any] | None = None
             coef, curve = self._stochastic(
-                loss,
-                coef0,
-                X,
-                y_enc,
-                sw,
-                l2,
-                self.max_iter,
-                check_random_state(self.random_state),
-                stop_early=True,
+                loss, coef0, X, y_enc, sw, l2, self.max_iter, check_random_state(self.random_state)
             )
             self.n_iter_ = len(curve)
         else:
@@ -403,34 +280,20 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         return self
 
     def _fit_dask(self, X: Any, y: Any, sample_weight: Any, client: Any) -> SoftmaxRegression:
-        from ._dask import DaskLoss, get_client, is_dask_array
+        """L-BFGS here, the loss and gradient summed over the row chunks on the cluster."""
+        from ._dask import DaskLoss, get_client, prepare_fit_inputs
 
-        if self.solver != "lbfgs":
-            raise ValueError(
-                "SoftmaxRegression fits Dask arrays with solver='lbfgs' only. Got "
-                f"solver={self.solver!r} instead."
-            )
-        if X.ndim != 2:
-            raise ValueError(f"Expected a 2-D Dask array X. Got {X.ndim} dimensions instead.")
-        if X.dtype.kind not in "f":
-            X = X.astype(np.float64)
-        y = np.asarray(y.compute() if is_dask_array(y) else y)
-        if sample_weight is not None and is_dask_array(sample_weight):
-            sample_weight = sample_weight.compute()
-        if y.shape != (X.shape[0],):
-            raise ValueError(
-                f"y must have one label per row of X ({X.shape[0]}). Got shape {y.shape} instead."
-            )
+        X, y, sample_weight = prepare_fit_inputs(X, y, sample_weight, self.solver)
         check_classification_targets(y)
         classes, y_enc = _encode_classes(y)
+        sw = self._weights(np.empty((X.shape[0], 0)), y_enc, sample_weight, classes)
+        loss = MultinomialLoss(len(classes), self.fit_intercept)
+        dloss = DaskLoss(loss, X, y_enc, sw, get_client(client))
+        l2 = self._l2(dloss.total)
         self.classes_ = classes
         self.n_features_in_ = int(X.shape[1])
         if hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
-        sw = self._weights(np.empty((X.shape[0], 0)), y_enc, sample_weight)
-        loss = MultinomialLoss(len(classes), self.fit_intercept)
-        dloss = DaskLoss(loss, X, y_enc, sw, get_client(client))
-        l2 = self._l2(dloss.total)
         try:
             coef, curve, n_iter = self._deterministic(
                 loss,
@@ -462,81 +325,40 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         """Run lbfgs, newton-cg or trust-ncg; ``fun(coef) -> (loss, grad)`` replaces the
         in-memory loss (lbfgs only)."""
         curve: list[float] = []
-        bar = self._progress(self.max_iter, f"SoftmaxRegression ({self.solver})")
+        options: dict[str, Any] = {"max_iter": self.max_iter, "tol": self.tol}
+        with progress(self.verbose, self.max_iter, f"SoftmaxRegression ({self.solver})") as advance:
 
-        def callback(intermediate_result: Any) -> None:
-            curve.append(float(intermediate_result.fun))
-            if bar is not None:
-                bar[0].advance(bar[1])
+            def callback(intermediate_result: Any) -> None:
+                curve.append(float(intermediate_result.fun))
+                advance()
 
-        try:
             if self.solver == "lbfgs":
-                res = scipy.optimize.minimize(
-                    loss.loss_gradient if fun is None else fun,
-                    coef0,
-                    args=(X, y, sw, l2) if fun is None else (),
-                    method="L-BFGS-B",
-                    jac=True,
-                    callback=callback,
-                    options={
-                        "maxiter": self.max_iter,
-                        "maxls": 50,
-                        "gtol": self.tol,
-                        "ftol": 64 * np.finfo(float).eps,
-                    },
-                )
+                if fun is None:
+
+                    def fun(c: NDArray[Any]) -> tuple[float, NDArray[Any]]:
+                        return loss.loss_gradient(c, X, y, sw, l2)
+
+                res = lbfgs(fun, coef0, callback=callback, **options)
             elif self.solver == "newton-cg":
                 X2 = X.multiply(X).tocsr() if hasattr(X, "multiply") else np.square(X)
                 res = newton_cg(
                     lambda c: loss.newton_terms(c, X, y, sw, l2, X_squared=X2),
                     coef0,
-                    tol=self.tol,
-                    max_iter=self.max_iter,
                     callback=callback,
+                    **options,
                 )
             else:
-                res = self._trust_ncg(loss, coef0, X, y, sw, l2, callback)
-        finally:
-            if bar is not None:
-                bar[0].stop()
+                res = trust_ncg(
+                    lambda c: loss.loss_gradient_hessian_product(c, X, y, sw, l2),
+                    coef0,
+                    callback=callback,
+                    **options,
+                )
         if not res.success and res.nit >= self.max_iter:
-            warnings.warn(
-                f"SoftmaxRegression ({self.solver}) did not converge in max_iter="
-                f"{self.max_iter} iterations; increase max_iter or scale the data.",
-                ConvergenceWarning,
-                stacklevel=3,
+            warn_not_converged(
+                self.solver, self.max_iter, "iterations", "; increase max_iter or scale the data"
             )
         return res.x, curve, res.nit
-
-    def _trust_ncg(
-        self,
-        loss: MultinomialLoss,
-        coef0: NDArray[Any],
-        X: Any,
-        y: NDArray[Any],
-        sw: NDArray[Any] | None,
-        l2: float,
-        callback: Any,
-    ) -> Any:
-        # scipy asks for the value, gradient and Hessian products at the same points: compute
-        # the three together once per point.
-        cache: dict[str, Any] = {}
-
-        def at(x: NDArray[Any]) -> tuple[float, NDArray[Any], Any]:
-            if cache.get("x") is None or not np.array_equal(cache["x"], x):
-                cache["x"] = np.array(x, copy=True)
-                cache["v"] = loss.loss_gradient_hessian_product(x, X, y, sw, l2)
-            return cache["v"]
-
-        return scipy.optimize.minimize(
-            lambda x: at(x)[0],
-            coef0,
-            jac=lambda x: at(x)[1],
-            hessp=lambda x, p: at(x)[2](p),
-            method="trust-ncg",
-            callback=callback,
-            options={"maxiter": self.max_iter, "gtol": self.tol},
-        )
 
     def _stochastic(
         self,
@@ -549,72 +371,52 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         n_epochs: int,
         rng: np.random.RandomState,
         *,
-        stop_early: bool,
-        shuffle: bool = True,
-        decay: bool = True,
+        streaming: bool = False,
     ) -> tuple[NDArray[Any], list[float]]:
+        """Epochs of minibatches (``fit``), or one pass in order at a constant step
+        (``streaming``, for ``partial_fit``)."""
         n = X.shape[0]
-        bs = min(self.batch_size, n)
         total = float(n) if sw is None else float(sw.sum())
-        state: dict[str, Any] | None = self._opt_state
-        if state is None:
-            state = {"t": 0, "epoch": 0, "m": np.zeros_like(coef), "v": np.zeros_like(coef)}
-        coef = np.array(coef, dtype=np.float64)
-        curve: list[float] = []
-        best, no_change = np.inf, 0
-        bar = self._progress(n_epochs, f"SoftmaxRegression ({self.solver})")
-        try:
-            for _ in range(n_epochs):
-                order = rng.permutation(n) if shuffle else np.arange(n)
-                lr = self.learning_rate
-                if decay:
-                    lr /= np.sqrt(1.0 + state["epoch"])
-                acc = 0.0
-                for start in range(0, n, bs):
-                    idx = order[start : start + bs]
-                    swb = None if sw is None else sw[idx]
-                    # Scaled so that the expected minibatch gradient is the full gradient.
-                    scale = total * len(idx) / n
-                    value, g = loss.loss_gradient(coef, X[idx], y[idx], swb, l2, scale=scale)
-                    acc += value * len(idx) / n
-                    state["t"] += 1
-                    if self.solver == "adam":
-                        b1, b2, t = 0.9, 0.999, state["t"]
-                        state["m"] = b1 * state["m"] + (1 - b1) * g
-                        state["v"] = b2 * state["v"] + (1 - b2) * g * g
-                        mhat = state["m"] / (1 - b1**t)
-                        vhat = state["v"] / (1 - b2**t)
-                        coef -= lr * mhat / (np.sqrt(vhat) + 1e-8)
-                    else:
-                        coef -= lr * g
-                state["epoch"] += 1
-                curve.append(float(acc))
-                if bar is not None:
-                    bar[0].advance(bar[1])
-                if stop_early:
-                    if acc > best - self.tol:
-                        no_change += 1
-                    else:
-                        no_change = 0
-                    best = min(best, acc)
-                    if no_change >= _N_ITER_NO_CHANGE:
-                        break
-            else:
-                if stop_early:
-                    warnings.warn(
-                        f"SoftmaxRegression ({self.solver}) did not converge in max_iter="
-                        f"{self.max_iter} epochs.",
-                        ConvergenceWarning,
-                        stacklevel=3,
-                    )
-        finally:
-            if bar is not None:
-                bar[0].stop()
-        self._opt_state = state
+
+        def loss_gradient(c: NDArray[Any], idx: NDArray[Any], fraction: float) -> Any:
+            swb = None if sw is None else sw[idx]
+            # Scaled so that the expected minibatch gradient is the full gradient.
+            return loss.loss_gradient(c, X[idx], y[idx], swb, l2, scale=total * fraction)
+
+        with progress(self.verbose, n_epochs, f"SoftmaxRegression ({self.solver})") as advance:
+            coef, curve, self._opt_state, converged = minibatch_epochs(
+                loss_gradient,
+                coef,
+                n,
+                solver=self.solver,
+                state=self._opt_state,
+                learning_rate=self.learning_rate,
+                batch_size=self.batch_size,
+                n_epochs=n_epochs,
+                rng=rng,
+                tol=self.tol,
+                stop_early=not streaming,
+                shuffle=not streaming,
+                decay=not streaming,
+                on_epoch=advance,
+            )
+        if not converged:
+            warn_not_converged(self.solver, self.max_iter, "epochs")
         return coef, curve
 
     def _has_stochastic_solver(self) -> bool:
         return self.solver in ("sgd", "adam")
+
+    def _encode_known(self, y: Any) -> NDArray[np.intp]:
+        """``y`` as indices into ``classes_``; labels not in it raise ValueError."""
+        y_enc = np.clip(np.searchsorted(self.classes_, y), 0, len(self.classes_) - 1)
+        unknown = self.classes_[y_enc] != y
+        if np.any(unknown):
+            raise ValueError(
+                f"The 'y' parameter of SoftmaxRegression.partial_fit holds labels not in "
+                f"classes_ {self.classes_.tolist()}: {np.unique(np.asarray(y)[unknown])[:5]}."
+            )
+        return y_enc
 
     @available_if(_has_stochastic_solver)
     @_fit_context(prefer_skip_nested_validation=True)
@@ -633,7 +435,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         """
         first = _check_partial_fit_first_call(self, classes)
         X, y = self._validate_Xy(X, y, reset=first)
-        loss = MultinomialLoss(len(self.classes_), self.fit_intercept)
+        loss = MultinomialLoss(max(len(self.classes_), 2), self.fit_intercept)
         if first:
             if len(self.classes_) < 2:
                 raise ValueError(
@@ -647,31 +449,13 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
             coef = np.zeros(loss.n_coef(X.shape[1]))
         else:
             coef = loss.pack(self.coef_, self.intercept_ if self.fit_intercept else None)
-        y_enc = np.searchsorted(self.classes_, y)
-        y_enc = np.clip(y_enc, 0, len(self.classes_) - 1)
-        unknown = self.classes_[y_enc] != y
-        if np.any(unknown):
-            raise ValueError(
-                f"The 'y' parameter of SoftmaxRegression.partial_fit holds labels not in "
-                f"classes_ {self.classes_.tolist()}: {np.unique(np.asarray(y)[unknown])[:5]}."
-            )
+        y_enc = self._encode_known(y)
         sw = self._weights(X, y_enc, sample_weight)
         self.n_samples_seen_ += float(X.shape[0]) if sw is None else float(sw.sum())
         if not hasattr(self, "_rng"):
             self._rng = check_random_state(self.random_state)
-        coef, curve = self._stochastic(
-            loss,
-            coef,
-            X,
-            y_enc,
-            sw,
-            self._l2(self.n_samples_seen_),
-            1,
-            self._rng,
-            stop_early=False,
-            shuffle=False,
-            decay=False,
-        )
+        l2 = self._l2(self.n_samples_seen_)
+        coef, curve = self._stochastic(loss, coef, X, y_enc, sw, l2, 1, self._rng, streaming=True)
         self.n_iter_ += 1
         self.loss_curve_.extend(curve)
         W, b = loss.unpack(coef, X.shape[1])
@@ -679,10 +463,45 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         self.intercept_ = np.array(b)
         return self
 
-    # ------------------------------------------------------------------ model files
+    # ------------------------------------------------------------------ persistence
+    def _get_state(self) -> dict[str, Any]:
+        """The fitted state a model file stores (the persistence protocol of ``_io``).
+
+        A dict of ``classes_``, ``coef_``, ``intercept_``, ``n_features_in_`` and, when the
+        model was fitted on named columns, ``feature_names_in_``. Raises TypeError if the
+        model is not fitted. The constructor arguments come from ``get_params()``.
+        """
+        if not all(hasattr(self, a) for a in _STATE_ATTRIBUTES):
+            raise TypeError(
+                "The 'model' parameter of save_model must be a fitted SoftmaxRegression. Got "
+                f"an unfitted {type(self).__name__} instead."
+            )
+        state = {a: getattr(self, a) for a in _STATE_ATTRIBUTES}
+        names = getattr(self, "feature_names_in_", None)
+        if names is not None:
+            state["feature_names_in_"] = names
+        return state
+
+    @classmethod
+    def _from_state(cls, params: dict[str, Any], state: dict[str, Any]) -> SoftmaxRegression:
+        """A fitted model from constructor arguments and a state of :meth:`_get_state`.
+
+        ``params`` are validated as ``fit`` would (ValueError or TypeError if not allowed);
+        the state is taken as it is (``_io`` checks it against the file's checksum first).
+        ``n_iter_`` is 0 and ``loss_curve_`` empty: a loaded model was not fitted here.
+        """
+        model = cls(**params)
+        model._validate_params()
+        for name in (*_STATE_ATTRIBUTES, "feature_names_in_"):
+            if name in state:
+                setattr(model, name, state[name])
+        model.n_iter_ = 0
+        model.loss_curve_ = []
+        return model
+
     def save(self, path: Any, *, temperature: float | None = None) -> Any:
         """Write the fitted model to ``path`` (see :func:`softmaxlab.models.save_model`)."""
-        from ._io import save_model
+        from ._io import save_model  # the file module depends on this one, not the reverse
 
         return save_model(path, self, temperature=temperature)
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array, check_positive_finite, param_error
+from .._validation import as_float_array, check_positive_finite, param_error, shown
 from ..core import softmax
 from ._common import check_rng, check_single_axis
 
@@ -86,9 +86,11 @@ def gumbel_softmax(
     func = "gumbel_softmax"
     arr = as_float_array(logits, "logits", func=func)
     if arr.ndim == 0:
-        raise ValueError(
-            f"The 'logits' parameter of {func} must have a category axis (at least 1-D). "
-            "Got a 0-d array instead."
+        raise param_error(
+            "logits",
+            "an array with a category axis (at least 1-D)",
+            shown("a 0-d array"),
+            func=func,
         )
     t = check_positive_finite(tau, "tau", func=func)
     if not isinstance(hard, bool | np.bool_):

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array, param_error
+from .._validation import as_float_array, param_error, shown
 from ..core import cross_entropy, log_softmax, softmax
 from ._common import check_int, check_single_axis
 
@@ -25,9 +25,8 @@ def _entropy_nats(logits: Any, probs: Any, axis: Any, func: str) -> NDArray[Any]
     name = "logits" if probs is None else "probs"
     arr = as_float_array(logits if probs is None else probs, name, func=func)
     if arr.ndim == 0:
-        raise ValueError(
-            f"The '{name}' parameter of {func} must have a category axis (at least 1-D). "
-            "Got a 0-d array instead."
+        raise param_error(
+            name, "an array with a category axis (at least 1-D)", shown("a 0-d array"), func=func
         )
     ax = check_single_axis(axis, arr.ndim, func=func)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -44,9 +43,11 @@ def _entropy_nats(logits: Any, probs: Any, axis: Any, func: str) -> NDArray[Any]
                 got = f"a slice summing to {float(sums[wrong].flat[0]):.6g}"
                 if (p < 0).any():
                     got = f"a negative entry {float(p[p < 0].flat[0]):.6g}"
-                raise ValueError(
-                    f"The 'probs' parameter of {func} must hold non-negative numbers summing "
-                    f"to 1 along axis {axis}. Got {got} instead."
+                raise param_error(
+                    "probs",
+                    f"non-negative numbers summing to 1 along axis {axis}",
+                    shown(got),
+                    func=func,
                 )
             logp = np.log(p)
         terms = p * logp
@@ -259,9 +260,7 @@ def top_k(probs: ArrayLike, k: int, *, axis: int = -1) -> TopK:
     func = "top_k"
     arr = as_float_array(probs, "probs", func=func)
     if arr.ndim == 0:
-        raise ValueError(
-            f"The 'probs' parameter of {func} must be at least 1-D. Got a 0-d array instead."
-        )
+        raise param_error("probs", "at least 1-D", shown("a 0-d array"), func=func)
     ax = check_single_axis(axis, arr.ndim, func=func)
     n = arr.shape[ax]
     kk = check_int(k, "k", low=1, func=func)

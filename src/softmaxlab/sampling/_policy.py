@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array, check_probability
+from .._validation import as_float_array, check_probability, param_error, shown
 from ..core import softmax
 from ._common import check_int, check_rng
 from ._process import _check_temperature
@@ -20,9 +20,11 @@ __all__ = ["BoltzmannPolicy", "EpsilonGreedyPolicy", "UniformPolicy"]
 def _values(values: ArrayLike, func: str) -> NDArray[Any]:
     q = as_float_array(values, "values", func=func)
     if q.ndim == 0 or q.shape[-1] == 0:
-        raise ValueError(
-            f"The 'values' parameter of {func} must have at least one action along its last "
-            f"axis. Got an array of shape {q.shape} instead."
+        raise param_error(
+            "values",
+            "an array with at least one action along its last axis",
+            shown(f"an array of shape {q.shape}"),
+            func=func,
         )
     return q
 

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array, check_probability, param_error
+from .._validation import as_float_array, check_probability, param_error, shown
 from ..core import softmax
 from ._common import check_int, check_single_axis
 
@@ -74,9 +74,11 @@ def _plan(
 ) -> _Plan:
     arr = as_float_array(logits, "logits", func=func)
     if arr.ndim == 0:
-        raise ValueError(
-            f"The 'logits' parameter of {func} must have a vocabulary axis (at least 1-D). "
-            "Got a 0-d array instead."
+        raise param_error(
+            "logits",
+            "an array with a vocabulary axis (at least 1-D)",
+            shown("a 0-d array"),
+            func=func,
         )
     t = _check_temperature(temperature, func)
     k = check_int(top_k, "top_k", low=1, func=func, none_ok=True)
@@ -119,9 +121,10 @@ def _top_p_removed(
 ) -> NDArray[np.bool_]:
     """transformers' TopPLogitsWarper on rows: ascending cumulative mass <= 1 - top_p goes."""
     probs = softmax(x, temperature=t, where=keep)
-    # A stable ascending sort, as torch.sort on CPU: among equal logits the later index
-    # ranks higher and is kept first.
-    order = np.argsort(np.where(keep, x, -np.inf), axis=1, kind="stable")
+    # The tie rule: rank by a stable sort on -logit (among equal logits the lower index ranks
+    # first, whatever the vocabulary size), then walk that ranking from the bottom, as
+    # transformers accumulates its ascending sort, so that untied rows give its exact cut.
+    order = np.argsort(-np.where(keep, x, -np.inf), axis=1, kind="stable")[:, ::-1]
     cum = np.cumsum(np.take_along_axis(probs, order, axis=1).astype(np.float64), axis=1)
     removed_sorted = cum <= 1.0 - top_p
     removed_sorted[:, max(x.shape[1] - m, 0) :] = False
@@ -137,7 +140,7 @@ def _min_p_removed(
     probs = softmax(x, temperature=t, where=keep)
     removed = probs < min_p * probs.max(axis=1, keepdims=True)
     mm = min(m, x.shape[1])
-    top = np.argsort(-probs, axis=1, kind="stable")[:, :mm]
+    top = np.argsort(-probs, axis=1, kind="stable")[:, :mm]  # ties: the lower index first
     np.put_along_axis(removed, top, False, axis=1)
     return removed
 
@@ -167,9 +170,8 @@ def process_logits(
        :math:`\le 1 - \text{top\_p}`. Equivalently a token stays iff the mass of the tokens
        ranked above it is :math:`< \text{top\_p}`: the smallest set of most likely tokens whose
        mass reaches top_p, *including the token that crosses the threshold*. The
-       ``min_tokens_to_keep`` most likely tokens always stay. Among equal logits the later
-       index ranks higher (a stable ascending sort, as ``torch.sort``). ``top_p=1`` keeps
-       everything (``generate`` skips the warper then).
+       ``min_tokens_to_keep`` most likely tokens always stay. ``top_p=1`` keeps everything
+       (``generate`` skips the warper then).
     4. **min-p**: with :math:`p` renormalised over the kept tokens, remove tokens with
        :math:`p_i < \text{min\_p} \cdot \max_j p_j`; the threshold is relative to the most
        likely token, which always stays (as do the ``min_tokens_to_keep`` most likely).
@@ -220,6 +222,15 @@ def process_logits(
     The top-p cut is a comparison of a floating-point cumulative sum with ``1 - top_p``, as in
     ``transformers``; the sum is accumulated in float64.
 
+    **Ties.** Where a filter needs an order among equal logits (the top-p cut and the
+    ``min_tokens_to_keep`` tokens of top-p and min-p), **the lower index ranks first**: tokens
+    are ranked by a stable sort on ``-logit``, for every vocabulary size. Top-k needs no
+    order: every token tied with the k-th value stays. ``transformers`` has no fixed rule:
+    ``TopPLogitsWarper`` sorts ascending with ``torch.sort``, which on CPU is stable only for
+    rows of at most 16 elements, so there the *higher* index of a tie is kept first, and for
+    larger vocabularies the tied token kept depends on the sort's internals. Rows without ties
+    at the cut give exactly the same result as ``transformers``.
+
     References
     ----------
     .. [1] A. Holtzman et al., "The curious case of neural text degeneration", ICLR 2020
@@ -248,6 +259,12 @@ def process_logits(
     array([False, False, False,  True])
     >>> process_logits([3.0, 1.0, 1.0, 0.0], min_p=0.1).removed
     array([False, False, False,  True])
+
+    Among tied logits the lower index ranks first: with two equal logits and ``top_p=0.5``,
+    the first one stays:
+
+    >>> process_logits([1.0, 1.0], top_p=0.5).removed
+    array([False,  True])
     """
     plan = _plan(
         logits,

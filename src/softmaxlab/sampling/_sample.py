@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._validation import param_error, shown
 from ..core import log_softmax, softmax
 from ._common import check_int, check_rng
 from ._process import _plan
@@ -136,9 +137,11 @@ def sample(
     gen = check_rng(rng, func=func)
     nrows, v = plan.x.shape
     if v == 0:
-        raise ValueError(
-            f"The 'logits' parameter of {func} must have at least one token along axis "
-            f"{plan.axis}. Got an array of shape {np.shape(logits)} instead."
+        raise param_error(
+            "logits",
+            f"an array with at least one token along axis {plan.axis}",
+            shown(f"an array of shape {np.shape(logits)}"),
+            func=func,
         )
     batch = plan.moved_shape[:-1]
     if nrows == 0:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array, param_error
+from .._validation import as_float_array, param_error, shown, type_error
 from ..core import softmax
 
 __all__ = ["scaled_dot_product_attention"]
@@ -110,71 +110,16 @@ def scaled_dot_product_attention(
     array([[1.33],
            [0.  ]])
     """
-    qa = as_float_array(q, "q", func=_FUNC)
-    ka = as_float_array(k, "k", func=_FUNC)
-    va = as_float_array(v, "v", func=_FUNC)
-    for name, a in (("q", qa), ("k", ka), ("v", va)):
-        if a.ndim < 2:
-            raise ValueError(
-                f"The '{name}' parameter of {_FUNC} must be at least 2-D (..., length, dim). "
-                f"Got an array of shape {a.shape} instead."
-            )
-    if qa.shape[-1] != ka.shape[-1]:
-        raise _shape_error("q and k must have the same last axis (E)", "q", qa.shape, "k", ka.shape)
-    if ka.shape[-2] != va.shape[-2]:
-        raise _shape_error(
-            "k and v must have the same number of keys (axis -2)", "k", ka.shape, "v", va.shape
-        )
+    qa, ka, va = _check_qkv(q, k, v)
     dtype = np.result_type(qa.dtype, ka.dtype, va.dtype)
-    e = qa.shape[-1]
-    if scale is None:
-        s = 1.0 / np.sqrt(e) if e > 0 else 1.0
-    else:
-        if isinstance(scale, bool) or not isinstance(scale, int | float | np.floating):
-            raise param_error("scale", "a finite number or None", scale, func=_FUNC)
-        s = float(scale)
-        if not np.isfinite(s):
-            raise param_error("scale", "a finite number or None", scale, func=_FUNC)
+    s = _check_scale(scale, qa.shape[-1])
     try:
         scores = np.matmul(qa.astype(dtype, copy=False), np.swapaxes(ka, -1, -2).astype(dtype))
     except ValueError:
         raise _shape_error(
             "the batch axes of q and k do not broadcast", "q", qa.shape, "k", ka.shape
         ) from None
-    scores = scores * dtype.type(s)
-
-    where = None
-    if mask is not None:
-        m = np.asarray(mask)
-        if m.dtype == np.bool_:
-            where = m
-        elif m.dtype.kind == "f":
-            with np.errstate(invalid="ignore"):
-                # -inf entries are masked (weight 0, not read); the rest shift the scores.
-                where = m != -np.inf
-                scores = scores + np.where(where, m, 0).astype(dtype)
-        else:
-            raise TypeError(
-                f"The 'mask' parameter of {_FUNC} must be a boolean or floating array. "
-                f"Got an array of dtype {m.dtype} instead."
-            )
-    if is_causal:
-        lq, sk = scores.shape[-2], scores.shape[-1]
-        causal = np.tril(np.ones((lq, sk), dtype=bool))
-        where = causal if where is None else (where & causal)
-    if where is not None:
-        try:
-            full = np.broadcast_shapes(scores.shape, where.shape)
-        except ValueError:
-            raise _shape_error(
-                "the mask must broadcast to the scores (..., L, S)",
-                "scores",
-                scores.shape,
-                "mask",
-                where.shape,
-            ) from None
-        scores = np.broadcast_to(scores, full)
-        where = np.broadcast_to(where, full)
+    scores, where = _masked_scores(scores * dtype.type(s), mask, is_causal, dtype)
     weights = softmax(scores, axis=-1, where=where)
     try:
         out = np.matmul(weights, va.astype(dtype, copy=False))
@@ -190,3 +135,75 @@ def scaled_dot_product_attention(
     if return_weights:
         return out, weights.astype(dtype, copy=False)
     return out
+
+
+def _check_qkv(q: ArrayLike, k: ArrayLike, v: ArrayLike) -> tuple[NDArray[Any], ...]:
+    qa = as_float_array(q, "q", func=_FUNC)
+    ka = as_float_array(k, "k", func=_FUNC)
+    va = as_float_array(v, "v", func=_FUNC)
+    for name, a in (("q", qa), ("k", ka), ("v", va)):
+        if a.ndim < 2:
+            raise param_error(
+                name,
+                "at least 2-D (..., length, dim)",
+                shown(f"an array of shape {a.shape}"),
+                func=_FUNC,
+            )
+    if qa.shape[-1] != ka.shape[-1]:
+        raise _shape_error("q and k must have the same last axis (E)", "q", qa.shape, "k", ka.shape)
+    if ka.shape[-2] != va.shape[-2]:
+        raise _shape_error(
+            "k and v must have the same number of keys (axis -2)", "k", ka.shape, "v", va.shape
+        )
+    return qa, ka, va
+
+
+def _check_scale(scale: Any, e: int) -> float:
+    if scale is None:
+        return float(1.0 / np.sqrt(e)) if e > 0 else 1.0
+    if isinstance(scale, bool) or not isinstance(scale, int | float | np.floating):
+        raise param_error("scale", "a finite number or None", scale, func=_FUNC)
+    s = float(scale)
+    if not np.isfinite(s):
+        raise param_error("scale", "a finite number or None", scale, func=_FUNC)
+    return s
+
+
+def _masked_scores(
+    scores: NDArray[Any], mask: ArrayLike | None, is_causal: bool, dtype: np.dtype[Any]
+) -> tuple[NDArray[Any], NDArray[np.bool_] | None]:
+    """Scores with a float mask added, and the boolean ``where`` (or None), both broadcast."""
+    where = None
+    if mask is not None:
+        m = np.asarray(mask)
+        if m.dtype == np.bool_:
+            where = m
+        elif m.dtype.kind == "f":
+            with np.errstate(invalid="ignore"):
+                # -inf entries are masked (weight 0, not read); the rest shift the scores.
+                where = m != -np.inf
+                scores = scores + np.where(where, m, 0).astype(dtype)
+        else:
+            raise type_error(
+                "mask",
+                "a boolean or floating array",
+                shown(f"an array of dtype {m.dtype}"),
+                func=_FUNC,
+            )
+    if is_causal:
+        lq, sk = scores.shape[-2], scores.shape[-1]
+        causal = np.tril(np.ones((lq, sk), dtype=bool))
+        where = causal if where is None else (where & causal)
+    if where is None:
+        return scores, None
+    try:
+        full = np.broadcast_shapes(scores.shape, where.shape)
+    except ValueError:
+        raise _shape_error(
+            "the mask must broadcast to the scores (..., L, S)",
+            "scores",
+            scores.shape,
+            "mask",
+            where.shape,
+        ) from None
+    return np.broadcast_to(scores, full), np.broadcast_to(where, full)

@@ -1,0 +1,133 @@
+"""Benchmark results: one row per implementation and problem, as a table or JSON."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = ["BenchReport", "BenchResult", "format_header", "format_row", "results_for"]
+
+
+@dataclass
+class BenchResult:
+    """One implementation on one problem (``seconds`` is None when it was not run)."""
+
+    op: str
+    dtype: str
+    threads: int
+    shape: tuple[int, int]
+    impl: str
+    backend: str  # the softmaxlab path that ran ('numba' or 'numpy'); '-' for others
+    seconds: float | None
+    gelem_s: float | None = None
+    gb_s: float | None = None
+    vs_torch: float | None = None  # torch's median / this median
+    vs_copy: float | None = None  # this GB/s / copy's GB/s
+    note: str = ""  # 'not installed', 'skipped'
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "op": self.op,
+            "dtype": self.dtype,
+            "threads": self.threads,
+            "shape": list(self.shape),
+            "impl": self.impl,
+            "backend": self.backend,
+            "seconds": self.seconds,
+            "gelem_per_s": self.gelem_s,
+            "gb_per_s": self.gb_s,
+            "vs_torch": self.vs_torch,
+            "vs_copy": self.vs_copy,
+            "note": self.note,
+        }
+
+
+@dataclass
+class BenchReport:
+    machine: dict[str, Any]
+    load_before: tuple[float, float, float]
+    load_after: tuple[float, float, float] = (math.nan, math.nan, math.nan)
+    results: list[BenchResult] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "machine": self.machine,
+            "load_before": list(self.load_before),
+            "load_after": list(self.load_after),
+            "results": [r.to_json() for r in self.results],
+        }
+
+
+def _fmt(v: float | None) -> str:
+    # Three significant digits: a small positive value never prints as 0.00.
+    return "n/a" if v is None else f"{v:.3g}"
+
+
+def format_header() -> str:
+    return (
+        f"{'op':<18} {'dtype':<7} {'thr':>3} {'shape':<13} {'impl':<10} {'backend':<7} "
+        f"{'median':>11} {'Gelem/s':>8} {'GB/s':>8} {'torch/x':>8} {'of copy':>8}"
+    )
+
+
+def format_row(r: BenchResult) -> str:
+    shape = f"{r.shape[0]}x{r.shape[1]}"
+    head = f"{r.op:<18} {r.dtype:<7} {r.threads:>3} {shape:<13} {r.impl:<10} {r.backend:<7} "
+    if r.seconds is None:
+        return head + f"{r.note:>11}"
+    t = r.seconds
+    med = f"{t * 1e6:9.2f}us" if t < 1e-3 else f"{t * 1e3:9.2f}ms"
+    return head + (
+        f"{med:>11} {_fmt(r.gelem_s):>8} {_fmt(r.gb_s):>8} {_fmt(r.vs_torch):>8} "
+        f"{_fmt(r.vs_copy):>8}"
+    )
+
+
+def results_for(
+    op: str,
+    x: np.ndarray,
+    nt: int,
+    timings: dict[str, float],
+    path: str,
+    notes: dict[str, str],
+) -> list[BenchResult]:
+    # Bytes moved once: read x and write an output of its size (the forward loss writes
+    # O(rows) only).
+    moved = x.nbytes if op == "cross_entropy" else 2 * x.nbytes
+    copy_gb_s = 2 * x.nbytes / timings["copy"] / 1e9
+    torch_t = timings.get("torch")
+    out = []
+    for name, t in timings.items():
+        gb_s = (2 * x.nbytes if name == "copy" else moved) / t / 1e9
+        out.append(
+            BenchResult(
+                op=op,
+                dtype=str(x.dtype),
+                threads=nt,
+                shape=(x.shape[0], x.shape[1]),
+                impl=name,
+                backend=path if name == "softmaxlab" else "numba" if name == "sl-numba" else "-",
+                seconds=t,
+                gelem_s=x.size / t / 1e9,
+                gb_s=gb_s,
+                vs_torch=None if torch_t is None else torch_t / t,
+                vs_copy=gb_s / copy_gb_s,
+            )
+        )
+    for name, note in notes.items():
+        out.append(
+            BenchResult(
+                op=op,
+                dtype=str(x.dtype),
+                threads=nt,
+                shape=(x.shape[0], x.shape[1]),
+                impl=name,
+                backend="-",
+                seconds=None,
+                note=note,
+            )
+        )
+    return out

@@ -1,0 +1,65 @@
+"""Bad entries on the explorer's pages, as message keys that the page translates.
+
+:class:`InputProblem` carries a key of :mod:`softmaxlab.explorer._i18n` and its parameters;
+:func:`parse_problem` turns a coded error of :mod:`softmaxlab.reports` into one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import reports
+from ._i18n import t
+
+__all__ = ["InputProblem", "parse_problem"]
+
+
+class InputProblem(ValueError):
+    """A bad entry, described by an i18n message key and its parameters.
+
+    Parameters whose value is itself a key starting with ``what.`` are translated too.
+
+    Examples
+    --------
+    >>> err = InputProblem("err.duplicate", label="cat")
+    >>> err.message("en")
+    "The label 'cat' appears more than once; labels must be different."
+    """
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str) -> str:
+        """The message in ``lang``."""
+        params = {
+            k: t(v, lang) if isinstance(v, str) and v.startswith("what.") else v
+            for k, v in self.params.items()
+        }
+        return t(self.key, lang, **params)
+
+
+# The explorer's message key for each code of :class:`softmaxlab.reports.ParseProblem`, and
+# the parameters that message takes.
+_PARSE_KEYS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "empty": ("err.empty", ("min",)),
+    "not_number": ("err.not_number", ("value", "index")),
+    "not_finite": ("err.not_finite", ("value", "index")),
+    "too_few": ("err.too_few", ("min", "n")),
+    "too_many": ("err.too_many", ("max", "n")),
+    "no_logit": ("err.vocab_entry", ("index", "value")),
+    "no_token": ("err.vocab_entry", ("index", "value")),
+    "empty_entry": ("err.vocab_entry", ("index", "value")),
+    "duplicate_token": ("err.duplicate_token", ()),
+    "all_banned": ("err.not_finite", ("value", "index")),
+}
+
+
+def parse_problem(exc: reports.ParseProblem, what: str) -> InputProblem:
+    """A coded parsing error of :mod:`softmaxlab.reports` as a message of this page."""
+    key, names = _PARSE_KEYS[exc.code]
+    params: dict[str, Any] = {name: exc.fields[name] for name in names if name in exc.fields}
+    if exc.code == "duplicate_token":
+        return InputProblem(key, label=exc.fields["token"])
+    return InputProblem(key, what=what, **params)

@@ -1,0 +1,167 @@
+"""The page shell of the explorer: theme, CSS, header, language switch and the tabs.
+
+The shell builds the header (title, language switch, introduction), asks each module of
+:data:`.tabs.TABS` to build its tab, then wires the language: switching (or the first load,
+which follows ``?lang=`` or the browser's ``Accept-Language``) applies the chosen catalogue
+to every registered component with :func:`._ui.relabel`, re-renders the outputs that depend
+on the language, and sets ``<html lang>`` and the page title.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+# Telemetry off before gradio is imported (it reads the variable at import and launch).
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+
+from typing import Any
+
+import gradio as gr
+
+from ._i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    locale_from_accept_language,
+    normalize_lang,
+    resolve_locale,
+    t,
+)
+from ._ui import QUICK, Context, relabel
+from .tabs import TABS
+
+# System fonts only: nothing is fetched from a font CDN.
+_SANS = ["system-ui", "-apple-system", "Segoe UI", "Noto Sans CJK SC", "Noto Sans", "sans-serif"]
+_MONO = ["ui-monospace", "DejaVu Sans Mono", "monospace"]
+
+CSS = """
+#sm-chart, #sm-details { min-height: 2em; }
+.sl-error { margin: 4px 0; }
+#sm-logt .tab-like-container, #sm-logt [data-testid=min-value],
+#sm-logt [data-testid=max-value] { display: none; }
+"""
+"""The temperature slider moves log10 T: its own number box, reset button and end labels (which
+would show log10 T) are hidden; the T box beside it shows T."""
+
+GRADIO_LOCALES = {"en": "en", "zh-Hans": "zh-CN", "zh-Hant": "zh-TW"}
+"""Our language -> the locale of Gradio's own front-end catalogue."""
+
+GRADIO_KEYS = {"common.complete": "gradio.complete"}
+"""Gradio front-end keys it has no text for (it would show the key) -> our catalogue key."""
+
+
+def page_language_js() -> str:
+    """JavaScript ``(lang) => …`` setting ``<html lang>`` and the title for ``lang``."""
+    titles = json.dumps({lang: t("app.title", lang) for lang in LANGUAGES}, ensure_ascii=False)
+    return (
+        "(lang) => { const titles = " + titles + "; "
+        "document.documentElement.lang = lang; "
+        "document.title = titles[lang] || titles['en']; return []; }"
+    )
+
+
+def gradio_i18n() -> gr.I18n:
+    """Texts for the Gradio front-end strings that it lacks (screen-reader announcements)."""
+    return gr.I18n(
+        **{
+            GRADIO_LOCALES[lang]: {key: t(ours, lang) for key, ours in GRADIO_KEYS.items()}
+            for lang in LANGUAGES
+        }
+    )
+
+
+OFFLINE: dict[str, Any] = {
+    "share": False,
+    "inbrowser": False,
+    "show_error": False,
+    "footer_links": [],
+}
+"""Launch options that keep the explorer local: no share link, no browser, no Gradio links."""
+
+
+def make_theme() -> gr.themes.Base:
+    """The default theme with local system fonts (no request leaves the machine)."""
+    return gr.themes.Default(font=_SANS, font_mono=_MONO)
+
+
+def build_header(ctx: Context) -> None:
+    """The title, the language switch (``ctx.lang_radio``) and the introduction."""
+    with gr.Row():
+        ctx.markdown("app.title", "# {}", elem_id="app-title")
+        ctx.lang_radio = gr.Radio(
+            choices=[(LANGUAGE_NAMES[code], code) for code in LANGUAGES],
+            value=ctx.lang,
+            label="Language · 语言 · 語言",
+            elem_id="lang",
+            scale=0,
+            min_width=320,
+        )
+    ctx.markdown("app.intro", elem_id="app-intro")
+
+
+def chosen_language(fixed: str | None, request: gr.Request | None) -> str:
+    """The page language: the fixed one, else ``?lang=``, else ``Accept-Language``, else en."""
+    if fixed is not None:
+        return fixed
+    if request is None:
+        return "en"
+    query = dict(request.query_params) if request.query_params else {}
+    from_query = resolve_locale(query.get("lang"))
+    return from_query or locale_from_accept_language(request.headers.get("accept-language", ""))
+
+
+def _wire_language(demo: gr.Blocks, ctx: Context, fixed: str | None) -> None:
+    inputs, outputs = ctx.language_inputs(), ctx.language_outputs()
+    set_page = page_language_js()
+
+    def on_switch(lang: str, *values: Any) -> list[Any]:
+        return relabel(ctx, lang, *values)
+
+    def on_load(request: gr.Request, lang: str, *values: Any) -> list[Any]:
+        chosen = chosen_language(fixed, request)
+        for hook in ctx.on_load:
+            hook()
+        return [gr.skip()] * len(outputs) if chosen == ctx.lang else relabel(ctx, chosen, *values)
+
+    switched = ctx.lang_radio.input(on_switch, inputs, outputs, **QUICK)
+    switched.then(None, [ctx.lang_radio], None, js=set_page, **QUICK)
+    loaded = demo.load(on_load, inputs, outputs, **QUICK)
+    loaded.then(None, [ctx.lang_radio], None, js=set_page, **QUICK)
+
+
+def build_app(lang: str | None = None) -> gr.Blocks:
+    """Build the explorer (not launched).
+
+    Parameters
+    ----------
+    lang : {"en", "zh-Hans", "zh-Hant"} or None
+        Fixed page language. None follows the browser's locale (``Accept-Language``) or a
+        ``?lang=`` query parameter; the reader can switch in the page either way.
+    """
+    fixed = normalize_lang(lang) if lang else None
+    ctx = Context(fixed or "en")
+    with gr.Blocks(title=ctx.t("app.title"), analytics_enabled=False) as demo:
+        build_header(ctx)
+        with gr.Tabs(elem_id="tabs"):
+            for tab in TABS:
+                tab.build(ctx)
+        _wire_language(demo, ctx, fixed)
+    return demo
+
+
+def launch(
+    demo: gr.Blocks,
+    *,
+    host: str = "127.0.0.1",
+    port: int | None = 7860,
+    inline: bool | None = None,
+    prevent_thread_lock: bool = False,
+    quiet: bool = True,
+    **kwargs: Any,
+) -> Any:
+    """Launch ``demo`` offline: local fonts, no share link, no telemetry."""
+    where: dict[str, Any] = {"server_name": host, "server_port": port, "inline": inline}
+    look: dict[str, Any] = {"theme": make_theme(), "css": CSS, "i18n": gradio_i18n()}
+    return demo.launch(
+        prevent_thread_lock=prevent_thread_lock, quiet=quiet, **where, **OFFLINE, **look, **kwargs
+    )

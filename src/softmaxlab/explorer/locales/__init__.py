@@ -1,0 +1,1 @@
+"""The explorer's string catalogues, one module per language (``STRINGS``: key -> text)."""

@@ -1,0 +1,41 @@
+"""The Gradients tab: the softmax Jacobian, the cross-entropy gradient p − y and one step."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from .. import _callbacks as cb
+from .. import _render as rd
+from .._ui import Context, on, shown
+
+DEFAULT = "1, 2, 3"
+
+
+def gradient_output(text: str, target: float | None, lr: float, lang: str) -> str:
+    """Jacobian, gradient and one step for the logits in ``text`` (or a message)."""
+    return shown(
+        lambda: rd.gradient_html(
+            cb.gradient_view(cb.parse_numbers(text, max_count=10), target, lr), lang
+        ),
+        lang,
+    )
+
+
+def build(ctx: Context) -> None:
+    """The Gradients tab."""
+    with ctx.tab("tab.gradients", "gradients"):
+        ctx.markdown("grad.intro")
+        with gr.Row():
+            box = ctx.textbox("grad.logits", DEFAULT, "grad-logits", scale=3)
+            target = ctx.number("grad.target", 0, "grad-target", precision=0, scale=1)
+            lr = ctx.slider("grad.lr", (0.05, 5.0), 1.0, 0.05, "grad-lr", scale=2)
+            run = ctx.button("grad.run", "grad-run", scale=1)
+        out = gr.HTML(gradient_output(DEFAULT, 0, 1.0, ctx.lang), elem_id="grad-out")
+
+    inputs = [box, target, lr, ctx.lang_radio]
+    on([run.click, box.submit, target.submit, lr.release], gradient_output, inputs, out)
+    ctx.rerender(
+        [out],
+        [box, target, lr],
+        lambda lang, text, target, lr: [gradient_output(text, target, lr, lang)],
+    )

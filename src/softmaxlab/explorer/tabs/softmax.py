@@ -1,0 +1,225 @@
+"""The Softmax tab: one slider per logit, the temperature, presets, the chart and the steps.
+
+The number of classes changes at run time (add, remove, rename), so the tab keeps
+:data:`N_SLOTS` slider slots and shows as many as there are classes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any
+
+import gradio as gr
+
+from .. import _callbacks as cb
+from .. import _render as rd
+from .._i18n import t
+from .._ui import QUICK, Context, error_html, on
+
+N_SLOTS = cb.MAX_CLASSES
+DEFAULT_LOGITS = [3.0, 1.0, -3.0]
+PRESET_KEYS = ["seed_a", "seed_b", "equal", "small_a", "small_b", "large", "negative", "shift"]
+
+Action = Callable[[list[str], list[float]], tuple[list[str], list[float]]]
+
+
+def softmax_outputs(
+    names: list[str], lang: str, log10_t: float, values: Sequence[float]
+) -> tuple[Any, Any, str]:
+    """(chart, details, message) for the Softmax tab; a bad entry leaves chart and details."""
+    try:
+        view = cb.softmax_view([float(v) for v in values[: len(names)]], names, float(log10_t))
+        return rd.softmax_chart(view, lang), rd.softmax_details(view, lang), ""
+    except Exception as exc:  # shown in the page, never raised to gradio
+        return gr.skip(), gr.skip(), error_html(exc, lang)
+
+
+def on_softmax(names: list[str], lang: str, log10_t: float, *values: float) -> tuple[Any, ...]:
+    """A slider moved (the ``/softmax`` endpoint): the chart, details and message."""
+    return softmax_outputs(names, lang, log10_t, values)
+
+
+def shown_temperature(log10_t: float) -> float:
+    """The T box's value for a slider position: T itself, to 4 significant digits.
+
+    Examples
+    --------
+    >>> shown_temperature(0.0), shown_temperature(-1.301), shown_temperature(0.30103)
+    (1.0, 0.05, 2.0)
+    """
+    return float(f"{cb.temperature_from_log10(log10_t):.4g}")
+
+
+def slider_position(temperature: float | None) -> float:
+    """The log-scale slider position for a typed temperature T in [0.05, 10].
+
+    Raises
+    ------
+    InputProblem
+        When T is missing, not a number or outside [0.05, 10].
+
+    Examples
+    --------
+    >>> round(slider_position(2), 6), slider_position(1), round(slider_position(0.05), 6)
+    (0.30103, 0.0, -1.30103)
+    """
+    value = math.nan if temperature is None else float(temperature)
+    if not cb.T_MIN <= value <= cb.T_MAX:  # also refuses NaN
+        raise cb.InputProblem(
+            "err.range", what="what.temperature", low=cb.T_MIN, high=cb.T_MAX, value=temperature
+        )
+    return math.log10(value)
+
+
+def on_temperature(
+    temperature: float | None, names: list[str], lang: str, *values: float
+) -> list[Any]:
+    """T typed in the box: move the slider there and recompute (or say what is allowed)."""
+    try:
+        log10_t = slider_position(temperature)
+    except Exception as exc:
+        return [gr.skip(), gr.skip(), gr.skip(), error_html(exc, lang)]
+    return [gr.update(value=log10_t), *softmax_outputs(names, lang, log10_t, values)]
+
+
+def slider_updates(names: list[str], values: Sequence[float] | None) -> list[Any]:
+    """Show one slider per class (labelled with its name and set to its value), hide the rest."""
+    out = []
+    for i in range(N_SLOTS):
+        if i < len(names):
+            kw: dict[str, Any] = {"label": names[i], "visible": True}
+            if values is not None:
+                kw["value"] = float(values[i])
+            out.append(gr.update(**kw))
+        else:
+            out.append(gr.update(visible=False))
+    return out
+
+
+def restructured(
+    names: list[str], values: list[float], lang: str, log10_t: float, *, note: str = ""
+) -> list[Any]:
+    """The page after the classes changed: names, names box, sliders, chart, details, message."""
+    chart, details, msg = softmax_outputs(names, lang, log10_t, values)
+    return [names, ", ".join(names), *slider_updates(names, values), chart, details, msg or note]
+
+
+def apply_action(
+    action: Action, names: list[str], lang: str, log10_t: float, *values: float
+) -> list[Any]:
+    """Add, remove or rename classes with ``action``; a refusal only shows a message."""
+    try:
+        new_names, new_values = action(list(names), [float(v) for v in values[: len(names)]])
+    except Exception as exc:
+        return [gr.skip()] * (2 + N_SLOTS + 2) + [error_html(exc, lang)]
+    return restructured(new_names, new_values, lang, log10_t)
+
+
+def rename(text: str, names: list[str], lang: str, log10_t: float, *values: float) -> list[Any]:
+    """Rename the classes from the comma-separated ``text``."""
+    return apply_action(lambda n, v: cb.rename_classes(text, n, v), names, lang, log10_t, *values)
+
+
+def shifted(names: list[str], values: list[float], lang: str) -> tuple[list[float], str]:
+    """The ``shift`` preset: every logit plus one constant, and a note that p did not change."""
+    new_values, c = cb.shift_logits(values)
+    before = cb.softmax_view(values, names, 0.0)["probs"]
+    after = cb.softmax_view(new_values, names, 0.0)["probs"]
+    change = max(abs(a - b) for a, b in zip(before, after, strict=True))
+    sign = "+" if c >= 0 else "−"
+    text = t("sm.shifted", lang, c=f"{sign}{abs(c):g}", change=rd.fmt(change, 3))
+    return new_values, rd.note(text)
+
+
+def apply_preset(
+    key: str, names: list[str], lang: str, log10_t: float, *values: float
+) -> list[Any]:
+    """A preset button: new logits (and T = 1), or the shift of the current ones."""
+    current = [float(v) for v in values[: len(names)]]
+    note = ""
+    try:
+        if key == "shift":
+            new_names, (new_values, note) = list(names), shifted(list(names), current, lang)
+        else:
+            new_values = list(cb.PRESETS[key])
+            new_names, log10_t = cb.preset_names(len(new_values), list(names)), 0.0
+    except Exception as exc:
+        return [gr.skip()] * (2 + N_SLOTS + 4) + [error_html(exc, lang)]
+    page = restructured(new_names, new_values, lang, log10_t, note=note)
+    temperature = [gr.update(value=log10_t), shown_temperature(log10_t)]
+    return [*page[: 2 + N_SLOTS], *temperature, *page[2 + N_SLOTS :]]
+
+
+def build(ctx: Context) -> None:
+    """The Softmax tab."""
+    names0 = cb.DEFAULT_NAMES[: len(DEFAULT_LOGITS)]
+    with ctx.tab("tab.softmax", "softmax"):
+        ctx.markdown("sm.formula")
+        names_state = gr.State(list(names0))
+        with gr.Row():
+            with gr.Column(scale=1):
+                with gr.Row():
+                    names_box = ctx.textbox("sm.names", ", ".join(names0), "sm-names", scale=3)
+                    rename_btn = ctx.button("sm.rename", "sm-rename", scale=1)
+                with gr.Row():
+                    add_btn = ctx.button("sm.add", "sm-add", size="sm")
+                    remove_btn = ctx.button("sm.remove", "sm-remove", size="sm")
+                sliders = [
+                    gr.Slider(
+                        *cb.LOGIT_RANGE,
+                        value=DEFAULT_LOGITS[i] if i < len(DEFAULT_LOGITS) else 0.0,
+                        step=0.1,
+                        label=cb.DEFAULT_NAMES[i],
+                        visible=i < len(DEFAULT_LOGITS),
+                        elem_id=f"sm-logit-{i}",
+                    )
+                    for i in range(N_SLOTS)
+                ]
+                with gr.Row(equal_height=True):
+                    # The slider moves log10 T (its own number box is hidden by CSS); the
+                    # box beside it shows and takes T itself.
+                    logt = ctx.slider(
+                        "sm.temperature",
+                        (cb.LOG10_T_MIN, cb.LOG10_T_MAX),
+                        0.0,
+                        0.01,
+                        "sm-logt",
+                        scale=4,
+                    )
+                    t_box = ctx.number("sm.t_box", 1.0, "sm-t", scale=1, min_width=110)
+                ctx.markdown("sm.presets", "**{}**")
+                with gr.Row():
+                    presets = [
+                        ctx.button(f"preset.{k}", f"sm-preset-{k}", size="sm") for k in PRESET_KEYS
+                    ]
+                message = gr.HTML("", elem_id="sm-message")
+            with gr.Column(scale=1):
+                view0 = cb.softmax_view(DEFAULT_LOGITS, list(names0), 0.0)
+                chart = gr.HTML(rd.softmax_chart(view0, ctx.lang), elem_id="sm-chart")
+                details = gr.HTML(rd.softmax_details(view0, ctx.lang), elem_id="sm-details")
+
+    inputs = [names_state, ctx.lang_radio, logt, *sliders]
+    outputs = [chart, details, message]
+    # "always_last" drops the moves made while a request is pending but always runs the
+    # newest one, so a fast drag never queues up stale work.
+    on([s.input for s in sliders], on_softmax, inputs, outputs, trigger_mode="always_last")
+    moved = logt.input(
+        on_softmax, inputs, outputs, trigger_mode="always_last", api_name="softmax", **QUICK
+    )
+    moved.then(shown_temperature, [logt], [t_box], **QUICK)
+    typed = [t_box, names_state, ctx.lang_radio, *sliders]
+    on([t_box.submit, t_box.blur], on_temperature, typed, [logt, *outputs])
+    structure = [names_state, names_box, *sliders, *outputs]
+    on([add_btn.click], partial(apply_action, cb.add_class), inputs, structure)
+    on([remove_btn.click], partial(apply_action, cb.remove_class), inputs, structure)
+    on([rename_btn.click, names_box.submit], rename, [names_box, *inputs], structure)
+    with_t = [names_state, names_box, *sliders, logt, t_box, *outputs]
+    for key, button in zip(PRESET_KEYS, presets, strict=True):
+        on([button.click], partial(apply_preset, key), inputs, with_t)
+    ctx.rerender(
+        outputs,
+        [names_state, logt, *sliders],
+        lambda lang, names, log10_t, *values: softmax_outputs(names, lang, log10_t, values),
+    )
