@@ -24,7 +24,7 @@ from softmaxlab._validation import param_error
 from softmaxlab.cli import _util, main
 from softmaxlab.cli._io import refuse_output_over_inputs
 
-COMMANDS = ["bench", "compute", "explore", "predict", "sample", "train"]
+COMMANDS = ["bench", "check", "compute", "explore", "predict", "sample", "train"]
 
 # (exception, exit status, a piece of the line)
 RAISED: list[tuple[BaseException, int, str]] = [

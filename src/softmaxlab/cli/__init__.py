@@ -23,6 +23,7 @@ from ._util import CLIError, app, exit_on_error, fail, report, run_app
 # Command modules register themselves on `app` when imported (after the names above, which
 # train/predict still import from this package). Keep this list sorted.
 from . import bench as _bench  # noqa: F401
+from . import check as _check  # noqa: F401
 from . import compute as _compute  # noqa: F401
 from . import explore as _explore  # noqa: F401
 from . import predict as _predict  # noqa: F401
