@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import reprlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ __all__ = [
     "SoftmaxLabError",
     "SoftmaxLabTypeError",
     "as_float_array",
+    "check_bool",
     "check_bool_mask",
     "check_positive_finite",
     "check_probability",
@@ -88,8 +90,22 @@ def shown(text: str) -> str:
     return _Shown(text)
 
 
+def _container_repr() -> reprlib.Repr:
+    r = reprlib.Repr()
+    r.maxlevel, r.maxlist, r.maxtuple, r.maxdict, r.maxset = 3, 8, 8, 8, 8
+    r.maxstring = r.maxother = r.maxlong = 60
+    return r
+
+
+# Bounded repr of containers: a huge bad entry is described in microseconds, never in full.
+_CONTAINER_REPR = _container_repr()
+
+
 def _short_repr(value: Any, limit: int = 60) -> str:
-    text = repr(value)
+    if isinstance(value, list | tuple | dict | set | frozenset):
+        text = _CONTAINER_REPR.repr(value)
+    else:
+        text = repr(value)
     if len(text) > limit:
         text = text[: limit - 3] + "..."
     return text
@@ -136,17 +152,21 @@ def _message(name: str, allowed: str, value: Any, func: str | None, verb: str = 
     return f"The '{name}' parameter{where} must {verb} {allowed}. Got {got} instead."
 
 
-def param_error(name: str, allowed: str, value: Any, *, func: str | None = None) -> SoftmaxLabError:
+def param_error(
+    name: str, allowed: str, value: Any, *, func: str | None = None, verb: str = "be"
+) -> SoftmaxLabError:
     """Build the standard error: ``The 'name' parameter of func must be allowed. Got value.``
 
     ``value`` is the value received (shown by :func:`describe_value`); pass a description
-    only through :func:`shown`.
+    only through :func:`shown`. ``verb`` replaces "be" where the sentence needs it ("must
+    hold real numbers").
     """
-    return _fill(SoftmaxLabError(_message(name, allowed, value, func)), name, allowed, value, func)
+    err = SoftmaxLabError(_message(name, allowed, value, func, verb))
+    return _fill(err, name, allowed, value, func)
 
 
 def type_error(
-    name: str, allowed: str, value: Any, *, func: str | None = None
+    name: str, allowed: str, value: Any, *, func: str | None = None, verb: str = "be"
 ) -> SoftmaxLabTypeError:
     """Like :func:`param_error`, for a value of the wrong type (also a :class:`TypeError`).
 
@@ -158,7 +178,7 @@ def type_error(
     >>> isinstance(err, TypeError) and isinstance(err, SoftmaxLabError)
     True
     """
-    err = SoftmaxLabTypeError(_message(name, allowed, value, func))
+    err = SoftmaxLabTypeError(_message(name, allowed, value, func, verb))
     _fill(err, name, allowed, value, func)
     return err
 
@@ -265,11 +285,42 @@ def check_probability(
     return v
 
 
+def check_bool(value: Any, name: str, *, func: str | None = None) -> bool:
+    """A real boolean flag (``True``, ``False`` or a NumPy bool), returned as a Python bool.
+
+    Truthy stand-ins are refused: ``'no'`` is truthy and ``1`` is a number, so accepting
+    them would silently turn a flag on (``return_sign='no'`` returning the sign).
+
+    Examples
+    --------
+    >>> check_bool(np.bool_(True), "keepdims", func="logsumexp")
+    True
+    >>> check_bool("no", "return_sign", func="logsumexp")
+    Traceback (most recent call last):
+    ...
+    softmaxlab._validation.SoftmaxLabTypeError: The 'return_sign' parameter of logsumexp must \
+be a bool (True or False). Got 'no' instead.
+    """
+    if value is True or value is False:  # the common call, checked cheaply
+        return value
+    if isinstance(value, np.bool_) or (
+        isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype == np.bool_
+    ):
+        return bool(value)
+    raise type_error(name, "a bool (True or False)", value, func=func)
+
+
 def check_bool_mask(
     where: Any, shape: tuple[int, ...], *, func: str | None = None
 ) -> NDArray[np.bool_]:
     """``where`` as a boolean array broadcast to ``shape``."""
-    mask = np.asarray(where)
+    try:
+        mask = np.asarray(where)
+    except (ValueError, TypeError):
+        # A ragged list: NumPy's "inhomogeneous shape" names its internals, so say it plainly.
+        raise type_error(
+            "where", "a boolean array with a regular (not ragged) shape", where, func=func
+        ) from None
     if mask.dtype != np.bool_:
         raise type_error(
             "where", "a boolean array", shown(f"an array of dtype {mask.dtype}"), func=func

@@ -53,10 +53,14 @@ def _check_backend_option(backend: Any, x: Any, func: str) -> None:
     from ..core._dispatch import check_backend
 
     if check_backend(backend, func) != "auto":
-        raise ValueError(
-            f"The 'backend' parameter of {func} must be None or 'auto' for a "
-            f"{_type_name(x)} input (it selects NumPy code paths; the input is computed in "
-            f"its own library). Got {backend!r} instead."
+        from .._validation import param_error
+
+        raise param_error(
+            "backend",
+            f"None or 'auto' for a {_type_name(x)} input (it selects NumPy code paths; the "
+            "input is computed in its own library)",
+            backend,
+            func=func,
         )
 
 
@@ -105,23 +109,26 @@ def logsumexp(
     ``b`` and ``return_sign`` are supported for NumPy input only: they raise here rather
     than converting the array behind the caller's back.
     """
+    from .._validation import check_bool, param_error, shown
     from . import _generic
 
     _check_backend_option(backend, x, func)
     if b is not None:
-        raise ValueError(
-            f"The 'b' parameter of {func} must be None for a {_type_name(x)} input (scale "
-            "factors are supported for NumPy input only). Got an array instead."
+        raise param_error(
+            "b",
+            f"None for a {_type_name(x)} input (scale factors are supported for NumPy input only)",
+            shown("an array"),
+            func=func,
         )
-    if return_sign is not False:
-        raise ValueError(
-            f"The 'return_sign' parameter of {func} must be False for a {_type_name(x)} input "
-            f"(the sign is supported for NumPy input only). Got {return_sign!r} instead."
-        )
-    if not isinstance(keepdims, bool):
-        from .._validation import param_error
 
-        raise param_error("keepdims", "a bool", keepdims, func=func)
+    if check_bool(return_sign, "return_sign", func=func):
+        raise param_error(
+            "return_sign",
+            f"False for a {_type_name(x)} input (the sign is supported for NumPy input only)",
+            return_sign,
+            func=func,
+        )
+    keepdims = check_bool(keepdims, "keepdims", func=func)
     return _generic.logsumexp(x, axis, where, keepdims=keepdims, func=func, dask=_is_dask(x))
 
 
@@ -132,9 +139,13 @@ def _cross_entropy(logits: Any, target: Any, options: dict[str, Any], *, grad: b
     backend = options.pop("backend", None)
     _check_backend_option(backend, logits, func)
     if _is_dask(logits):
-        raise TypeError(
-            f"The 'logits' parameter of {func} must be a NumPy, PyTorch, JAX or CuPy array. "
-            "Got a Dask array instead (cross-entropy of Dask arrays is not supported)."
+        from .._validation import shown, type_error
+
+        raise type_error(
+            "logits",
+            "a NumPy, PyTorch, JAX or CuPy array (cross-entropy of Dask arrays is not supported)",
+            shown("a Dask array"),
+            func=func,
         )
     return _generic.cross_entropy(logits, target, grad=grad, func=func, **options)
 

@@ -15,28 +15,34 @@ autograd graph, JAX code can be traced by ``jit``, and Dask arrays stay lazy.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
-from .._validation import check_positive_finite, normalize_axes, param_error
+from .._validation import check_positive_finite, normalize_axes, param_error, shown, type_error
 from . import _dask
 
 
-def _namespace(x: Any, func: str) -> tuple[Any, Any]:
+def _namespace(x: Any, func: str, name: str = "x") -> tuple[Any, Any]:
     """The array-API namespace and device of ``x``, or a TypeError naming the parameter."""
     try:
         import array_api_compat
     except ImportError:  # pragma: no cover - array-api-compat is a dependency of the extras
-        raise TypeError(
-            f"The 'x' parameter of {func} is a {type(x).__name__}; non-NumPy arrays need the "
-            "array-api-compat package (pip install array-api-compat)."
+        raise type_error(
+            name,
+            "a NumPy array (other arrays need the array-api-compat package: pip install "
+            "array-api-compat)",
+            shown(f"a {type(x).__name__}"),
+            func=func,
         ) from None
     try:
         xp = array_api_compat.array_namespace(x)
     except TypeError:
-        raise TypeError(
-            f"The 'x' parameter of {func} must be a NumPy array, an array of an array-API "
-            f"library (PyTorch, JAX, CuPy, Dask) or array-like. Got {type(x).__name__} "
-            "instead."
+        raise type_error(
+            name,
+            "a NumPy array, an array of an array-API library (PyTorch, JAX, CuPy, Dask) or "
+            "array-like",
+            shown(f"a {type(x).__name__}"),
+            func=func,
         ) from None
     return xp, array_api_compat.device(x)
 
@@ -50,7 +56,7 @@ def _float_dtypes(xp: Any, device: Any) -> dict[str, Any]:
     return dtypes
 
 
-def _as_float(xp: Any, x: Any, device: Any, func: str) -> tuple[Any, Any, Any]:
+def _as_float(xp: Any, x: Any, device: Any, func: str, name: str = "x") -> tuple[Any, Any, Any]:
     """``x`` as a real floating array, with its output dtype and working dtype.
 
     Floating inputs keep their dtype; integers and booleans become float64 (the default
@@ -66,9 +72,12 @@ def _as_float(xp: Any, x: Any, device: Any, func: str) -> tuple[Any, Any, Any]:
         out_dtype = widest
         x = xp.astype(x, out_dtype)
     else:
-        raise TypeError(
-            f"The 'x' parameter of {func} must hold real numbers (float, int or bool dtype) "
-            f"for a non-NumPy array. Got an array of dtype {dt} instead."
+        raise type_error(
+            name,
+            "real numbers (float, int or bool dtype)",
+            shown(f"an array of dtype {dt}"),
+            func=func,
+            verb="hold",
         )
     # float16, bfloat16 and float32 work in the widest type; float64 in itself.
     work = widest if widest is not None else out_dtype
@@ -82,15 +91,16 @@ def _mask(xp: Any, where: Any, x: Any, device: Any, func: str) -> Any:
     try:
         mask = xp.asarray(where, device=device)
     except Exception:
-        raise TypeError(
-            f"The 'where' parameter of {func} must be a boolean array that the library of x "
-            f"({type(x).__module__.partition('.')[0]}) can read. Got {type(where).__name__} "
-            "instead."
+        raise type_error(
+            "where",
+            f"a boolean array that the library of x ({type(x).__module__.partition('.')[0]}) "
+            "can read",
+            shown(f"a {type(where).__name__}"),
+            func=func,
         ) from None
     if mask.dtype != xp.bool:
-        raise TypeError(
-            f"The 'where' parameter of {func} must be a boolean array. Got an array of dtype "
-            f"{mask.dtype} instead."
+        raise type_error(
+            "where", "a boolean array", shown(f"an array of dtype {mask.dtype}"), func=func
         )
     try:
         return xp.broadcast_to(mask, tuple(x.shape))
@@ -98,7 +108,7 @@ def _mask(xp: Any, where: Any, x: Any, device: Any, func: str) -> Any:
         raise param_error(
             "where",
             f"broadcastable to the shape of x {tuple(x.shape)}",
-            f"array of shape {tuple(mask.shape)}",
+            shown(f"an array of shape {tuple(mask.shape)}"),
             func=func,
         ) from None
 
@@ -218,25 +228,15 @@ def cross_entropy(
     The formulas are those of the NumPy path in :mod:`softmaxlab.core._loss` (PyTorch's
     semantics), written with one-hot masks so that only array-API functions are used.
     """
-    import numbers
+    from ..core._loss import _check_options
 
-    from .._validation import check_probability
-
-    xp, device = _namespace(logits, func)
-    z, out_dtype, work = _as_float(xp, logits, device, func)
+    xp, device = _namespace(logits, func, "logits")
+    z, out_dtype, work = _as_float(xp, logits, device, func, "logits")
     if z.ndim == 0:
-        raise ValueError(
-            f"The 'logits' parameter of {func} must have a class axis (at least 1-D). "
-            "Got a 0-d array instead."
+        raise param_error(
+            "logits", "an array with a class axis (at least 1-D)", shown("a 0-d array"), func=func
         )
-    if isinstance(axis, tuple | list) or axis is None:
-        raise param_error("axis", "a single int", axis, func=func)
-    ax = normalize_axes(axis, z.ndim, func=func)[0]
-    if reduction not in ("mean", "sum", "none"):
-        raise param_error("reduction", "one of 'mean', 'sum', 'none'", reduction, func=func)
-    ls = check_probability(label_smoothing, "label_smoothing", func=func)
-    if isinstance(ignore_index, bool) or not isinstance(ignore_index, numbers.Integral):
-        raise param_error("ignore_index", "an int", ignore_index, func=func)
+    ax, ls = _check_options(axis, z.ndim, reduction, label_smoothing, ignore_index, func)
 
     zl = xp.moveaxis(xp.astype(z, work), ax, -1)
     n_classes = zl.shape[-1]
@@ -245,82 +245,129 @@ def cross_entropy(
     if weight is not None:
         w = xp.astype(_library_array(xp, weight, device, "weight", func), work)
         if tuple(w.shape) != (n_classes,):
-            raise ValueError(
-                f"The 'weight' parameter of {func} must be a 1-D array with one weight per "
-                f"class ({n_classes}). Got shape {tuple(w.shape)} instead."
+            raise param_error(
+                "weight",
+                f"a 1-D array with one weight per class ({n_classes})",
+                shown(f"an array of shape {tuple(w.shape)}"),
+                func=func,
             )
-    ones = xp.ones((n_classes,), dtype=work, device=device)
-    wvec = ones if w is None else w
+    ce = _CrossEntropy(
+        xp=xp,
+        logp=logp,
+        wvec=xp.ones((n_classes,), dtype=work, device=device) if w is None else w,
+        ls=ls,
+        # smoothing / C; with no class it is inf, so the smoothed terms are 0 · inf = NaN,
+        # as in torch.
+        share=ls / n_classes if n_classes else math.inf,
+        reduction=reduction,
+        grad=grad,
+    )
     t = _library_array(xp, target, device, "target", func)
     if xp.isdtype(t.dtype, "integral"):
-        if tuple(t.shape) != tuple(zl.shape[:-1]):
-            raise ValueError(
-                f"The 'target' parameter of {func} holds class indices, so its shape must be "
-                f"the logits shape {tuple(z.shape)} without the class axis {ax}, i.e. "
-                f"{tuple(zl.shape[:-1])}. Got shape {tuple(t.shape)} instead."
-            )
+        _check_index_target(xp, t, zl.shape, tuple(z.shape), ax, ignore_index, func)
         valid = t != ignore_index
-        bad = valid & ((t < 0) | (t >= n_classes))
-        if bool(xp.any(bad)):
-            raise ValueError(
-                f"The 'target' parameter of {func} must hold class indices in "
-                f"[0, {n_classes - 1}] or ignore_index={ignore_index}. Got "
-                f"{int(t[bad][0])} instead."
-            )
         classes = xp.arange(n_classes, device=device)
         onehot = (xp.where(valid, t, 0)[..., None] == classes) & valid[..., None]
+        res = ce.index_targets(valid, onehot)
+    elif xp.isdtype(t.dtype, "real floating"):
+        if tuple(t.shape) != tuple(z.shape):
+            raise param_error(
+                "target",
+                f"class probabilities of the logits shape {tuple(z.shape)}",
+                shown(f"an array of shape {tuple(t.shape)}"),
+                func=func,
+            )
+        res = ce.probability_targets(xp.moveaxis(xp.astype(t, work), ax, -1))
+    else:
+        raise type_error(
+            "target",
+            "integer class indices or floating class probabilities",
+            shown(f"an array of dtype {t.dtype}"),
+            func=func,
+        )
+    if grad:
+        res = xp.moveaxis(res, -1, ax)
+    return xp.astype(res, out_dtype)
+
+
+def _check_index_target(
+    xp: Any, t: Any, shape: Any, z_shape: tuple[int, ...], ax: int, ignore: int, func: str
+) -> None:
+    if tuple(t.shape) != tuple(shape[:-1]):
+        raise param_error(
+            "target",
+            f"class indices of shape {tuple(shape[:-1])} (the logits shape {z_shape} without "
+            f"the class axis {ax})",
+            shown(f"an array of shape {tuple(t.shape)}"),
+            func=func,
+        )
+    n_classes = shape[-1]
+    bad = (t != ignore) & ((t < 0) | (t >= n_classes))
+    if bool(xp.any(bad)):
+        allowed = (
+            f"class indices in [0, {n_classes - 1}] or ignore_index={ignore}"
+            if n_classes
+            else f"ignore_index={ignore} everywhere (the class axis {ax} of logits of shape "
+            f"{z_shape} is empty, so no class index exists)"
+        )
+        raise param_error("target", allowed, int(t[bad][0]), func=func)
+
+
+@dataclass
+class _CrossEntropy:
+    """The loss or gradient formulas of one call, on (..., C) log-probabilities ``logp``."""
+
+    xp: Any
+    logp: Any
+    wvec: Any  # (C,) class weights (ones without weight)
+    ls: float
+    share: float  # ls / C
+    reduction: str
+    grad: bool
+
+    def index_targets(self, valid: Any, onehot: Any) -> Any:
+        xp, logp, wvec, ls = self.xp, self.logp, self.wvec, self.ls
         w_y = xp.sum(xp.where(onehot, wvec, 0.0), axis=-1)
         denom = xp.sum(w_y)
-        if grad:
+        if self.grad:
             p = xp.exp(logp)
             g = (1.0 - ls) * (w_y[..., None] * p - xp.where(onehot, w_y[..., None], 0.0))
-            if reduction == "mean":
+            if self.reduction == "mean":
                 g = g / denom
             if ls > 0:
                 g_smooth = xp.sum(wvec) * p - wvec
-                g = g + (ls / n_classes) * (g_smooth / denom if reduction == "mean" else g_smooth)
-            out = xp.where(valid[..., None], g, 0.0)
-            return xp.astype(xp.moveaxis(out, -1, ax), out_dtype)
+                g = g + self.share * (g_smooth / denom if self.reduction == "mean" else g_smooth)
+            return xp.where(valid[..., None], g, 0.0)
         picked = xp.sum(xp.where(onehot, logp, 0.0), axis=-1)
         nll = xp.where(valid, -w_y * picked, 0.0)
-        per = nll * (1.0 - ls)
         smooth = xp.where(valid, -xp.sum(logp * wvec, axis=-1), 0.0)
+        if self.reduction == "none":
+            return nll * (1.0 - ls) + smooth * self.share if ls > 0 else nll * (1.0 - ls)
+        # Each part reduced on its own, for 'mean' divided by the weight sum, as PyTorch
+        # (0/0 gives NaN; so does the smoothing share with no class).
+        d = denom if self.reduction == "mean" else 1.0
+        res = (1.0 - ls) * (xp.sum(nll) / d)
         if ls > 0:
-            per = per + smooth * (ls / n_classes)
-        if reduction == "mean":
-            # Each part divided by the weight sum on its own, as PyTorch (0/0 gives NaN).
-            res = (1.0 - ls) * (xp.sum(nll) / denom)
-            if ls > 0:
-                res = res + (ls / n_classes) * (xp.sum(smooth) / denom)
-        else:
-            res = xp.sum(per) if reduction == "sum" else per
-        return xp.astype(res, out_dtype)
-    if not xp.isdtype(t.dtype, "real floating"):
-        raise TypeError(
-            f"The 'target' parameter of {func} must hold integer class indices or floating "
-            f"class probabilities. Got an array of dtype {t.dtype} instead."
-        )
-    if tuple(t.shape) != tuple(z.shape):
-        raise ValueError(
-            f"The 'target' parameter of {func} holds class probabilities, so its shape must "
-            f"equal the logits shape {tuple(z.shape)}. Got shape {tuple(t.shape)} instead."
-        )
-    q = xp.moveaxis(xp.astype(t, work), ax, -1)
-    if ls > 0:
-        q = q * (1.0 - ls) + ls / n_classes
-    u = q * wvec
-    n_samples = math.prod(zl.shape[:-1])
-    if grad:
-        g = xp.sum(u, axis=-1, keepdims=True) * xp.exp(logp) - u
-        if reduction == "mean":
-            g = g / float(n_samples) if n_samples else g * math.nan
-        return xp.astype(xp.moveaxis(g, -1, ax), out_dtype)
-    per = -xp.sum(logp * u, axis=-1)
-    if reduction == "mean":
-        res = xp.sum(per) / float(n_samples) if n_samples else xp.sum(per) * math.nan
-    else:
-        res = xp.sum(per) if reduction == "sum" else per
-    return xp.astype(res, out_dtype)
+            res = res + self.share * (xp.sum(smooth) / d)
+        return res
+
+    def probability_targets(self, q: Any) -> Any:
+        xp, logp = self.xp, self.logp
+        if self.ls > 0:
+            q = q * (1.0 - self.ls) + self.share
+        u = q * self.wvec
+        # 'mean' divides by N; with no entry at all (N = 0 or C = 0) it is NaN, as in torch.
+        n_samples = math.prod(logp.shape[:-1]) if logp.shape[-1] else 0
+        if self.grad:
+            g = xp.sum(u, axis=-1, keepdims=True) * xp.exp(logp) - u
+            if self.reduction == "mean":
+                g = g / float(n_samples) if n_samples else g * math.nan
+            return g
+        per = -xp.sum(logp * u, axis=-1)
+        if self.reduction == "mean":
+            return xp.sum(per) / float(n_samples) if n_samples else xp.sum(per) * math.nan
+        # torch negates the sum of the products: an empty sum gives -0, as there.
+        return -xp.sum(-per) if self.reduction == "sum" else per
 
 
 def _library_array(xp: Any, value: Any, device: Any, name: str, func: str) -> Any:
@@ -328,7 +375,9 @@ def _library_array(xp: Any, value: Any, device: Any, name: str, func: str) -> An
     try:
         return xp.asarray(value, device=device)
     except Exception:
-        raise TypeError(
-            f"The '{name}' parameter of {func} must be an array that the library of logits "
-            f"can read. Got {type(value).__name__} instead."
+        raise type_error(
+            name,
+            "an array that the library of logits can read",
+            shown(f"a {type(value).__name__}"),
+            func=func,
         ) from None

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array, normalize_axes
+from .._validation import as_float_array, normalize_axes, param_error
 from ._rows import Rows, work_dtype
 
 __all__ = ["log_sigmoid", "sigmoid", "sparsemax"]
@@ -114,7 +114,8 @@ def sparsemax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1) -> NDArray[
     Notes
     -----
     A NaN or +inf in a slice gives an all-NaN slice; -inf entries get 0; an all -inf slice is
-    NaN. Shift invariant like softmax, but not scale invariant.
+    NaN. Shift invariant like softmax, but not scale invariant. A 0-d input is one slice of
+    one entry: ``sparsemax(3.0)`` is ``1.0`` (with ``axis`` -1, 0 or None).
 
     References
     ----------
@@ -130,6 +131,14 @@ def sparsemax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1) -> NDArray[
     array([0.4, 0.6, 0. ])
     """
     arr = as_float_array(x, "x", func="sparsemax")
+    if arr.ndim == 0:
+        # A single logit is its own slice (as softmax, SciPy and PyTorch take a 0-d input):
+        # the axis is checked as for a 1-D array and the result is 1 (NaN for inf or NaN).
+        try:
+            normalize_axes(axis, 1, func="sparsemax")
+        except ValueError:
+            raise param_error("axis", "-1, 0 or None for a 0-d x", axis, func="sparsemax") from None
+        return sparsemax(arr.reshape(1))[0]
     axes = normalize_axes(axis, arr.ndim, func="sparsemax")
     if arr.size == 0:
         return np.empty(arr.shape, dtype=arr.dtype)

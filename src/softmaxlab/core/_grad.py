@@ -7,7 +7,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array, normalize_axes
+from .._validation import (
+    as_float_array,
+    check_positive_finite,
+    normalize_axes,
+    param_error,
+    shown,
+)
 from ._softmax import softmax
 
 __all__ = ["softmax_jacobian", "softmax_vjp"]
@@ -15,9 +21,7 @@ __all__ = ["softmax_jacobian", "softmax_vjp"]
 
 def _single_axis(axis: Any, ndim: int, func: str) -> int:
     if isinstance(axis, tuple | list) or axis is None:
-        raise ValueError(
-            f"The 'axis' parameter of {func} must be a single int. Got {axis!r} instead."
-        )
+        raise param_error("axis", "a single int", axis, func=func)
     return normalize_axes(axis, ndim, func=func)[0]
 
 
@@ -58,17 +62,17 @@ def softmax_jacobian(x: ArrayLike, axis: int = -1, *, temperature: float = 1.0) 
     """
     arr = as_float_array(x, "x", func="softmax_jacobian")
     if arr.ndim == 0:
-        raise ValueError(
-            "The 'x' parameter of softmax_jacobian must have at least one dimension. "
-            "Got a 0-d array instead."
+        raise param_error(
+            "x", "an array of at least one dimension", shown("a 0-d array"), func="softmax_jacobian"
         )
     ax = _single_axis(axis, arr.ndim, "softmax_jacobian")
-    p = np.moveaxis(softmax(arr, axis=ax, temperature=temperature), ax, -1)
+    t = check_positive_finite(temperature, "temperature", func="softmax_jacobian")
+    p = np.moveaxis(softmax(arr, axis=ax, temperature=t), ax, -1)
     n = p.shape[-1]
     jac = -p[..., :, None] * p[..., None, :]
     idx = np.arange(n)
     jac[..., idx, idx] += p
-    return jac / np.asarray(temperature, dtype=jac.dtype)
+    return jac / np.asarray(t, dtype=jac.dtype)
 
 
 def softmax_vjp(probs: ArrayLike, v: ArrayLike, axis: int = -1) -> NDArray[Any]:
@@ -107,15 +111,16 @@ def softmax_vjp(probs: ArrayLike, v: ArrayLike, axis: int = -1) -> NDArray[Any]:
     """
     p = as_float_array(probs, "probs", func="softmax_vjp")
     g = as_float_array(v, "v", func="softmax_vjp")
-    if p.shape != g.shape:
-        raise ValueError(
-            f"The 'v' parameter of softmax_vjp must have the shape of probs {p.shape}. "
-            f"Got shape {g.shape} instead."
-        )
     if p.ndim == 0:
-        raise ValueError(
-            "The 'probs' parameter of softmax_vjp must have at least one dimension. "
-            "Got a 0-d array instead."
+        raise param_error(
+            "probs", "an array of at least one dimension", shown("a 0-d array"), func="softmax_vjp"
+        )
+    if p.shape != g.shape:
+        raise param_error(
+            "v",
+            f"an array of the shape of probs {p.shape}",
+            shown(f"an array of shape {g.shape}"),
+            func="softmax_vjp",
         )
     ax = _single_axis(axis, p.ndim, "softmax_vjp")
     out_dtype = np.result_type(p.dtype, g.dtype)

@@ -45,6 +45,101 @@ class _Problem:
     kernel_target: NDArray[np.int64] | None = None  # (N,) indices, -1 where ignored (kernel)
 
 
+def _check_options(
+    axis: Any, ndim: int, reduction: Any, label_smoothing: Any, ignore_index: Any, func: str
+) -> tuple[int, float]:
+    """The class axis (non-negative) and the smoothing, after checking every scalar option."""
+    if isinstance(axis, tuple | list) or axis is None:
+        raise param_error("axis", "a single int", axis, func=func)
+    ax = normalize_axes(axis, ndim, func=func)[0]
+    if not isinstance(reduction, str) or reduction not in _REDUCTIONS:
+        raise param_error("reduction", "one of 'mean', 'sum', 'none'", reduction, func=func)
+    ls = check_probability(label_smoothing, "label_smoothing", func=func)
+    if isinstance(ignore_index, bool) or not isinstance(ignore_index, numbers.Integral):
+        raise param_error("ignore_index", "an int", ignore_index, func=func)
+    return ax, ls
+
+
+def _read_target(target: ArrayLike, func: str) -> NDArray[Any]:
+    try:
+        return np.asarray(target)
+    except (ValueError, TypeError):
+        # A ragged list: NumPy's "inhomogeneous shape" names its internals, so say it plainly.
+        raise type_error(
+            "target",
+            "integer class indices or floating class probabilities with a regular (not "
+            "ragged) shape",
+            target,
+            func=func,
+        ) from None
+
+
+def _index_target(
+    t: NDArray[Any],
+    shape: tuple[int, ...],
+    z_shape: tuple[int, ...],
+    ax: int,
+    ignore: int,
+    func: str,
+) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """Class-index targets, checked against the logits (``shape`` has the class axis last):
+    the flat int64 indices and where they are kept (not ``ignore``)."""
+    n_classes = shape[-1]
+    if t.shape != shape[:-1]:
+        raise param_error(
+            "target",
+            f"class indices of shape {shape[:-1]} (the logits shape {z_shape} without "
+            f"the class axis {ax})",
+            shown(f"an array of shape {t.shape}"),
+            func=func,
+        )
+    if n_classes:
+        allowed = f"class indices in [0, {n_classes - 1}] or ignore_index={ignore}"
+    else:  # no class index exists (PyTorch raises too): only fully ignored targets are valid
+        allowed = (
+            f"ignore_index={ignore} everywhere (the class axis {ax} of logits of shape "
+            f"{z_shape} is empty, so no class index exists)"
+        )
+    if t.dtype.kind == "u" and t.size and t.max() > np.iinfo(np.int64).max:
+        # Seen as int64 these would wrap to negative indices (even to ignore_index).
+        raise param_error("target", allowed, int(t.max()), func=func)
+    flat = t.reshape(-1).astype(np.int64, copy=False)
+    valid = flat != ignore
+    # Seen as unsigned, negative indices are huge: one comparison checks both ends.
+    out_of_range = valid & (flat.view(np.uint64) >= n_classes)
+    if out_of_range.any():
+        raise param_error("target", allowed, int(flat[out_of_range][0]), func=func)
+    return flat, valid
+
+
+def _prob_target(
+    t: NDArray[Any], z: NDArray[Any], ax: int, ls: float, wdt: Any, backend: Any, func: str
+) -> NDArray[Any]:
+    """Probability targets as smoothed (N, C) rows in the working precision."""
+    if backend == "numba":
+        raise param_error(
+            "backend",
+            "'auto' or 'numpy' when the target holds class probabilities ('numba' only "
+            "with integer class indices)",
+            backend,
+            func=func,
+        )
+    if t.shape != z.shape:
+        raise param_error(
+            "target",
+            f"class probabilities of the logits shape {z.shape}",
+            shown(f"an array of shape {t.shape}"),
+            func=func,
+        )
+    moved = np.moveaxis(t, ax, -1)
+    n_classes = moved.shape[-1]
+    # Explicit row count: reshape(-1, 0) cannot infer the rows of an array with no class.
+    probs = moved.reshape(math.prod(moved.shape[:-1]), n_classes).astype(wdt)
+    if ls > 0:
+        probs = probs * (1.0 - ls) + _share(ls, n_classes)
+    return probs
+
+
 def _prepare(
     logits: ArrayLike,
     target: ArrayLike,
@@ -61,18 +156,13 @@ def _prepare(
         raise param_error(
             "logits", "an array with a class axis (at least 1-D)", shown("a 0-d array"), func=func
         )
-    if isinstance(axis, tuple | list) or axis is None:
-        raise param_error("axis", "a single int", axis, func=func)
-    ax = normalize_axes(axis, z.ndim, func=func)[0]
-    if reduction not in _REDUCTIONS:
-        raise param_error("reduction", "one of 'mean', 'sum', 'none'", reduction, func=func)
-    ls = check_probability(label_smoothing, "label_smoothing", func=func)
-    if isinstance(ignore_index, bool) or not isinstance(ignore_index, numbers.Integral):
-        raise param_error("ignore_index", "an int", ignore_index, func=func)
+    ax, ls = _check_options(axis, z.ndim, reduction, label_smoothing, ignore_index, func)
     be = _dispatch.check_backend(backend, func)
 
     zl = np.moveaxis(z, ax, -1)
     n_classes = zl.shape[-1]
+    # Explicit row counts: reshape(-1, 0) cannot infer the rows of an array with no class.
+    n_rows = math.prod(zl.shape[:-1])
     wdt = np.float64 if z.dtype.itemsize <= 8 else z.dtype
 
     w = None
@@ -86,48 +176,12 @@ def _prepare(
                 func=func,
             )
 
-    t = np.asarray(target)
+    t = _read_target(target, func)
     index = valid = probs = kernel_target = None
     if t.dtype.kind in "iu":
-        if t.shape != zl.shape[:-1]:
-            raise param_error(
-                "target",
-                f"class indices of shape {zl.shape[:-1]} (the logits shape {z.shape} without "
-                f"the class axis {ax})",
-                shown(f"an array of shape {t.shape}"),
-                func=func,
-            )
-        flat = t.reshape(-1).astype(np.int64, copy=False)
-        valid = flat != ignore_index
-        # Seen as unsigned, negative indices are huge: one comparison checks both ends.
-        out_of_range = valid & (flat.view(np.uint64) >= n_classes)
-        if out_of_range.any():
-            bad = int(flat[out_of_range][0])
-            raise param_error(
-                "target",
-                f"class indices in [0, {n_classes - 1}] or ignore_index={ignore_index}",
-                bad,
-                func=func,
-            )
+        flat, valid = _index_target(t, zl.shape, z.shape, ax, ignore_index, func)
     elif t.dtype.kind == "f":
-        if be == "numba":
-            raise param_error(
-                "backend",
-                "'auto' or 'numpy' when the target holds class probabilities ('numba' only "
-                "with integer class indices)",
-                backend,
-                func=func,
-            )
-        if t.shape != z.shape:
-            raise param_error(
-                "target",
-                f"class probabilities of the logits shape {z.shape}",
-                shown(f"an array of shape {t.shape}"),
-                func=func,
-            )
-        probs = np.moveaxis(t, ax, -1).reshape(-1, n_classes).astype(wdt)
-        if ls > 0:
-            probs = probs * (1.0 - ls) + ls / n_classes
+        probs = _prob_target(t, z, ax, ls, wdt, be, func)
     else:
         raise type_error(
             "target",
@@ -149,12 +203,9 @@ def _prepare(
         else:
             index = np.where(valid, flat, 0).astype(np.intp, copy=False)
     if kernel:
-        rows = _dispatch.kernel_rows(zl.reshape(-1, n_classes))
-    elif n_classes:
-        rows = zl.reshape(-1, n_classes).astype(wdt)
+        rows = _dispatch.kernel_rows(zl.reshape(n_rows, n_classes))
     else:
-        # reshape(-1, 0) cannot infer the number of rows of an array with no class.
-        rows = np.empty((math.prod(zl.shape[:-1]), 0), dtype=wdt)
+        rows = zl.reshape(n_rows, n_classes).astype(wdt)
     return _Problem(
         logits=rows,
         out_dtype=z.dtype,
@@ -230,6 +281,23 @@ def _log_probs(prob: _Problem) -> NDArray[Any]:
         return log_softmax(prob.logits, axis=-1)
 
 
+def _share(smoothing: float, n_classes: int) -> np.float64:
+    """``smoothing / C`` as a NumPy float: with no class it is inf (0/0 NaN follows, as torch)."""
+    with np.errstate(divide="ignore"):
+        return np.float64(smoothing) / np.float64(n_classes)
+
+
+def _target_weights(prob: _Problem) -> NDArray[Any]:
+    """(N,) weight of each sample's target class, 0 for ignored samples."""
+    assert prob.index is not None and prob.valid is not None
+    n = prob.index.shape[0]
+    if prob.weight is None or not prob.shape[-1]:  # no class: every sample is ignored
+        w_y = np.ones(n)
+    else:
+        w_y = prob.weight[prob.index]
+    return np.where(prob.valid, w_y, 0.0)
+
+
 def _numpy_loss(prob: _Problem, logp: NDArray[Any]) -> Any:
     """The loss on the NumPy path, from the log-probabilities of the rows."""
     n_classes = prob.shape[-1]
@@ -238,8 +306,7 @@ def _numpy_loss(prob: _Problem, logp: NDArray[Any]) -> Any:
         if prob.index is not None:
             assert prob.valid is not None
             r = np.arange(logp.shape[0])
-            w_y = prob.weight[prob.index] if prob.weight is not None else np.ones(len(r))
-            w_y = np.where(prob.valid, w_y, 0.0)
+            w_y = _target_weights(prob)
             picked = logp[r, prob.index] if n_classes else np.zeros(len(r))
             nll = np.where(prob.valid, -w_y * picked, 0.0)
             per = nll * (1.0 - ls)
@@ -247,24 +314,27 @@ def _numpy_loss(prob: _Problem, logp: NDArray[Any]) -> Any:
             if ls > 0:
                 wl = logp * prob.weight if prob.weight is not None else logp
                 smooth = np.where(prob.valid, -wl.sum(axis=1), 0.0)
-                per = per + smooth * (ls / n_classes)
+                per = per + smooth * _share(ls, n_classes)
             denom = w_y.sum()
         else:
             assert prob.probs is not None
             wq = prob.probs * prob.weight if prob.weight is not None else prob.probs
             per = -(logp * wq).sum(axis=1)
             denom = np.float64(logp.shape[0]) if logp.size else np.float64(np.nan)
-        if prob.reduction == "mean" and prob.index is not None:
-            # As PyTorch, each part is divided by the weight sum on its own: a zero sum gives
-            # NaN (0/0) for the loss even when smoothing adds a positive term.
-            mean = (1.0 - ls) * (nll.sum() / denom)
+        if prob.reduction != "none" and prob.index is not None:
+            # As PyTorch, the two parts are reduced on their own, and for 'mean' each divided
+            # by the weight sum: a zero sum gives NaN (0/0) for the loss even when smoothing
+            # adds a positive term, and with no class the smoothing share is 0 · inf = NaN.
+            d = denom if prob.reduction == "mean" else 1.0
+            total = (1.0 - ls) * (nll.sum() / d)
             if smooth is not None:
-                mean = mean + (ls / n_classes) * (smooth.sum() / denom)
-            values = np.asarray(mean)
+                total = total + _share(ls, n_classes) * (smooth.sum() / d)
+            values = np.asarray(total)
         elif prob.reduction == "mean":
             values = np.asarray(per.sum() / denom)
         elif prob.reduction == "sum":
-            values = np.asarray(per.sum())
+            # PyTorch negates the sum of the products: an empty sum is -0, as it returns.
+            values = -np.asarray((-per).sum())
         else:
             values = per
     return _finish(values, prob, prob.shape[:-1])
@@ -279,8 +349,7 @@ def _numpy_grad(prob: _Problem, logp: NDArray[Any]) -> NDArray[Any]:
         if prob.index is not None:
             assert prob.valid is not None
             r = np.arange(p.shape[0])
-            w_y = prob.weight[prob.index] if prob.weight is not None else np.ones(len(r))
-            w_y = np.where(prob.valid, w_y, 0.0)
+            w_y = _target_weights(prob)
             u = np.zeros_like(p)
             if n_classes:
                 u[r, prob.index] = w_y
@@ -294,9 +363,9 @@ def _numpy_grad(prob: _Problem, logp: NDArray[Any]) -> NDArray[Any]:
                 # them); ignored rows get exactly 0, also when every row is ignored.
                 grad = grad / denom
                 if ls > 0:
-                    grad = grad + (ls / n_classes) * (g_smooth / denom)
+                    grad = grad + _share(ls, n_classes) * (g_smooth / denom)
             elif ls > 0:
-                grad = grad + (ls / n_classes) * g_smooth
+                grad = grad + _share(ls, n_classes) * g_smooth
             grad[~prob.valid] = 0.0
         else:
             assert prob.probs is not None
