@@ -294,6 +294,9 @@ def test_predict_refuses_output_over_the_model_or_the_data(tmp_path, iris_csv, t
         (["--C", "nan"], "The '--C' option of softmaxlab train must be a float"),
         (["--output", "no/such/dir/m.npz"], "does not exist"),
         (["--plots", "a_file.txt"], "is a file"),
+        (["--plots", "a_file.txt/sub/dir"], "is a file, so the directory cannot be made"),
+        (["--scheduler", "tcp://host"], "The '--scheduler' option of softmaxlab train"),
+        (["--scheduler", "tcp://h:1", "--solver", "sgd"], "--scheduler fits with --solver lbfgs"),
     ],
 )
 def test_train_checks_every_argument_before_training(
@@ -311,3 +314,139 @@ def test_predict_output_in_a_missing_directory(tmp_path, iris_csv, trained, caps
     code, out, err = run(capsys, "predict", trained, iris_csv, "-o", tmp_path / "no" / "p.csv")
     assert_one_line_error(code, err, "does not exist")
     assert out == ""
+
+
+# --- issue 11 (round 2): late failures, crafted model files, Dask, modes -------------------
+
+
+def test_train_rare_class_dropped_by_the_split_is_one_line(tmp_path, iris_csv, capsys):
+    """A class with one sample that the split leaves out of training: a clear error before
+    fitting (it used to fail in scoring, naming log_loss's y_true), and no model written."""
+    rows = list(csv.reader(open(iris_csv)))
+    rows.append(["5.0", "5.0", "5.0", "5.0", "rare"])
+    data = write_csv(tmp_path / "rare.csv", rows[0], rows[1:])
+    model = tmp_path / "m.npz"
+    failed = 0
+    for seed in range(14, 19):  # seeds 14, 16-18 drop it; 15 keeps it (the neighbour)
+        code, out, err = run(
+            capsys, "train", data, "--target", "species", "--seed", seed, "-o", model
+        )
+        if code == 0:
+            assert "rare" in out
+            continue
+        failed += 1
+        assert_one_line_error(code, err, "class 'rare' has 1 sample", "leaves none of them")
+        assert "y_true" not in err and "log_loss" not in err
+    assert failed >= 1
+
+
+def test_train_scheduler_address_checked_before_training(capsys):
+    code, out, err = run(capsys, "train", "--dataset", "iris", "--scheduler", "nonsense")
+    assert_one_line_error(code, err, "The '--scheduler' option of softmaxlab train", "'nonsense'")
+    assert out == ""
+
+
+def test_train_on_a_silent_scheduler_is_one_line_and_bounded(capfd, monkeypatch):
+    import time
+
+    from softmaxlab.models import _dask
+
+    sock = __import__("socket").socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(4)  # accepts (the kernel does) and never speaks
+    monkeypatch.setattr(_dask, "CONNECT_TIMEOUT", 1.0)
+    try:
+        start = time.monotonic()
+        code = main(
+            ["train", "--dataset", "iris", "--scheduler", f"127.0.0.1:{sock.getsockname()[1]}"]
+        )
+        elapsed = time.monotonic() - start
+    finally:
+        sock.close()
+    err = capfd.readouterr().err
+    assert code == 2, err
+    assert "sent nothing" in err and "Traceback" not in err and "Exception ignored" not in err
+    assert elapsed < 10
+
+
+def _crafted(path, source, **edit):
+    import io
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(source) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    meta = json.loads(np.load(io.BytesIO(members["metadata.npy"])).tobytes())
+    meta.update(edit)
+    text = json.dumps(meta).replace('"n_classes": "HUGE"', '"n_classes": 1e400')
+    buf = io.BytesIO()
+    np.save(buf, np.frombuffer(text.encode(), np.uint8))
+    members["metadata.npy"] = buf.getvalue()
+    with zipfile.ZipFile(path, "w") as zf:
+        for n, data in members.items():
+            zf.writestr(n, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("edit", "fragment"),
+    [
+        ({"n_classes": "HUGE"}, "'n_classes' must be an int"),
+        ({"classes_dtype": "<U1"}, "'classes'"),
+        ({"classes_dtype": "|b1"}, "'classes'"),
+        ({"temperature": 0.01}, "checksum"),
+        ({"feature_names": list(reversed(NAMES))}, "checksum"),
+        ({"params": [[[[[[[[]]]]]]]]}, "'params'"),
+    ],
+)
+def test_predict_crafted_model_metadata_is_one_line(
+    tmp_path, iris_csv, trained, capsys, edit, fragment
+):
+    bad = _crafted(tmp_path / "bad.npz", trained, **edit)
+    code, out, err = run(capsys, "predict", bad, iris_csv)
+    assert_one_line_error(code, err, "Cannot load model file", fragment)
+    assert out == ""
+
+
+def test_predict_deeply_nested_metadata_is_one_line(tmp_path, iris_csv, trained, capsys):
+    import zipfile
+
+    bad = tmp_path / "nested.npz"
+    with zipfile.ZipFile(trained) as src, zipfile.ZipFile(bad, "w") as dst:
+        for n in src.namelist():
+            if n != "metadata.npy":
+                dst.writestr(n, src.read(n))
+        import io
+
+        buf = io.BytesIO()
+        np.save(buf, np.frombuffer(b"[" * 300000 + b"]" * 300000, np.uint8))
+        dst.writestr("metadata.npy", buf.getvalue())
+    code, _, err = run(capsys, "predict", bad, iris_csv)
+    assert_one_line_error(code, err, "nested too deeply")
+
+
+def test_train_and_predict_outputs_keep_modes_and_follow_links(tmp_path, iris_csv, capsys):
+    import stat
+
+    model = tmp_path / "m.npz"
+    model.write_bytes(b"placeholder")
+    os.chmod(model, 0o640)
+    code, _, err = run(capsys, "train", iris_csv, "--target", "species", "-o", model)
+    assert code == 0, err
+    assert stat.S_IMODE(model.stat().st_mode) == 0o640
+    real = tmp_path / "real.csv"
+    real.write_text("old")
+    os.chmod(real, 0o604)
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    code, _, err = run(capsys, "predict", model, iris_csv, "-o", link)
+    assert code == 0, err
+    assert link.is_symlink()
+    assert real.read_text().startswith("p_setosa,p_versicolor,p_virginica")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o604
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "iris.csv",
+        "link.csv",
+        "m.npz",
+        "real.csv",
+    ]

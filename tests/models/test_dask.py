@@ -71,6 +71,19 @@ def test_dask_fit_with_sample_weight_and_string_labels(client):
     assert m.classes_.tolist() == ["a", "b", "c"]
 
 
+def test_dask_fit_with_huge_sample_weights(client):
+    """Issue 11: weights of 1e308 (with C = 1e-300) are the objective of weights 1 with
+    C = 1e8; the sum of the weights overflows unless they are rescaled first."""
+    X, y = standardised(load_iris)
+    Xd = da.from_array(X, chunks=(50, 4))
+    m = SoftmaxRegression(C=1e-300, tol=1e-10, max_iter=2000).fit(
+        Xd, y, sample_weight=np.full(len(y), 1e308), client=client
+    )
+    ref = SoftmaxRegression(C=1e8, tol=1e-10, max_iter=2000).fit(X, y)
+    np.testing.assert_allclose(m.coef_, ref.coef_, rtol=1e-3, atol=1e-3)
+    assert np.abs(m.coef_).max() > 1
+
+
 def test_prediction_stays_lazy(client):
     X, y = standardised(load_iris)
     m = SoftmaxRegression(max_iter=1000).fit(X, y)

@@ -34,7 +34,7 @@ def test_round_trip(tmp_path, fitted):
     np.testing.assert_array_equal(back.model.intercept_, clf.intercept_)
     np.testing.assert_array_equal(back.model.predict_proba(X), clf.predict_proba(X))
     assert back.model.get_params() == clf.get_params()
-    assert back.metadata["format_version"] == 1
+    assert back.metadata["format_version"] == 2  # v2: the digest covers all metadata
     assert SoftmaxRegression.load(p).n_features_in_ == 4
 
 
@@ -126,9 +126,9 @@ def test_tampered_dtype(tmp_path, fitted):
 def test_newer_format_version(tmp_path, fitted):
     p = save_model(tmp_path / "m.npz", fitted[0])
     meta = meta_of(p)
-    meta["format_version"] = 2
+    meta["format_version"] = 3
     rewrite(p, metadata=blob(meta))
-    with pytest.raises(ModelFileError, match="format version 2, newer"):
+    with pytest.raises(ModelFileError, match="format version 3, newer"):
         load_model(p)
 
 

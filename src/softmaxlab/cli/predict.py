@@ -14,7 +14,6 @@ import csv
 import io
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -83,18 +82,10 @@ def predict_table(
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Replace ``path`` atomically (mode kept, symlink followed; see ``models._files``)."""
+    from ..models._files import atomic_write
+
+    atomic_write(path, lambda fh: fh.write(text), text=True)
 
 
 def check_arguments(*, model: Path, data: Path, top_k: int | None, output: Path | None) -> None:

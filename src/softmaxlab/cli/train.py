@@ -237,6 +237,18 @@ def _check_model_options(**params: Any) -> None:
         fail(message)
 
 
+def _check_writable_directory(option: str, path: Path, *, create: bool) -> None:
+    """Refuse, before training, a directory that cannot be written (or created, with
+    ``create``: its first existing ancestor must be a writable directory)."""
+    probe = path
+    while create and not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if create and not probe.is_dir():
+        fail(f"{option} {str(path)!r}: {str(probe)!r} is a file, so the directory cannot be made")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        fail(f"{option} {str(path)!r}: the directory {str(probe)!r} is not writable")
+
+
 def check_arguments(
     *,
     data: Path | None,
@@ -257,16 +269,26 @@ def check_arguments(
     if seed < 0:
         raise option_error("--seed", "an int >= 0", seed, command="train")
     _check_model_options(C=C, solver=solver, max_iter=max_iter)
-    if scheduler is not None and solver != "lbfgs":
-        fail(f"--scheduler fits with --solver lbfgs only; got {solver!r}")
+    if scheduler is not None:
+        if solver != "lbfgs":
+            fail(f"--scheduler fits with --solver lbfgs only; got {solver!r}")
+        from ..models._dask import _ADDRESS_WORDS, parse_address
+
+        try:
+            parse_address(scheduler)
+        except ValueError:
+            raise option_error("--scheduler", _ADDRESS_WORDS, scheduler, command="train") from None
     if plots is not None and plots.exists() and not plots.is_dir():
         fail(f"--plots {str(plots)!r} is a file; give a directory (created if missing)")
+    if plots is not None:
+        _check_writable_directory("--plots", plots.absolute(), create=True)
     if output is not None:
         if output.is_dir():
             fail(f"--output {str(output)!r} is a directory; give a file name")
         parent = output.parent if str(output.parent) else Path(".")
         if not parent.is_dir():
             fail(f"--output {str(output)!r}: the directory {str(parent)!r} does not exist")
+        _check_writable_directory("--output", parent, create=False)
         refuse_output_over_inputs(output, [data], option="--output")
         if plots is not None and plots.resolve() == output.resolve():
             fail(f"--output {str(output)!r} and --plots name the same path")

@@ -13,8 +13,9 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
-from .._validation import SoftmaxLabError, as_float_array
+from .._validation import SoftmaxLabError, as_float_array, describe_value, param_error, shown
 from ..core import log_softmax, softmax
+from ._state import keep_state_on_failure
 
 __all__ = ["TemperatureScaling"]
 
@@ -147,19 +148,49 @@ class TemperatureScaling(BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> TemperatureScaling:
-        """Fit the temperature on held-out logits (or features, with ``estimator``)."""
+        """Fit the temperature on held-out logits (or features, with ``estimator``).
+
+        Needs at least one sample; ``sample_weight`` must be finite, >= 0 and not all 0 (it
+        is rescaled by its largest value, which changes nothing but avoids overflow). A call
+        that raises leaves a previous fit as it was.
+        """
+        with keep_state_on_failure(self):
+            return self._fit(X, y, sample_weight)
+
+    def _sample_weight(self, sample_weight: Any, z: NDArray[Any]) -> NDArray[Any]:
+        if sample_weight is None:
+            return np.ones(z.shape[0])
+        try:
+            s = _check_sample_weight(sample_weight, z, dtype=np.float64, ensure_non_negative=True)
+        except (ValueError, TypeError):
+            s = None
+        if s is None or not s.max() > 0:
+            raise param_error(
+                "sample_weight",
+                f"{z.shape[0]} finite weights >= 0, not all 0 (one per row of logits)",
+                sample_weight
+                if isinstance(sample_weight, np.ndarray)
+                else shown(describe_value(sample_weight)),
+                func="TemperatureScaling.fit",
+            )
+        return s / s.max()
+
+    def _fit(self, X: Any, y: Any, sample_weight: Any) -> TemperatureScaling:
         z = self._logits(X).astype(np.float64)
+        if z.shape[0] == 0:
+            raise param_error(
+                "X",
+                "logits (or features) of at least 1 sample",
+                shown(f"an empty array of shape {z.shape}"),
+                func="TemperatureScaling.fit",
+            )
         yi = self._encode(y, z.shape[1])
         if yi.shape != (z.shape[0],):
             raise SoftmaxLabError(
                 f"The 'y' parameter of TemperatureScaling.fit must have one label per row of "
                 f"logits ({z.shape[0]}). Got shape {yi.shape} instead."
             )
-        s = (
-            np.ones(len(yi))
-            if sample_weight is None
-            else _check_sample_weight(sample_weight, z, dtype=np.float64)
-        )
+        s = self._sample_weight(sample_weight, z)
         z_true = z[np.arange(len(yi)), yi]
 
         def dnll(beta: float) -> float:
@@ -184,7 +215,15 @@ class TemperatureScaling(BaseEstimator):
 
     def _scaled(self, X: Any) -> NDArray[Any]:
         check_is_fitted(self)
-        return self._logits(X) / self.temperature_
+        z = self._logits(X)
+        if z.shape[1] != len(self.classes_):
+            raise param_error(
+                "X",
+                f"logits with {len(self.classes_)} columns (the classes that fit saw)",
+                shown(f"logits with {z.shape[1]} columns"),
+                func="TemperatureScaling",
+            )
+        return z / self.temperature_
 
     def predict_proba(self, X: Any) -> NDArray[Any]:
         """Calibrated probabilities ``softmax(logits / temperature_)``."""

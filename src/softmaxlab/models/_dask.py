@@ -16,19 +16,29 @@ Nothing here imports Dask until a Dask array is seen.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import re
+import socket
 import threading
+import time
+import traceback
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from .._validation import param_error
 from ._loss import MultinomialLoss
 
 __all__ = [
+    "CONNECT_TIMEOUT",
     "DaskLoss",
+    "check_speaks_dask",
+    "connect",
     "get_client",
     "is_dask_array",
+    "parse_address",
     "prepare_fit_inputs",
     "shutdown_embedded_cluster",
 ]
@@ -42,11 +52,110 @@ def is_dask_array(x: Any) -> bool:
     return type(x).__module__.startswith("dask.array") and hasattr(x, "chunks")
 
 
+#: Seconds that connecting to a scheduler address may take, handshake included.
+CONNECT_TIMEOUT = 10.0
+
+_ADDRESS = re.compile(r"^(?:tcp://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):([0-9]{1,5})$")
+_ADDRESS_WORDS = "a scheduler address 'tcp://host:port' (or 'host:port'), port in 1..65535"
+
+
+def parse_address(address: Any) -> tuple[str, int]:
+    """``(host, port)`` of a scheduler address ``tcp://host:port``, ``host:port`` or
+    ``tcp://[ipv6]:port``; anything else raises the standard ``'client'`` parameter error.
+
+    >>> parse_address("tcp://127.0.0.1:8786"), parse_address("[::1]:8786")
+    (('127.0.0.1', 8786), ('::1', 8786))
+    """
+    m = _ADDRESS.match(address.strip()) if isinstance(address, str) else None
+    if m is None or not 1 <= int(m[2]) <= 65535:
+        raise param_error("client", _ADDRESS_WORDS, address, func="SoftmaxRegression.fit")
+    return m[1].strip("[]"), int(m[2])
+
+
+def _unreachable(address: str, why: str) -> OSError:
+    return OSError(f"Cannot connect to the Dask scheduler at {address!r}: {why}.")
+
+
+def check_speaks_dask(host: str, port: int, timeout: float) -> None:
+    """Connect by TCP and wait (at most ``timeout`` s) for the scheduler's handshake.
+
+    A Dask scheduler sends its handshake (a msgpack map with a ``compression`` key) as soon
+    as a connection opens; a peer that accepts the connection but sends nothing, or sends
+    something else, is not one. Raises OSError naming the address.
+    """
+    address = f"tcp://{host}:{port}" if ":" not in host else f"tcp://[{host}]:{port}"
+    deadline = time.monotonic() + timeout
+    try:
+        sock = socket.create_connection((host, port), timeout=timeout)
+    except TimeoutError:
+        raise _unreachable(address, f"no answer within {timeout:g} s") from None
+    except OSError as exc:
+        raise _unreachable(address, exc.strerror or str(exc)) from None
+    received = b""
+    with sock:
+        while b"compression" not in received and len(received) < 4096:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            sock.settimeout(left)
+            try:
+                chunk = sock.recv(4096)
+            except TimeoutError:
+                break
+            except OSError as exc:
+                raise _unreachable(address, exc.strerror or str(exc)) from None
+            if not chunk:
+                break
+            received += chunk
+    if b"compression" not in received:
+        what = (
+            "it accepted the connection but sent nothing"
+            if not received
+            else ("it answered, but not as a Dask scheduler does")
+        )
+        raise _unreachable(address, f"{what} within {timeout:g} s (is this a Dask scheduler?)")
+
+
+def connect(address: Any, timeout: float = CONNECT_TIMEOUT) -> Any:
+    """A ``distributed.Client`` of the scheduler at ``address``, within ``timeout`` seconds.
+
+    The address is parsed first (:func:`parse_address`), then the peer must send a Dask
+    handshake within the timeout (:func:`check_speaks_dask`: a port that accepts TCP and
+    stays silent would otherwise hang the client forever), then the client connects with the
+    same timeout. A client that fails half-way is closed here, so nothing is left for
+    ``Client.__del__`` to stall on. Raises the ``'client'`` parameter error or OSError.
+    """
+    from distributed import Client
+
+    host, port = parse_address(address)
+    check_speaks_dask(host, port, timeout)
+    try:
+        return Client(address.strip(), set_as_default=False, timeout=f"{timeout}s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        _close_half_made(exc, Client)
+        raise _unreachable(address, str(exc) or type(exc).__name__) from None
+
+
+def _close_half_made(exc: BaseException, client_type: Any) -> None:
+    """Close the Client whose ``__init__`` raised ``exc`` (found in its traceback), briefly,
+    so that its ``__del__`` has nothing left to do (it would block for twice the timeout)."""
+    for frame, _ in traceback.walk_tb(exc.__traceback__):
+        obj: Any = frame.f_locals.get("self")
+        if isinstance(obj, client_type):
+            with contextlib.suppress(Exception):
+                obj.close(timeout=1)
+            with contextlib.suppress(Exception):
+                obj.status = "closed"
+            break
+    exc.__traceback__ = None
+
+
 def get_client(address: Any = None) -> Any:
     """The Dask client to use.
 
     ``address`` may be a ``distributed.Client`` (returned as is) or a scheduler address such as
-    ``"tcp://host:8786"`` (connected to). With None, the current default client is used if
+    ``"tcp://host:8786"`` (connected to by :func:`connect`, within :data:`CONNECT_TIMEOUT`
+    seconds, handshake included). With None, the current default client is used if
     there is one (a ``Client(...)`` created by the caller); otherwise a ``LocalCluster`` (2
     worker processes, one thread each, no dashboard) is started once and reused, and closed
     by :func:`shutdown_embedded_cluster` or at exit.
@@ -57,7 +166,7 @@ def get_client(address: Any = None) -> Any:
     if isinstance(address, Client):
         return address
     if address is not None:
-        return Client(address, set_as_default=False, timeout="10s")
+        return connect(address, CONNECT_TIMEOUT)
     try:
         return default_client()
     except ValueError:

@@ -25,6 +25,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import _check_partial_fit_first_call, check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from .._validation import describe_value, param_error, shown
 from ..core import log_softmax, softmax
 from ._loss import MultinomialLoss, objective
 from ._solvers import (
@@ -36,22 +37,13 @@ from ._solvers import (
     trust_ncg,
     warn_not_converged,
 )
+from ._state import check_classes_argument, check_state, encode_known, keep_state_on_failure
+from ._state import encode_classes as _encode_classes
 
 __all__ = ["SoftmaxRegression", "objective"]
 
 _N_ITER_NO_CHANGE = N_ITER_NO_CHANGE  # its former name here
 _STATE_ATTRIBUTES = ("classes_", "coef_", "intercept_", "n_features_in_")
-
-
-def _encode_classes(y: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.intp]]:
-    """Sorted class labels and ``y`` as indices into them; at least two classes are needed."""
-    classes, y_enc = np.unique(y, return_inverse=True)
-    if len(classes) < 2:
-        raise ValueError(
-            "SoftmaxRegression needs samples of at least 2 classes in the data, but the "
-            f"data contains only one class: {classes[0]!r}"
-        )
-    return classes, y_enc
 
 
 class SoftmaxRegression(ClassifierMixin, BaseEstimator):
@@ -200,12 +192,38 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         classes = self.classes_ if classes is None else classes
         sw = None
         if sample_weight is not None:
-            sw = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+            try:
+                sw = _check_sample_weight(
+                    sample_weight, X, dtype=np.float64, ensure_non_negative=True
+                )
+            except (ValueError, TypeError) as exc:
+                raise param_error(
+                    "sample_weight",
+                    f"{X.shape[0]} finite weights >= 0, not all 0 (one per sample)",
+                    shown(f"{describe_value(sample_weight)} ({exc})"),
+                    func="SoftmaxRegression",
+                ) from None
         if self.class_weight is not None:
             cw = compute_class_weight(self.class_weight, classes=classes, y=classes[y_enc])
             per = cw[y_enc]
             sw = per if sw is None else sw * per
         return sw
+
+    def _rescaled(
+        self, sw: NDArray[Any] | None, n: int
+    ) -> tuple[NDArray[Any] | None, float, float]:
+        """Weights divided by the largest one, their total and the penalty strength.
+
+        The mean loss does not change, and huge weights (1e308) overflow neither the sum nor
+        the penalty :math:`1/(C \\sum_i s_i)`.
+        """
+        top = 1.0 if sw is None else float(sw.max())
+        if not top > 0:
+            raise ValueError("The sum of sample weights of SoftmaxRegression must be > 0.")
+        sw = None if sw is None else sw / top
+        norm = float(n) if sw is None else float(sw.sum())
+        l2 = 0.0 if np.isinf(self.C) else 1.0 / (self.C * top) / norm
+        return sw, norm * top, l2
 
     def _l2(self, total_weight: float) -> float:
         return 0.0 if np.isinf(self.C) else 1.0 / (self.C * total_weight)
@@ -250,19 +268,25 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         are computed per chunk on the cluster and summed; L-BFGS runs here (``solver`` must
         be 'lbfgs'). ``y`` and ``sample_weight`` are brought to the client (one number per
         row). Dask inputs are not checked for NaN/inf (that would read all the data).
+
+        Sample weights must be finite and >= 0, not all 0; they are divided by the largest
+        one (the minimiser does not change), so weights up to 1e308 fit without overflow.
+        A call that raises (bad input, a solver error, Ctrl-C) leaves every fitted attribute
+        as it was before the call.
         """
         from ._dask import is_dask_array
 
-        if is_dask_array(X):
-            return self._fit_dask(X, y, sample_weight, client)
+        with keep_state_on_failure(self):  # a failed fit leaves the previous model intact
+            if is_dask_array(X):
+                return self._fit_dask(X, y, sample_weight, client)
+            return self._fit_arrays(X, y, sample_weight)
+
+    def _fit_arrays(self, X: Any, y: Any, sample_weight: Any) -> SoftmaxRegression:
         X, y = self._validate_Xy(X, y, reset=True)
         classes, y_enc = _encode_classes(y)
         sw = self._weights(X, y_enc, sample_weight, classes)
-        total = float(X.shape[0]) if sw is None else float(sw.sum())
-        if total <= 0:
-            raise ValueError("The sum of sample weights of SoftmaxRegression must be > 0.")
+        sw, total, l2 = self._rescaled(sw, X.shape[0])
         loss = MultinomialLoss(len(classes), self.fit_intercept)
-        l2 = self._l2(total)
         coef0 = self._start(loss, X.shape[1])
         self.classes_ = classes
         if self.solver in ("sgd", "adam"):
@@ -287,9 +311,9 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         classes, y_enc = _encode_classes(y)
         sw = self._weights(np.empty((X.shape[0], 0)), y_enc, sample_weight, classes)
+        sw, total, l2 = self._rescaled(sw, X.shape[0])
         loss = MultinomialLoss(len(classes), self.fit_intercept)
         dloss = DaskLoss(loss, X, y_enc, sw, get_client(client))
-        l2 = self._l2(dloss.total)
         self.classes_ = classes
         self.n_features_in_ = int(X.shape[1])
         if hasattr(self, "feature_names_in_"):
@@ -308,7 +332,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
             dloss.release()
         self.n_iter_ = max(int(n_iter), 1)
         self.loss_curve_ = curve
-        self.n_samples_seen_ = dloss.total
+        self.n_samples_seen_ = total
         self._set_coef(loss, coef, X.shape[1])
         return self
 
@@ -409,14 +433,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
 
     def _encode_known(self, y: Any) -> NDArray[np.intp]:
         """``y`` as indices into ``classes_``; labels not in it raise ValueError."""
-        y_enc = np.clip(np.searchsorted(self.classes_, y), 0, len(self.classes_) - 1)
-        unknown = self.classes_[y_enc] != y
-        if np.any(unknown):
-            raise ValueError(
-                f"The 'y' parameter of SoftmaxRegression.partial_fit holds labels not in "
-                f"classes_ {self.classes_.tolist()}: {np.unique(np.asarray(y)[unknown])[:5]}."
-            )
-        return y_enc
+        return encode_known(self.classes_, y)
 
     @available_if(_has_stochastic_solver)
     @_fit_context(prefer_skip_nested_validation=True)
@@ -433,15 +450,18 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         -------
         self
         """
+        with keep_state_on_failure(self):  # a failed call changes nothing
+            if not hasattr(self, "classes_") and classes is not None:
+                classes = check_classes_argument(classes)
+            return self._partial_fit(X, y, classes, sample_weight)
+
+    def _partial_fit(self, X: Any, y: Any, classes: Any, sample_weight: Any) -> SoftmaxRegression:
         first = _check_partial_fit_first_call(self, classes)
         X, y = self._validate_Xy(X, y, reset=first)
-        loss = MultinomialLoss(max(len(self.classes_), 2), self.fit_intercept)
+        loss = MultinomialLoss(len(self.classes_), self.fit_intercept)
+        y_enc = self._encode_known(y)
+        sw = self._weights(X, y_enc, sample_weight)
         if first:
-            if len(self.classes_) < 2:
-                raise ValueError(
-                    "SoftmaxRegression needs at least 2 classes; 'classes' has "
-                    f"{len(self.classes_)}."
-                )
             self._opt_state = None
             self.n_samples_seen_ = 0.0
             self.n_iter_ = 0
@@ -449,9 +469,14 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
             coef = np.zeros(loss.n_coef(X.shape[1]))
         else:
             coef = loss.pack(self.coef_, self.intercept_ if self.fit_intercept else None)
-        y_enc = self._encode_known(y)
-        sw = self._weights(X, y_enc, sample_weight)
         self.n_samples_seen_ += float(X.shape[0]) if sw is None else float(sw.sum())
+        if not np.isfinite(self.n_samples_seen_):
+            raise param_error(
+                "sample_weight",
+                "weights whose running total stays finite",
+                shown(f"a total of {self.n_samples_seen_}"),
+                func="SoftmaxRegression.partial_fit",
+            )
         if not hasattr(self, "_rng"):
             self._rng = check_random_state(self.random_state)
         l2 = self._l2(self.n_samples_seen_)
@@ -471,16 +496,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         model was fitted on named columns, ``feature_names_in_``. Raises TypeError if the
         model is not fitted. The constructor arguments come from ``get_params()``.
         """
-        if not all(hasattr(self, a) for a in _STATE_ATTRIBUTES):
-            raise TypeError(
-                "The 'model' parameter of save_model must be a fitted SoftmaxRegression. Got "
-                f"an unfitted {type(self).__name__} instead."
-            )
-        state = {a: getattr(self, a) for a in _STATE_ATTRIBUTES}
-        names = getattr(self, "feature_names_in_", None)
-        if names is not None:
-            state["feature_names_in_"] = names
-        return state
+        return check_state(self, _STATE_ATTRIBUTES)
 
     @classmethod
     def _from_state(cls, params: dict[str, Any], state: dict[str, Any]) -> SoftmaxRegression:

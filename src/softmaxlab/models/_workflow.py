@@ -54,6 +54,7 @@ __all__ = [
     "TEMPERATURE_RANGE",
     "Split",
     "TrainResult",
+    "check_every_class_trains",
     "fit_standardised",
     "run_training",
     "split_data",
@@ -113,6 +114,23 @@ class TrainResult:
         return reliability_bins(self.y_test_index, p, n_bins=self.n_bins)
 
 
+def check_every_class_trains(y: NDArray[Any], split: Split, test_size: float) -> None:
+    """Refuse a split whose training part lacks a class of ``y`` (before anything is fitted):
+    the model could never predict it, and the calibration and test scores would be undefined.
+    """
+    classes, counts = np.unique(y, return_counts=True)
+    y_train = split.y_train
+    missing = np.setdiff1d(classes, np.unique(y_train))
+    if len(missing):
+        label = missing[0].item() if isinstance(missing[0], np.generic) else missing[0]
+        n = int(counts[np.searchsorted(classes, missing[0])])
+        raise ValueError(
+            f"class {label!r} has {n} sample{'s' if n != 1 else ''} and the split (test size "
+            f"{test_size:g}) leaves none of them for training; give every class at least 3 "
+            "samples (one each for training, calibration and testing) or a smaller test size"
+        )
+
+
 def split_data(
     X: NDArray[Any],
     y: NDArray[Any],
@@ -121,7 +139,12 @@ def split_data(
     calibration_size: float = 0.2,
     seed: int = 0,
 ) -> Split:
-    """Stratified train / calibration / test parts and the training statistics."""
+    """Stratified train / calibration / test parts and the training statistics.
+
+    Raises ValueError for a single class. A class with fewer than 3 samples may end up
+    without training samples; :func:`run_training` refuses that split with
+    :func:`check_every_class_trains` before fitting.
+    """
     from sklearn.model_selection import train_test_split
 
     classes, counts = np.unique(y, return_counts=True)
@@ -226,6 +249,7 @@ def run_training(
 
     stage("split")
     split = split_data(X, y, test_size=test_size, calibration_size=calibration_size, seed=seed)
+    check_every_class_trains(np.asarray(y), split, test_size)
     stage("fit")
     start = time.perf_counter()
     model = fit_standardised(

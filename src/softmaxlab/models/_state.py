@@ -1,0 +1,152 @@
+"""The fitted state of :class:`SoftmaxRegression`: checked as one unit, never half-updated.
+
+* :func:`encode_classes` / :func:`encode_known`: labels to class indices, with the errors
+  ``fit`` and ``partial_fit`` give (checked before any fitted attribute changes).
+* :func:`check_classes_argument`: the ``classes`` of a first ``partial_fit`` call.
+* :func:`keep_state_on_failure`: a context manager around ``fit`` / ``partial_fit``; if the
+  call raises (bad input, a failing solver, Ctrl-C), every fitted attribute (``classes_``,
+  ``coef_``, ``n_features_in_``, the optimiser state...) is put back as it was before the
+  call, so an estimator is always either unfitted or consistently fitted.
+* :func:`check_state`: the consistency of a fitted state (shapes agree, values finite), used
+  by ``save`` so that a model file is never written from an inconsistent estimator.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._validation import param_error, shown
+
+__all__ = [
+    "check_classes_argument",
+    "check_state",
+    "encode_classes",
+    "encode_known",
+    "keep_state_on_failure",
+]
+
+
+def encode_classes(y: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.intp]]:
+    """Sorted class labels and ``y`` as indices into them; at least two classes are needed."""
+    classes, y_enc = np.unique(y, return_inverse=True)
+    if len(classes) < 2:
+        raise ValueError(
+            "SoftmaxRegression needs samples of at least 2 classes in the data, but the "
+            f"data contains only one class: {classes[0]!r}"
+        )
+    return classes, y_enc
+
+
+def check_classes_argument(classes: Any) -> NDArray[Any]:
+    """The ``classes`` of a first ``partial_fit`` call: at least 2 distinct labels, 1-D."""
+    try:
+        arr = np.asarray(classes)
+    except (ValueError, TypeError):
+        arr = None
+    if arr is None or arr.ndim != 1 or arr.dtype.kind not in "biufUSO":
+        raise param_error(
+            "classes",
+            "a 1-D list of at least 2 distinct labels",
+            classes if arr is None else arr,
+            func="SoftmaxRegression.partial_fit",
+        )
+    unique = np.unique(arr)
+    if len(unique) < 2:
+        raise param_error(
+            "classes",
+            "a list of at least 2 distinct labels (all the labels that will ever appear)",
+            arr.tolist(),
+            func="SoftmaxRegression.partial_fit",
+        )
+    return unique
+
+
+def encode_known(classes: NDArray[Any], y: Any) -> NDArray[np.intp]:
+    """``y`` as indices into ``classes``; labels not in it raise ValueError."""
+    y_enc = np.clip(np.searchsorted(classes, y), 0, len(classes) - 1)
+    unknown = classes[y_enc] != y
+    if np.any(unknown):
+        raise ValueError(
+            f"The 'y' parameter of SoftmaxRegression.partial_fit holds labels not in "
+            f"classes_ {classes.tolist()}: {np.unique(np.asarray(y)[unknown])[:5]}."
+        )
+    return y_enc
+
+
+def _fitted_names(model: Any) -> list[str]:
+    """Attributes set by fitting: ``name_`` and private ``_name`` (not constructor arguments)."""
+    return [n for n in vars(model) if n.endswith("_") or n.startswith("_")]
+
+
+def _snapshot(value: Any) -> Any:
+    """A copy that a fit cannot change: arrays are kept (fitting assigns new ones, never
+    writes into them), lists copied (``loss_curve_`` grows in place), the rest deep-copied
+    (a ``RandomState`` advances in place; the optimiser state is a small dict)."""
+    if isinstance(value, np.ndarray):
+        return value
+    if isinstance(value, list):
+        return list(value)
+    return copy.deepcopy(value)
+
+
+@contextmanager
+def keep_state_on_failure(model: Any) -> Iterator[None]:
+    """Undo every change to the fitted attributes of ``model`` if the block raises."""
+    saved = {n: _snapshot(getattr(model, n)) for n in _fitted_names(model)}
+    try:
+        yield
+    except BaseException:
+        for name in _fitted_names(model):
+            if name not in saved:
+                delattr(model, name)
+        for name, value in saved.items():
+            setattr(model, name, value)
+        raise
+
+
+def check_state(model: Any, attributes: tuple[str, ...]) -> dict[str, Any]:
+    """The fitted state of ``model`` if it is complete and consistent, else an error.
+
+    Unfitted: TypeError (as before). Inconsistent (``coef_`` not ``(n_classes,
+    n_features_in_)``, ``intercept_`` not ``(n_classes,)``, fewer than 2 classes, non-finite
+    values, feature names of another length): the standard ``'model'`` parameter error.
+    """
+    if not all(hasattr(model, a) for a in attributes):
+        raise TypeError(
+            "The 'model' parameter of save_model must be a fitted SoftmaxRegression. Got "
+            f"an unfitted {type(model).__name__} instead."
+        )
+    state = {a: getattr(model, a) for a in attributes}
+    classes = np.asarray(state["classes_"])
+    coef = np.asarray(state["coef_"])
+    intercept = np.asarray(state["intercept_"])
+    k, d = len(classes), state["n_features_in_"]
+    problem = None
+    if classes.ndim != 1 or k < 2 or len(np.unique(classes)) != k:
+        problem = f"classes_ of shape {classes.shape} (need at least 2 distinct labels)"
+    elif coef.shape != (k, d) or intercept.shape != (k,):
+        problem = (
+            f"coef_ of shape {coef.shape} and intercept_ of shape {intercept.shape} with "
+            f"{k} classes_ and n_features_in_={d}"
+        )
+    elif not (np.all(np.isfinite(coef)) and np.all(np.isfinite(intercept))):
+        problem = "coef_ or intercept_ holding inf or NaN"
+    names = getattr(model, "feature_names_in_", None)
+    if problem is None and names is not None and len(names) != d:
+        problem = f"{len(names)} feature_names_in_ for n_features_in_={d}"
+    if problem is not None:
+        raise param_error(
+            "model",
+            "a consistently fitted SoftmaxRegression",
+            shown(f"a model with {problem}"),
+            func="save_model",
+        )
+    if names is not None:
+        state["feature_names_in_"] = names
+    return state
