@@ -17,7 +17,10 @@ from softmaxlab.sampling import scaled_dot_product_attention
 
 
 def torch_sdpa(q, k, v, **kw) -> np.ndarray:
-    t = {name: torch.from_numpy(np.ascontiguousarray(a)) for name, a in kw.items()}
+    t = {
+        name: torch.from_numpy(np.ascontiguousarray(a)) if isinstance(a, np.ndarray) else a
+        for name, a in kw.items()
+    }
     return F.scaled_dot_product_attention(
         torch.from_numpy(q), torch.from_numpy(k), torch.from_numpy(v), **t
     ).numpy()
@@ -151,3 +154,73 @@ def test_invalid_arguments(args, kwargs, exc, match) -> None:
     with pytest.raises(exc) as info:
         scaled_dot_product_attention(*arrays, **kwargs)
     assert match in str(info.value)
+
+
+# --- issue 11: float16 accumulates in float32 and rounds once; flags are real booleans ---
+
+EPS16 = float(np.finfo(np.float16).eps)
+
+
+def _normalised_error(ours: np.ndarray, ref: np.ndarray) -> float:
+    """max |ours - ref| in units of eps · (largest |ref| of the row): the rounding of a row."""
+    scale = np.max(np.abs(ref), axis=-1, keepdims=True)
+    return float(np.max(np.abs(ours.astype(np.float64) - ref) / scale) / EPS16)
+
+
+def _torch64(q, k, v, **kw) -> np.ndarray:
+    """torch's float64 attention of the float16 inputs: the exact-enough reference."""
+    return torch_sdpa(*(a.astype(np.float64) for a in (q, k, v)), **kw)
+
+
+@pytest.mark.parametrize(
+    ("batch", "lq", "s", "e"),
+    [((2,), 16, 64, 64), ((2,), 32, 256, 128), ((2, 3), 16, 64, 64), ((), 8, 1000, 32)],
+)
+def test_float16_is_accumulated_wide_and_rounded_once(batch, lq, s, e) -> None:
+    q, k, v = qkv(np.random.default_rng(lq + s), batch=batch, lq=lq, s=s, e=e, ev=e)
+    q, k, v = (a.astype(np.float16) for a in (q, k, v))
+    ours = scaled_dot_product_attention(q, k, v)
+    assert ours.dtype == np.float16
+    ref = _torch64(q, k, v)
+    # One rounding of a float32 result: at most half an ulp plus float32's own error. The
+    # float16-throughout computation of the issue was 1-5 eps here.
+    assert _normalised_error(ours, ref) <= 0.55
+    # torch's float16 CPU kernel also accumulates in float32 (it rounds the weights to
+    # float16 before the weighted sum on some paths, hence the wider bound).
+    ours_vs_torch = _normalised_error(ours, torch_sdpa(q, k, v).astype(np.float64))
+    assert ours_vs_torch <= 1.5
+
+
+def test_float16_weights_and_masks_are_rounded_once() -> None:
+    q, k, v = qkv(np.random.default_rng(7), batch=(2,), lq=12, s=40, e=32, ev=8)
+    q, k, v = (a.astype(np.float16) for a in (q, k, v))
+    mask = np.random.default_rng(8).random((12, 40)) < 0.7
+    mask[:, 0] = True
+    for kw in ({"attn_mask": mask}, {"is_causal": True}):
+        ours_kw = {"mask": mask} if "attn_mask" in kw else {"is_causal": True}
+        out, w = scaled_dot_product_attention(q, k, v, return_weights=True, **ours_kw)
+        assert out.dtype == w.dtype == np.float16
+        assert _normalised_error(out, _torch64(q, k, v, **kw)) <= 0.55
+        # The weights against torch's float64 softmax of the float64 scores.
+        q64, k64 = torch.from_numpy(q.astype(np.float64)), torch.from_numpy(k.astype(np.float64))
+        scores = q64 @ k64.transpose(-1, -2) / np.sqrt(32.0)
+        allowed = torch.from_numpy(mask if "attn_mask" in kw else np.tri(12, 40, dtype=bool))
+        ref_w = torch.softmax(scores.masked_fill(~allowed, -torch.inf), dim=-1).numpy()
+        assert _normalised_error(w, ref_w) <= 0.55
+
+
+@pytest.mark.parametrize("flag", ["is_causal", "return_weights"])
+@pytest.mark.parametrize("bad", ["no", "", 1, 0, 1.0, None, [True], np.array([True, False])])
+def test_boolean_flags_accept_only_booleans(flag, bad) -> None:
+    q, k, v = qkv(np.random.default_rng(9), batch=())
+    with pytest.raises(TypeError, match=f"'{flag}' parameter of scaled_dot_product_attention"):
+        scaled_dot_product_attention(q, k, v, **{flag: bad})
+
+
+def test_boolean_flags_accept_numpy_booleans() -> None:
+    q, k, v = qkv(np.random.default_rng(10), batch=())
+    out, w = scaled_dot_product_attention(q, k, v, is_causal=np.True_, return_weights=np.True_)
+    np.testing.assert_allclose(out, torch_sdpa(q, k, v, is_causal=True), rtol=1e-12)
+    assert np.all(np.triu(w, 1) == 0)
+    plain = scaled_dot_product_attention(q, k, v, is_causal=np.False_, return_weights=np.False_)
+    np.testing.assert_allclose(plain, torch_sdpa(q, k, v), rtol=1e-12)

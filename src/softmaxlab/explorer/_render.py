@@ -34,6 +34,7 @@ from ._html import (
     table,
 )
 from ._i18n import t
+from ._render_lessons import relu_note, relu_panel
 from ._render_models import (
     confusion_html,
     digit_html,
@@ -155,7 +156,7 @@ def softmax_details(view: dict[str, Any], lang: str) -> str:
         t("col.scaled", lang),
         t("col.shifted", lang),
         t("col.exp", lang),
-        t("col.prob", lang),
+        t("sm.col_divide", lang, p=t("col.prob", lang)),
         t("col.percent", lang),
     ]
     rows = [
@@ -170,27 +171,51 @@ def softmax_details(view: dict[str, Any], lang: str) -> str:
         ]
         for i in range(n)
     ]
+    rows.append(_sum_row(view))
     styles = ["background:#fff3e6;" if i in winners else "" for i in range(n)]
+    styles.append("background:#eef3fb;font-weight:600;")
     steps = (
         f'<div style="font-weight:600;margin-top:6px;">{esc(t("sm.steps", lang))}</div>'
+        # The table scrolls inside its own box on narrow columns instead of widening the page.
+        + '<div class="sl-steps-scroll" style="overflow-x:auto;max-width:100%;">'
         + table(headers, rows, elem_id="sm-steps-table", row_styles=styles)
+        + "</div>"
+        + note(t("sm.sum_steps", lang, exp_sum=fmt(view["exp_sum"])), cls="sl-sum-steps")
     )
     return explanation + sum_line + sum_note + entropy + steps
+
+
+def _sum_row(view: dict[str, Any]) -> list[str]:
+    """The Σ row of the steps table: Σ exp (the divisor of the ÷Σ step) and Σp."""
+    exp_sum = (
+        f'<span class="sl-exp-sum" data-exp-sum="{view["exp_sum"]!r}">'
+        f"Σ = {fmt(view['exp_sum'])}</span>"
+    )
+    total = f'<span class="sl-p-sum" data-total="{view["total"]!r}">{fmt(view["total"], 8)}</span>'
+    return ["Σ", "", "", "", exp_sum, total, f"{100 * view['total']:.4f}"]
 
 
 # ---------------------------------------------------------------------------- Compare tab
 
 
+_MAPS = ("softmax", "sigmoid", "argmax", "sparsemax", "relu")
+# Five panels: as many columns of at least 24em as fit (three at 1280 px, one on a phone).
+_PANELS = (
+    "display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,24em),1fr));gap:16px;"
+)
+_PANEL = "min-width:0;"
+
+
 def compare_html(view: dict[str, Any], lang: str) -> str:
-    """Four small bar charts side by side and a table with the sums."""
+    """Five small bar charts side by side (ReLU last) and a table with the sums."""
     n = len(view["logits"])
     labels = [str(i) for i in range(n)]
     panels = []
-    for name in ("softmax", "sigmoid", "argmax", "sparsemax"):
+    for name in _MAPS[:-1]:
         values = view[name]
         top = max(values)
         panels.append(
-            f'<div class="sl-panel" data-map="{name}" style="flex:1;min-width:16em;">'
+            f'<div class="sl-panel" data-map="{name}" style="{_PANEL}">'
             + bars(
                 labels, values, highlight=[i for i, v in enumerate(values) if v == top], title=name
             )
@@ -203,23 +228,21 @@ def compare_html(view: dict[str, Any], lang: str) -> str:
         "sigmoid",
         "argmax",
         "sparsemax",
+        "ReLU",
     ]
     rows = [
-        [str(i), fmt(view["logits"][i])]
-        + [fmt(view[m][i], 6) for m in ("softmax", "sigmoid", "argmax", "sparsemax")]
-        for i in range(n)
+        [str(i), fmt(view["logits"][i])] + [fmt(view[m][i], 6) for m in _MAPS] for i in range(n)
     ]
-    rows.append(
-        [esc(t("cmp.sum", lang)), ""]
-        + [fmt(view[m + "_sum"], 8) for m in ("softmax", "sigmoid", "argmax", "sparsemax")]
-    )
+    rows.append([esc(t("cmp.sum", lang)), ""] + [fmt(view[m + "_sum"], 8) for m in _MAPS])
+    panels.append(relu_panel(view, lang))
     zeros = note(t("cmp.zeros", lang, k=view["sparse_zeros"], n=n))
     return (
-        '<div style="display:flex;flex-wrap:wrap;gap:16px;">'
+        f'<div style="{_PANELS}">'
         + "".join(panels)
         + "</div>"
         + table(headers, rows, elem_id="cmp-table")
         + zeros
+        + relu_note(view, lang)
     )
 
 

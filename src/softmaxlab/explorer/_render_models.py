@@ -163,6 +163,31 @@ def confusion_html(matrix: Sequence[Sequence[int]], names: Sequence[str]) -> str
     )
 
 
+def train_warnings(view: dict[str, Any], lang: str) -> str:
+    """Warnings of a training run in ``lang``: a temperature at a bound, no convergence.
+
+    ``view["temperature_warning"]`` is ``"lower"`` / ``"upper"`` when the fitted temperature
+    stopped at that end of ``view["temperature_range"]``; ``view["converged"]`` is False when
+    the solver used all its iterations. Each warning is one ``.sl-train-warning`` paragraph.
+    """
+    messages = []
+    side = view.get("temperature_warning")
+    if side in ("lower", "upper"):
+        low, high = view["temperature_range"]
+        bound = low if side == "lower" else high
+        messages.append(
+            (side, t(f"tr.warn_{side}", lang, bound=fmt(bound, 4), n_val=view["n_val"]))
+        )
+    if not view.get("converged", True):
+        messages.append(("iter", t("tr.warn_iter", lang, n_iter=view["n_iter"])))
+    return "".join(
+        f'<p class="sl-train-warning" data-warning="{esc(kind)}" role="status" '
+        'style="margin:4px 0;padding:6px 10px;border-left:4px solid #e8710a;'
+        f'background:#fff3e6;">⚠ {esc(text)}</p>'
+        for kind, text in messages
+    )
+
+
 def train_html(view: dict[str, Any], lang: str) -> str:
     """Summary, loss curve, confusion matrix and the two reliability diagrams."""
     summary = t(
@@ -188,7 +213,8 @@ def train_html(view: dict[str, Any], lang: str) -> str:
         f'<p class="sl-train-summary" data-ece-before="{view["ece_before"]!r}" '
         f'data-ece-after="{view["ece_after"]!r}" data-temperature="{view["temperature"]!r}" '
         f'style="margin:4px 0;">{esc(summary)}</p>'
-        '<div style="display:flex;flex-wrap:wrap;gap:20px;align-items:flex-start;">'
+        + train_warnings(view, lang)
+        + '<div style="display:flex;flex-wrap:wrap;gap:20px;align-items:flex-start;">'
         + block(t("tr.loss", lang), loss_curve_svg(view["loss_curve"], lang))
         + block(t("tr.reliability_before", lang), reliability_svg(view["bins_before"], lang))
         + block(

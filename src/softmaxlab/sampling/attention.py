@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array, param_error, shown, type_error
+from .._validation import as_float_array, check_bool, param_error, shown, type_error
 from ..core import softmax
 
-__all__ = ["scaled_dot_product_attention"]
+__all__ = ["attention_scores", "scaled_dot_product_attention"]
 
 _FUNC = "scaled_dot_product_attention"
 
 
 def _shape_error(what: str, a: str, sa: Any, b: str, sb: Any) -> ValueError:
-    return ValueError(
-        f"{_FUNC}: {what}. Got '{a}' of shape {tuple(sa)} and '{b}' of shape {tuple(sb)}."
+    """The template error naming ``b``, the second of two arrays whose shapes disagree."""
+    return param_error(
+        b,
+        f"compatible with '{a}' of shape {tuple(sa)} ({what})",
+        shown(f"an array of shape {tuple(sb)}"),
+        func=_FUNC,
     )
 
 
@@ -73,7 +78,8 @@ def scaled_dot_product_attention(
         Inputs of fewer than 2 dimensions, mismatched ``E`` or ``S``, batch axes or a mask that
         do not broadcast, a ``scale`` that is not finite.
     TypeError
-        Non-numeric inputs; a mask that is neither boolean nor floating.
+        Non-numeric inputs; a mask that is neither boolean nor floating; ``is_causal`` or
+        ``return_weights`` that is not a bool.
 
     Notes
     -----
@@ -82,6 +88,10 @@ def scaled_dot_product_attention(
     also returns 0). NaN in an unmasked score makes that query's row NaN; NaN in a masked
     key is never read, but NaN in a masked *value* row still reaches the output through
     ``0 * NaN``, as in torch.
+
+    float16 inputs are computed in float32 (the scores, the softmax and the weighted sum of
+    the values) and rounded once, as PyTorch's CPU kernels accumulate: the output is within
+    about half an ulp of the exact result, where float16 arithmetic throughout loses several.
 
     References
     ----------
@@ -111,28 +121,33 @@ def scaled_dot_product_attention(
            [0.  ]])
     """
     qa, ka, va = _check_qkv(q, k, v)
+    causal = check_bool(is_causal, "is_causal", func=_FUNC)
+    with_weights = check_bool(return_weights, "return_weights", func=_FUNC)
     dtype = np.result_type(qa.dtype, ka.dtype, va.dtype)
+    # float16 is accumulated in float32 (QK^T, softmax and AV) and rounded once at the end,
+    # as PyTorch's CPU kernels do; products summed in float16 lose several ulps.
+    work = np.dtype(np.float32) if dtype.itemsize < 4 else dtype
     s = _check_scale(scale, qa.shape[-1])
     try:
-        scores = np.matmul(qa.astype(dtype, copy=False), np.swapaxes(ka, -1, -2).astype(dtype))
+        scores = np.matmul(qa.astype(work, copy=False), np.swapaxes(ka, -1, -2).astype(work))
     except ValueError:
         raise _shape_error(
-            "the batch axes of q and k do not broadcast", "q", qa.shape, "k", ka.shape
+            "the batch axes of q and k must broadcast", "q", qa.shape, "k", ka.shape
         ) from None
-    scores, where = _masked_scores(scores * dtype.type(s), mask, is_causal, dtype)
+    scores, where = _masked_scores(scores * work.type(s), mask, causal, work)
     weights = softmax(scores, axis=-1, where=where)
     try:
-        out = np.matmul(weights, va.astype(dtype, copy=False))
+        out = np.matmul(weights, va.astype(work, copy=False))
     except ValueError:
         raise _shape_error(
-            "the batch axes of the weights and v do not broadcast",
+            "the batch axes of the weights and v must broadcast",
             "weights",
             weights.shape,
             "v",
             va.shape,
         ) from None
-    out = np.asarray(out, dtype=dtype)
-    if return_weights:
+    out = np.asarray(out).astype(dtype, copy=False)
+    if with_weights:
         return out, weights.astype(dtype, copy=False)
     return out
 
@@ -161,7 +176,7 @@ def _check_qkv(q: ArrayLike, k: ArrayLike, v: ArrayLike) -> tuple[NDArray[Any], 
 def _check_scale(scale: Any, e: int) -> float:
     if scale is None:
         return float(1.0 / np.sqrt(e)) if e > 0 else 1.0
-    if isinstance(scale, bool) or not isinstance(scale, int | float | np.floating):
+    if isinstance(scale, bool | np.bool_) or not isinstance(scale, numbers.Real):
         raise param_error("scale", "a finite number or None", scale, func=_FUNC)
     s = float(scale)
     if not np.isfinite(s):
@@ -175,7 +190,12 @@ def _masked_scores(
     """Scores with a float mask added, and the boolean ``where`` (or None), both broadcast."""
     where = None
     if mask is not None:
-        m = np.asarray(mask)
+        try:
+            m = np.asarray(mask)
+        except (ValueError, TypeError):
+            raise type_error(
+                "mask", "a boolean or floating array with a regular shape", mask, func=_FUNC
+            ) from None
         if m.dtype == np.bool_:
             where = m
         elif m.dtype.kind == "f":
@@ -207,3 +227,65 @@ def _masked_scores(
             where.shape,
         ) from None
     return np.broadcast_to(scores, full), np.broadcast_to(where, full)
+
+
+def attention_scores(
+    q: ArrayLike, k: ArrayLike, *, scale: float | None = None, is_causal: bool = False
+) -> NDArray[Any]:
+    r"""The scaled scores :math:`s\,QK^\top` that attention feeds to its softmax.
+
+    .. math::
+
+        S_{ij} = s \sum_e Q_{ie} K_{je}, \qquad s = 1/\sqrt{E}
+
+    With ``is_causal`` the keys after each query (``j > i``) are ``-inf``: the entries that
+    :func:`scaled_dot_product_attention` masks, so ``softmax(S, axis=-1)`` gives its weights.
+
+    Parameters
+    ----------
+    q : array_like, shape (..., L, E)
+        Queries.
+    k : array_like, shape (..., S, E)
+        Keys.
+    scale : float, optional
+        Score scale :math:`s`; ``1/sqrt(E)`` by default.
+    is_causal : bool, default False
+        Set the scores of keys after the query to ``-inf``.
+
+    Returns
+    -------
+    ndarray, shape (..., L, S)
+        The scores, in the common floating dtype of ``q`` and ``k``.
+
+    Raises
+    ------
+    ValueError
+        Inputs of fewer than 2 dimensions, mismatched ``E``, batch axes that do not
+        broadcast, a ``scale`` that is not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> q = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> k = np.array([[1.0, 0.0], [1.0, 1.0]])
+    >>> attention_scores(q, k, scale=1.0)
+    array([[1., 1.],
+           [0., 1.]])
+    >>> attention_scores(q, k, scale=1.0, is_causal=True)
+    array([[ 1., -inf],
+           [ 0.,  1.]])
+    """
+    qa, ka, _ = _check_qkv(q, k, k)  # k stands in for v: only q and k are checked here
+    dtype = np.result_type(qa.dtype, ka.dtype)
+    s = _check_scale(scale, qa.shape[-1])
+    try:
+        scores = np.matmul(qa.astype(dtype, copy=False), np.swapaxes(ka, -1, -2).astype(dtype))
+    except ValueError:
+        raise _shape_error(
+            "the batch axes of q and k do not broadcast", "q", qa.shape, "k", ka.shape
+        ) from None
+    scores = np.asarray(scores * dtype.type(s), dtype=dtype)
+    if check_bool(is_causal, "is_causal", func="attention_scores"):
+        lq, sk = scores.shape[-2], scores.shape[-1]
+        scores = np.where(np.tril(np.ones((lq, sk), dtype=bool)), scores, dtype.type(-np.inf))
+    return scores
