@@ -1,5 +1,6 @@
-"""The dispatch point: large float inputs go to the numba kernels, everything else (and
-``backend="numpy"``) to the NumPy reference path; both give the same values."""
+"""The dispatch point: float inputs of every size go to the compiled core (numba for large
+inputs when the core is not loaded), masks, weights and ``backend="numpy"`` to the NumPy
+reference path; both give the same values."""
 
 from __future__ import annotations
 
@@ -10,10 +11,27 @@ from typing import Any
 import numpy as np
 import pytest
 
-from softmaxlab import kernels, log_softmax, logsumexp, softmax
+from softmaxlab import _simd, kernels, log_softmax, logsumexp, softmax
 from softmaxlab.core import _dispatch
 
 BIG = (_dispatch.KERNEL_MIN_ELEMENTS // 100 + 1, 100)
+
+
+class _CoreSpy:
+    """Stands for the loaded C core, recording its one-call small softmax as 'softmax_rows'
+    (it is the same row kernel, reached without the Python wrapper)."""
+
+    def __init__(self, core: Any, calls: list[str]) -> None:
+        self._core, self._calls = core, calls
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._core, name)
+
+    def softmax_small(self, *args: Any) -> Any:
+        res = self._core.softmax_small(*args)
+        if res is not None:
+            self._calls.append("softmax_rows")
+        return res
 
 
 @pytest.fixture
@@ -28,6 +46,8 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             return _real(*args, **kwargs)
 
         monkeypatch.setattr(kernels, name, wrapper)
+    if _simd.core is not None:
+        monkeypatch.setattr(_simd, "core", _CoreSpy(_simd.core, calls))
     return calls
 
 
@@ -64,15 +84,21 @@ def test_axis_is_moved_last_for_the_kernels(spy: list[str], dtype: Any) -> None:
     assert spy == ["softmax_rows", "softmax_rows"]
 
 
-def test_small_inputs_masks_and_weights_stay_on_numpy(spy: list[str]) -> None:
+def test_small_inputs_use_the_core_and_masks_and_weights_stay_on_numpy(spy: list[str]) -> None:
     softmax(np.ones(10))
+    log_softmax(np.ones((2, 3), dtype=np.float32))
+    assert spy == ["softmax_rows", "softmax_rows"]
+    spy.clear()
     x = np.random.default_rng(2).standard_normal(BIG)
     softmax(x, where=x > 0)
+    softmax(np.ones(3, dtype=np.longdouble))
     logsumexp(x, axis=1, b=np.ones_like(x))
     logsumexp(x, axis=1, return_sign=True)
+    softmax(x, backend="numpy")
     assert spy == []
     logsumexp(x, axis=1)
-    assert spy == ["logsumexp_rows"]
+    logsumexp(np.ones(3))
+    assert spy == ["logsumexp_rows", "logsumexp_rows"]
 
 
 def test_special_values_agree_on_both_paths() -> None:
@@ -102,19 +128,42 @@ def test_logsumexp_kernel_hands_cancelling_rows_to_the_reference() -> None:
 def test_backend_is_validated() -> None:
     with pytest.raises(ValueError, match="'backend' parameter of softmax must be one of"):
         softmax([1.0, 2.0], backend="cuda")
-    with pytest.raises(ValueError, match="'numba' only"):
-        softmax(np.ones(3, dtype=np.longdouble), backend="numba")
-    with pytest.raises(ValueError, match="'numba' only without b"):
-        logsumexp([1.0, 2.0], b=[1.0, 1.0], backend="numba")
+    for backend in ("compiled", "numba"):
+        with pytest.raises(ValueError, match=f"'{backend}' only for float16"):
+            softmax(np.ones(3, dtype=np.longdouble), backend=backend)
+        with pytest.raises(ValueError, match=f"'{backend}' only without b"):
+            logsumexp([1.0, 2.0], b=[1.0, 1.0], backend=backend)
 
 
-def test_backend_numba_without_numba_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_compiled_backend_without_the_core_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, spy: list[str]
+) -> None:
+    monkeypatch.setattr(_simd, "core", None)
+    monkeypatch.setattr(_simd, "load_error", "ImportError: simulated")
     monkeypatch.setattr(_dispatch, "_numba_installed", lambda: False)
-    with pytest.raises(ValueError, match="numba is not installed"):
-        softmax([1.0, 2.0], backend="numba")
+    for backend in ("compiled", "numba"):
+        with pytest.raises(ValueError, match=r"compiled core is not loaded \(ImportError: simul"):
+            softmax([1.0, 2.0], backend=backend)
+        with pytest.raises(ValueError, match="compiled core is not loaded"):
+            logsumexp([1.0, 2.0], backend=backend)
     # "auto" quietly keeps the reference path.
     x = np.random.default_rng(5).standard_normal(BIG)
     np.testing.assert_array_equal(softmax(x), softmax(x, backend="numpy"))
+    np.testing.assert_array_equal(logsumexp(x, axis=1), logsumexp(x, axis=1, backend="numpy"))
+    assert spy == []
+
+
+def test_without_the_core_numba_still_serves_the_numba_alias(
+    monkeypatch: pytest.MonkeyPatch, spy: list[str]
+) -> None:
+    monkeypatch.setattr(_simd, "core", None)
+    x = (np.random.default_rng(6).standard_normal((3, 50)) * 4).astype(np.float32)
+    with pytest.raises(ValueError, match="compiled core is not loaded"):
+        softmax(x, backend="compiled")
+    got = softmax(x, backend="numba")
+    assert spy == ["softmax_rows"]
+    assert kernels._numba_rows._jit_module is not None  # it was numba that ran
+    assert _ulps(got, softmax(x, backend="numpy")) <= 1
 
 
 def test_small_calls_do_not_import_numba() -> None:

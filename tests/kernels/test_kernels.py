@@ -1,5 +1,7 @@
-"""The numba kernels against the pure-NumPy reference path and against mpmath.
+"""The kernels (compiled core and numba) against the pure-NumPy reference path and mpmath.
 
+softmax, log_softmax and logsumexp run on the compiled core at every SIMD level this machine
+supports (the ``simd_level`` fixture); cross-entropy and softmax_vjp on the numba kernels.
 Every kernel is compared with the public NumPy functions of softmaxlab (the specification of
 values and special cases) on float32 and float64, with one and two threads (the thread
 threshold is lowered so that small inputs take the split paths too), and on a few rows with an
@@ -18,6 +20,7 @@ import pytest
 
 import softmaxlab as sl
 from softmaxlab import kernels as K
+from softmaxlab.kernels import _threads
 
 from ._mpref import max_ulp, softmax_family
 
@@ -31,7 +34,7 @@ def threads(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     if request.param == 0:
         yield old
         return
-    monkeypatch.setattr(K, "PARALLEL_MIN_ELEMENTS", 0)
+    monkeypatch.setattr(_threads, "PARALLEL_MIN_ELEMENTS", 0)
     K.set_num_threads(request.param)
     yield request.param
     K.set_num_threads(old)
@@ -59,12 +62,12 @@ SHAPES = [(1, 1), (1, 10), (5, 33), (100000, 10), (3, 100003), (1, 10**6)]
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
 @pytest.mark.parametrize("log", [False, True], ids=["softmax", "log_softmax"])
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
-def test_softmax_rows_matches_numpy_path(shape, log, dtype, threads):
+def test_softmax_rows_matches_numpy_path(shape, log, dtype, threads, simd_level):
     rng = np.random.default_rng(hash((shape, log)) % 2**32)
     x = (rng.standard_normal(shape) * 10).astype(dtype)
     x0 = x.copy()
     got = K.softmax_rows(x, log=log)
-    ref = (sl.log_softmax if log else sl.softmax)(x, axis=-1)
+    ref = (sl.log_softmax if log else sl.softmax)(x, axis=-1, backend="numpy")
     assert got.dtype == dtype and got.shape == shape
     np.testing.assert_array_equal(x, x0)  # the input is never written
     bound = 1.0 if dtype == np.float32 else (2.0 if log else 8.0)
@@ -76,7 +79,7 @@ def test_softmax_rows_matches_numpy_path(shape, log, dtype, threads):
 
 
 def _numpy_lse(rows: np.ndarray) -> np.ndarray:
-    return sl.logsumexp(rows, axis=1)
+    return sl.logsumexp(rows, axis=1, backend="numpy")
 
 
 def _mp_rows(dtype: type) -> list[tuple[np.ndarray, float]]:
@@ -97,7 +100,7 @@ def _mp_rows(dtype: type) -> list[tuple[np.ndarray, float]]:
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
-def test_ulp_error_against_mpmath(dtype, threads):
+def test_ulp_error_against_mpmath(dtype, threads, simd_level):
     """Bounds of the fast path: float32 <= 1 ulp; float64 softmax <= 6, log_softmax <= 2,
     logsumexp <= 1.1 ulps (log_softmax measured with the ulp floored at eps)."""
     worst = {"softmax": 0.0, "log_softmax": 0.0, "logsumexp": 0.0}
@@ -123,7 +126,7 @@ def test_ulp_error_against_mpmath(dtype, threads):
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
-def test_short_row_kernel_ulp_error_against_mpmath(dtype):
+def test_short_row_kernel_ulp_error_against_mpmath(dtype, simd_level):
     """70 rows of 8 classes take the kernel that vectorises across rows; same bounds."""
     rng = np.random.default_rng(11)
     x = (rng.standard_normal((70, 8)) * rng.uniform(0.1, 30, (70, 1))).astype(dtype)
@@ -156,12 +159,12 @@ SPECIAL_ROWS = [
 
 @pytest.mark.parametrize("log", [False, True], ids=["softmax", "log_softmax"])
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
-def test_special_values(dtype, log, threads):
+def test_special_values(dtype, log, threads, simd_level):
     for row in SPECIAL_ROWS:
         x = np.array([row], dtype=dtype)
         with np.errstate(over="ignore"):
             got = K.softmax_rows(x, log=log)
-        ref = (sl.log_softmax if log else sl.softmax)(x)
+        ref = (sl.log_softmax if log else sl.softmax)(x, backend="numpy")
         bad = np.isnan(x).any() or np.isposinf(x).any() or np.isneginf(x).all()
         assert np.isnan(got).all() == bad
         if not bad:
@@ -171,7 +174,7 @@ def test_special_values(dtype, log, threads):
         assert _ulps(got, ref, floor_at_eps=log) <= (1.0 if dtype == np.float32 else 6.0)
 
 
-def test_special_rows_mixed_with_normal_rows(threads):
+def test_special_rows_mixed_with_normal_rows(threads, simd_level):
     """A bad row does not affect its neighbours (short-row and long-row kernels)."""
     for n in (10, 200):
         x = np.random.default_rng(3).normal(size=(130, n)).astype(np.float32)
@@ -180,33 +183,52 @@ def test_special_rows_mixed_with_normal_rows(threads):
         x[128] = -np.inf
         for log in (False, True):
             got = K.softmax_rows(x, log=log)
-            ref = (sl.log_softmax if log else sl.softmax)(x)
+            ref = (sl.log_softmax if log else sl.softmax)(x, backend="numpy")
             assert np.isnan(got[[5, 70, 128]]).all()
             assert _ulps(got, ref, floor_at_eps=log) <= 1.0
 
 
 @pytest.mark.parametrize("temperature", [0.01, 0.5, 3.7])
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
-def test_temperature(dtype, temperature, threads):
+def test_temperature(dtype, temperature, threads, simd_level):
     x = np.random.default_rng(4).normal(0, 4, (40, 300)).astype(dtype)
     for log in (False, True):
         got = K.softmax_rows(x, temperature=temperature, log=log)
-        ref = (sl.log_softmax if log else sl.softmax)(x, temperature=temperature)
+        ref = (sl.log_softmax if log else sl.softmax)(x, temperature=temperature, backend="numpy")
         assert _ulps(got, ref, floor_at_eps=log) <= (1.0 if dtype == np.float32 else 8.0)
 
 
-def test_out_parameter_is_filled_and_returned():
+@pytest.mark.parametrize("shape", [(3, 3), (20, 3), (1, 300000)], ids=str)
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_tiny_temperature_is_one_hot(dtype, shape, simd_level, threads):
+    """Regression: a temperature below 1 / DBL_MAX (inverse inf) must not give 0 * inf = NaN
+    at the maxima (float32 rows multiply by the inverse temperature)."""
+    x = np.zeros(shape, dtype=dtype)
+    x[:, 1] = 2.0
+    x[:, 2] = 2.0
+    x[:, 0] = np.nextafter(dtype(2.0), dtype(0.0))
+    for t in (5e-324, 1e-310, 1e-300):
+        p = K.softmax_rows(x, temperature=t)
+        lp = K.softmax_rows(x, temperature=t, log=True)
+        want = np.zeros(shape, dtype=dtype)
+        want[:, 1:3] = 0.5
+        np.testing.assert_array_equal(p, want)
+        assert (lp[:, 1:3] == dtype(-np.log(2.0))).all()
+        assert np.isneginf(lp[:, 0]).all() or (lp[:, 0] < -1e30).all()
+
+
+def test_out_parameter_is_filled_and_returned(simd_level):
     x = np.random.default_rng(5).normal(size=(4, 7))
     out = np.empty_like(x)
     res = K.softmax_rows(x, out)
     assert res is out
-    np.testing.assert_allclose(out, sl.softmax(x), rtol=1e-15)
+    np.testing.assert_allclose(out, sl.softmax(x, backend="numpy"), rtol=1e-15)
 
 
 @pytest.mark.parametrize("shape", [(1, 10), (100, 10), (3, 100003), (2, 300000)], ids=str)
 @pytest.mark.parametrize("log", [False, True], ids=["softmax", "log_softmax"])
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
-def test_in_place(dtype, log, shape, threads):
+def test_in_place(dtype, log, shape, threads, simd_level):
     x = np.random.default_rng(12).normal(0, 5, shape).astype(dtype)
     expected = K.softmax_rows(x.copy(), log=log)
     res = K.softmax_rows(x, x, log=log)
@@ -216,17 +238,17 @@ def test_in_place(dtype, log, shape, threads):
 
 @pytest.mark.parametrize("shape", [(1, 1), (7, 10), (100000, 10), (3, 100003)], ids=str)
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
-def test_logsumexp_rows_matches_numpy_path(dtype, shape, threads):
+def test_logsumexp_rows_matches_numpy_path(dtype, shape, threads, simd_level):
     x = np.random.default_rng(6).normal(0, 10, shape).astype(dtype)
     got = K.logsumexp_rows(x, fallback=_numpy_lse)
-    ref = sl.logsumexp(x, axis=1)
+    ref = sl.logsumexp(x, axis=1, backend="numpy")
     assert got.dtype == dtype and got.shape == (shape[0],)
     assert _ulps(got, ref) <= 1.0
 
 
 @pytest.mark.parametrize("nrows", [4, 68])  # 68 rows: float32 short-row kernel
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
-def test_logsumexp_rows_cancellation_goes_to_fallback(dtype, nrows):
+def test_logsumexp_rows_cancellation_goes_to_fallback(dtype, nrows, simd_level):
     """Rows where max and log(sum) cancel are handed to the fallback, and only those."""
     rows = [[-0.6931471805599453] * 2, [-0.2, -0.3], [3.0, 1.0], [-30.0, -31.0]]
     if dtype == np.float32:
@@ -236,21 +258,21 @@ def test_logsumexp_rows_cancellation_goes_to_fallback(dtype, nrows):
 
     def fallback(rows):
         seen.append(rows.copy())
-        return sl.logsumexp(rows, axis=1)
+        return sl.logsumexp(rows, axis=1, backend="numpy")
 
     got = K.logsumexp_rows(x, fallback=fallback)
     flagged = np.tile([True, True, False, False], 17)[:nrows]
     np.testing.assert_array_equal(seen[0], x[flagged])
-    np.testing.assert_array_equal(got, sl.logsumexp(x, axis=1))
+    np.testing.assert_array_equal(got, sl.logsumexp(x, axis=1, backend="numpy"))
     # Without a fallback the error is at most a few ulps of log(sum), in absolute terms.
     fast = K.logsumexp_rows(x)
-    lse_shift = sl.logsumexp(x - x.max(axis=1, keepdims=True), axis=1)
+    lse_shift = sl.logsumexp(x - x.max(axis=1, keepdims=True), axis=1, backend="numpy")
     tol = 4 * np.spacing(lse_shift) if dtype == np.float64 else 2.0**-30 * lse_shift
     assert np.all(np.abs(fast - got) <= tol)
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
-def test_logsumexp_special_values(dtype):
+def test_logsumexp_special_values(dtype, simd_level):
     x = np.array(
         [
             [np.nan, 1.0],
@@ -267,7 +289,7 @@ def test_logsumexp_special_values(dtype):
     np.testing.assert_array_equal(got[:5], [np.nan, np.inf, -np.inf, np.inf, np.nan])
     assert got[5] == np.logaddexp(dtype(0.0), dtype(-40.0))
     assert got[6] == 2.0
-    np.testing.assert_array_equal(got, sl.logsumexp(x, axis=1))
+    np.testing.assert_array_equal(got, sl.logsumexp(x, axis=1, backend="numpy"))
     # Regression: a term far below underflow must add exactly nothing to log1p of the rest.
     rows = np.array([[0.0, -np.inf], [0.0, -800.0], [-3.0, -1e30]], dtype=dtype)
     np.testing.assert_array_equal(K.logsumexp_rows(rows), [0.0, 0.0, -3.0])
@@ -310,13 +332,13 @@ def test_cross_entropy_rows_matches_numpy_path(dtype, opts, n_classes, threads):
     if kw.pop("weight", False):
         kw["weight"] = weight
     got = K.cross_entropy_rows(logits, target, **kw)
-    ref = sl.cross_entropy(logits, target, **kw)
+    ref = sl.cross_entropy(logits, target, **kw, backend="numpy")
     assert np.asarray(got).dtype == dtype and np.shape(got) == np.shape(ref)
     rtol = 2e-7 if dtype == np.float32 else 1e-14
     np.testing.assert_allclose(got, ref, rtol=rtol, atol=0)
     grad, loss = K.cross_entropy_grad_rows(logits, target, return_loss=True, **kw)
     np.testing.assert_array_equal(loss, got)  # fused forward = forward alone
-    gref = sl.cross_entropy_grad(logits, target, **kw)
+    gref = sl.cross_entropy_grad(logits, target, **kw, backend="numpy")
     assert grad.dtype == dtype
     scale = np.abs(gref).max()
     np.testing.assert_allclose(
@@ -337,11 +359,11 @@ def test_cross_entropy_one_long_row(dtype, opts, threads):
         kw["weight"] = weight
     for target in (np.array([1234]), np.array([-100])):
         got = K.cross_entropy_rows(logits, target, **kw)
-        ref = sl.cross_entropy(logits, target, **kw)
+        ref = sl.cross_entropy(logits, target, **kw, backend="numpy")
         np.testing.assert_allclose(got, ref, rtol=2e-7 if dtype == np.float32 else 1e-14)
         grad, loss = K.cross_entropy_grad_rows(logits, target, return_loss=True, **kw)
         np.testing.assert_array_equal(loss, got)
-        gref = sl.cross_entropy_grad(logits, target, **kw)
+        gref = sl.cross_entropy_grad(logits, target, **kw, backend="numpy")
         tol = np.abs(gref).max() * (4e-7 if dtype == np.float32 else 1e-15)
         np.testing.assert_allclose(grad, gref, rtol=0, atol=tol)
     bad = logits.copy()
@@ -358,7 +380,9 @@ def test_cross_entropy_rows_special_cases(dtype, nrows):
     target = np.array(([0, 2, -100] * 24)[:nrows])
     loss = K.cross_entropy_rows(logits, target, reduction="none")
     assert np.isnan(loss[0]) and np.isfinite(loss[1]) and loss[2] == 0.0
-    np.testing.assert_array_equal(loss, sl.cross_entropy(logits, target, reduction="none"))
+    np.testing.assert_array_equal(
+        loss, sl.cross_entropy(logits, target, reduction="none", backend="numpy")
+    )
     grad = K.cross_entropy_grad_rows(logits, target, reduction="sum")
     assert np.isnan(grad[0]).all() and (grad[2] == 0.0).all()
     # Every sample ignored: 'mean' is 0/0 = NaN, as in PyTorch.
@@ -370,10 +394,10 @@ def test_cross_entropy_rows_special_cases(dtype, nrows):
     for ls in (0.0, 0.5):
         got = K.cross_entropy_rows(logits, tz, weight=w, label_smoothing=ls)
         assert np.isnan(got) and np.isnan(
-            sl.cross_entropy(logits, tz, weight=w, label_smoothing=ls)
+            sl.cross_entropy(logits, tz, weight=w, label_smoothing=ls, backend="numpy")
         )
         g = K.cross_entropy_grad_rows(logits, tz, weight=w, label_smoothing=ls)
-        gref = sl.cross_entropy_grad(logits, tz, weight=w, label_smoothing=ls)
+        gref = sl.cross_entropy_grad(logits, tz, weight=w, label_smoothing=ls, backend="numpy")
         np.testing.assert_array_equal(g, gref)
         assert np.isnan(g[tz == 2]).all() and (g[tz == -100] == 0).all()
 
@@ -401,7 +425,7 @@ def test_softmax_vjp_rows_matches_numpy_path(dtype, shape, threads):
     p = sl.softmax(rng.normal(size=shape)).astype(dtype)
     v = rng.normal(size=shape).astype(dtype)
     got = K.softmax_vjp_rows(p, v)
-    ref = sl.softmax_vjp(p, v)
+    ref = sl.softmax_vjp(p, v)  # NumPy only (no backend option)
     assert got.dtype == dtype
     np.testing.assert_allclose(got, ref, rtol=0, atol=np.abs(ref).max() * 4 * np.finfo(dtype).eps)
 
@@ -432,12 +456,44 @@ def test_env_variable_sets_default_in_new_process():
 
 
 def test_numba_is_imported_lazily():
+    """The compiled core needs no numba; the first numba kernel call imports it."""
     code = (
         "import sys, softmaxlab, softmaxlab.kernels\n"
         "assert softmaxlab.kernels.available()\n"
         "assert 'numba' not in sys.modules, 'numba imported too early'\n"
         "import numpy as np\n"
         "softmaxlab.kernels.softmax_rows(np.ones((1, 3)))\n"
+        "softmaxlab.kernels.logsumexp_rows(np.ones((1, 3)))\n"
+        "assert 'numba' not in sys.modules, 'the compiled core imported numba'\n"
+        "softmaxlab.kernels.cross_entropy_rows(np.ones((1, 3)), np.array([0]))\n"
         "assert 'numba' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_one_call_small_path_matches_numpy_path(dtype, simd_level):
+    """The public call on small C-contiguous input (one C call, ``softmax_small``) against the
+    NumPy path: special rows, 1-D/3-D shapes, temperatures."""
+    from softmaxlab import _simd
+
+    rng = np.random.default_rng(14)
+    inputs = [np.array(SPECIAL_ROWS, dtype=dtype), (rng.standard_normal((4, 3, 7)) * 9)]
+    inputs += [rng.standard_normal(5) * 30, rng.standard_normal((40, 5))]
+    for x in inputs:
+        x = x.astype(dtype)
+        for t in (1.0, 0.3, 7):
+            for f in (sl.softmax, sl.log_softmax):
+                with np.errstate(over="ignore"):
+                    got = f(x, temperature=t)
+                    ref = f(x, temperature=t, backend="numpy")
+                assert got.dtype == dtype and got.shape == x.shape
+                bound = 1.0 if dtype == np.float32 else 8.0
+                assert _ulps(got, ref, floor_at_eps=f is sl.log_softmax) <= bound
+    core = _simd.core
+    x = np.ones((3, 4), dtype=dtype)
+    assert core.softmax_small(x, 1.0, False, 12) is None  # at the size limit
+    assert core.softmax_small(x[:, ::2], 1.0, False, 100) is None  # not contiguous
+    assert core.softmax_small(x.astype(np.float16), 1.0, False, 100) is None
+    assert core.softmax_small(np.ones((3, 0), dtype=dtype), 1.0, False, 100) is None
+    np.testing.assert_array_equal(core.softmax_small(x, 1.0, False, 13), np.full((3, 4), 0.25))

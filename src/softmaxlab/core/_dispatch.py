@@ -1,8 +1,21 @@
-"""The one place where the core hands work to the numba kernels.
+"""The one place where the core decides between the compiled kernels and the NumPy path.
 
 Public functions validate, move the normalised axes last and view the array as C-contiguous
 rows; this module decides whether those rows go to :mod:`softmaxlab.kernels` or stay on the
 pure-NumPy reference path. ``backend="numpy"`` always keeps the reference path.
+
+``backend`` values:
+
+* ``'auto'`` (or None): softmax, log_softmax and logsumexp use the compiled SIMD core
+  (:mod:`softmaxlab._simd`) for every size when it is loaded; where it is not, inputs of at
+  least ``KERNEL_MIN_ELEMENTS`` use the numba kernels when numba is installed, and the rest
+  the NumPy path. Cross-entropy uses the numba kernels from ``KERNEL_MIN_ELEMENTS`` on.
+* ``'compiled'``: the compiled kernels, always (an error if that is impossible): the C core
+  for softmax, log_softmax and logsumexp, the numba kernels for cross-entropy.
+* ``'numba'``: kept as an alias of ``'compiled'`` (the option's name before the C core); for
+  softmax, log_softmax and logsumexp it also accepts the numba kernels when the C core is not
+  loaded.
+* ``'numpy'``: the pure-NumPy reference path.
 """
 
 from __future__ import annotations
@@ -12,13 +25,15 @@ from typing import Any
 
 import numpy as np
 
-from .. import kernels
+from .. import _simd, kernels
 from .._validation import param_error
+from ..kernels import _threads
 
-BACKENDS = ("auto", "numpy", "numba")
+BACKENDS = ("auto", "numpy", "compiled", "numba")
 
-#: With ``backend="auto"``, inputs of at least this many elements use the kernels (when numba
-#: is installed): smaller ones never pay for importing numba or loading compiled code.
+#: Without the compiled core, with ``backend="auto"``, inputs of at least this many elements
+#: use the numba kernels (when installed): smaller ones never pay for importing numba. It is
+#: also the threshold of the numba cross-entropy kernels.
 KERNEL_MIN_ELEMENTS = 1 << 14
 
 _KERNEL_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
@@ -29,28 +44,60 @@ def _numba_installed() -> bool:
     return kernels.available()
 
 
+def _core_loaded() -> bool:
+    return _simd.core is not None
+
+
 def check_backend(backend: Any, func: str) -> str:
     if backend is None:
         return "auto"
     if not isinstance(backend, str) or backend not in BACKENDS:
-        raise param_error("backend", "one of 'auto', 'numpy', 'numba'", backend, func=func)
+        raise param_error(
+            "backend", "one of 'auto', 'numpy', 'compiled', 'numba'", backend, func=func
+        )
     return backend
 
 
-def use_kernels(backend: str, dtype: np.dtype[Any], size: int, func: str) -> bool:
-    """Whether rows of ``dtype`` with ``size`` elements in all go to the kernels."""
+def _check_kernel_dtype(backend: str, dtype: np.dtype[Any], func: str) -> None:
+    if dtype not in _KERNEL_DTYPES:
+        raise ValueError(
+            f"The 'backend' parameter of {func} can be {backend!r} only for float16, float32 "
+            f"or float64 input without a mask. Got an array of dtype {dtype} instead."
+        )
+
+
+def use_core(backend: str, dtype: np.dtype[Any], size: int, func: str) -> bool:
+    """Whether softmax / log_softmax / logsumexp rows of ``dtype`` go to the kernels.
+
+    :func:`softmaxlab.kernels.softmax_rows` and ``logsumexp_rows`` then run on the compiled
+    core when it is loaded, and on numba otherwise.
+    """
     if backend == "numpy":
         return False
-    if backend == "numba":
-        if dtype not in _KERNEL_DTYPES:
-            raise ValueError(
-                f"The 'backend' parameter of {func} can be 'numba' only for float16, float32 "
-                f"or float64 input without a mask. Got an array of dtype {dtype} instead."
-            )
+    if backend in ("compiled", "numba"):
+        _check_kernel_dtype(backend, dtype, func)
+        if _core_loaded() or (backend == "numba" and _numba_installed()):
+            return True
+        raise ValueError(
+            f"The 'backend' parameter of {func} is {backend!r}, but the compiled core is not "
+            f"loaded ({_simd.load_error}); use backend='auto' or 'numpy'."
+        )
+    if dtype not in _KERNEL_DTYPES:
+        return False
+    return _core_loaded() or (size >= KERNEL_MIN_ELEMENTS and _numba_installed())
+
+
+def use_kernels(backend: str, dtype: np.dtype[Any], size: int, func: str) -> bool:
+    """Whether rows of ``dtype`` with ``size`` elements in all go to the numba kernels
+    (cross-entropy and its gradient; ``'compiled'`` means them there)."""
+    if backend == "numpy":
+        return False
+    if backend in ("compiled", "numba"):
+        _check_kernel_dtype(backend, dtype, func)
         if not _numba_installed():
             raise ValueError(
-                f"The 'backend' parameter of {func} is 'numba', but numba is not installed "
-                "(pip install 'softmaxlab[fast]')."
+                f"The 'backend' parameter of {func} is {backend!r}, but numba is not "
+                "installed (pip install 'softmaxlab[fast]')."
             )
         return True
     return dtype in _KERNEL_DTYPES and size >= KERNEL_MIN_ELEMENTS and _numba_installed()
@@ -63,7 +110,8 @@ def kernel_rows(rows2d: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     return np.ascontiguousarray(rows2d)
 
 
-_FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+_FAST_CHARS = ("f", "d")  # float32, float64
+_CORE_BACKENDS = frozenset(("auto", "compiled", "numba"))
 _INF = float("inf")
 
 
@@ -73,31 +121,32 @@ def fast_softmax(
     """softmax / log_softmax of the common kernel call, with no more checks than it needs.
 
     Handles a C-contiguous float32/float64 ndarray normalised along its last axis by an int,
-    with a finite temperature > 0 given as a float or int, going to the kernels (``backend``
-    'numba', or 'auto'/None at or above KERNEL_MIN_ELEMENTS with numba installed). Returns
-    None for anything else (empty input included), which then takes the general path with its
-    full validation; the results are the same either way. This keeps a (1, 10) call with
-    ``backend='numba'`` near the cost of one numba call.
+    with a finite temperature > 0 given as a float or int, going to the compiled core
+    (``backend`` None, 'auto', 'compiled' or 'numba' with the core loaded). Returns None for
+    anything else (empty input included), which then takes the general path with its full
+    validation; the results are the same either way. This keeps a (1, 10) call near the cost
+    of one C call.
     """
-    if type(x) is not np.ndarray:
+    core = _simd.core
+    if type(x) is not np.ndarray or core is None:
         return None
-    if backend == "numba":
-        if not _numba_installed():
-            return None  # the general path raises the clear error
-    elif backend is None or backend == "auto":
-        if x.size < KERNEL_MIN_ELEMENTS or not _numba_installed():
-            return None
-    else:
-        return None
-    if x.dtype not in _FAST_DTYPES or not x.flags.c_contiguous:
+    if backend is not None and (type(backend) is not str or backend not in _CORE_BACKENDS):
         return None
     nd = x.ndim
-    if type(axis) is not int or not (axis == -1 or axis == nd - 1) or nd == 0 or x.size == 0:
+    if type(axis) is not int or not (axis == -1 or axis == nd - 1) or nd == 0:
         return None
     tt = type(temperature)
     if not ((tt is float and 0.0 < temperature < _INF) or (tt is int and 0 < temperature < 2**53)):
         return None
-    rows = x if nd == 2 else x.reshape(-1, x.shape[-1])
-    out = np.empty_like(rows)
-    kernels.softmax_rows(rows, out, temperature=temperature, log=log)
-    return out if nd == 2 else out.reshape(x.shape)
+    # Small C-contiguous float32/float64 input: one C call (None for anything else).
+    res: np.ndarray[Any, Any] | None = core.softmax_small(
+        x, temperature, log, _threads.PARALLEL_MIN_ELEMENTS
+    )
+    if res is not None:
+        return res
+    if x.dtype.char not in _FAST_CHARS or x.size == 0 or not x.flags.c_contiguous:
+        return None
+    if nd == 2:
+        return kernels.softmax_rows(x, temperature=temperature, log=log)
+    out = kernels.softmax_rows(x.reshape(-1, x.shape[-1]), temperature=temperature, log=log)
+    return out.reshape(x.shape)

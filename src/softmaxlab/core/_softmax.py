@@ -115,11 +115,12 @@ def _softmax_common(
     if arr.size == 0:
         return np.empty(arr.shape, dtype=arr.dtype)
     rows = Rows(arr.shape, axes)
-    if mask is None and _dispatch.use_kernels(be, arr.dtype, arr.size, func):
+    if mask is None and _dispatch.use_core(be, arr.dtype, arr.size, func):
         from .. import kernels
 
         res = kernels.softmax_rows(_dispatch.kernel_rows(rows.to_rows(arr)), temperature=t, log=log)
-        return rows.from_rows(res.astype(arr.dtype, copy=False))
+        with np.errstate(over="ignore"):  # float16 log-probabilities below -65504 are -inf
+            return rows.from_rows(res.astype(arr.dtype, copy=False))
     with np.errstate(invalid="ignore", over="ignore", divide="ignore", under="ignore"):
         # Rows with NaN/+inf/all -inf produce invalid-operation noise and are overwritten.
         out = _shifted_exp(
@@ -161,13 +162,12 @@ def softmax(
     where : array_like of bool, optional
         Entries to include, broadcast against ``x``. Masked entries are never read (they may
         hold NaN or inf) and get probability 0, even in a slice that is NaN.
-    backend : {'auto', 'numpy', 'numba'} or None, default None (= 'auto')
-        ``'auto'`` uses the numba kernels of :mod:`softmaxlab.kernels` for float16/32/64
-        inputs of at least 16,384 elements without ``where`` when numba is installed, and the
-        pure-NumPy reference path otherwise; ``'numpy'`` always takes the reference path;
-        ``'numba'`` always takes the kernels (an error if that is impossible; on small arrays
-        it is the cheapest call, about 2 µs for (1, 10) once numba is loaded). Both paths have
-        the same special values and accuracy bounds.
+    backend : {'auto', 'numpy', 'compiled', 'numba'} or None, default None (= 'auto')
+        ``'auto'`` uses the compiled SIMD core (see :func:`softmaxlab.show_config`) for
+        float16/32/64 input without ``where`` when it is loaded, else the NumPy reference
+        path (numba from 16,384 elements if installed); ``'numpy'`` always the reference
+        path; ``'compiled'`` (alias ``'numba'``) always the core (an error if impossible).
+        Both paths have the same special values and accuracy bounds.
 
     Returns
     -------
@@ -253,13 +253,12 @@ def log_softmax(
         Finite and > 0; the result is ``log_softmax(x / temperature)``.
     where : array_like of bool, optional
         Entries to include; masked entries are never read and give -inf.
-    backend : {'auto', 'numpy', 'numba'} or None, default None (= 'auto')
-        ``'auto'`` uses the numba kernels of :mod:`softmaxlab.kernels` for float16/32/64
-        inputs of at least 16,384 elements without ``where`` when numba is installed, and the
-        pure-NumPy reference path otherwise; ``'numpy'`` always takes the reference path;
-        ``'numba'`` always takes the kernels (an error if that is impossible; on small arrays
-        it is the cheapest call, about 2 µs for (1, 10) once numba is loaded). Both paths have
-        the same special values and accuracy bounds.
+    backend : {'auto', 'numpy', 'compiled', 'numba'} or None, default None (= 'auto')
+        ``'auto'`` uses the compiled SIMD core (see :func:`softmaxlab.show_config`) for
+        float16/32/64 input without ``where`` when it is loaded, else the NumPy reference
+        path (numba from 16,384 elements if installed); ``'numpy'`` always the reference
+        path; ``'compiled'`` (alias ``'numba'``) always the core (an error if impossible).
+        Both paths have the same special values and accuracy bounds.
 
     Returns
     -------
@@ -431,6 +430,29 @@ def _wrap_radians(x: NDArray[Any]) -> NDArray[Any]:
     return np.where(np.abs(x) < np.pi, x, wrapped)
 
 
+def _logsumexp_kernel(
+    arr: NDArray[Any], rows: Rows, out_dtype: np.dtype[Any], backend: Any, plain: bool
+) -> NDArray[Any] | None:
+    """Per-row logsumexp on the kernels when the dispatch sends the rows there, else None."""
+    be = _dispatch.check_backend(backend, "logsumexp")
+    if be in ("compiled", "numba") and not plain:
+        raise ValueError(
+            f"The 'backend' parameter of logsumexp can be {be!r} only without b, where, "
+            f"return_sign or complex input. Got {be!r} with one of them instead."
+        )
+    if not (plain and rows.n and rows.nrows):
+        return None
+    if not _dispatch.use_core(be, out_dtype, arr.size, "logsumexp"):
+        return None
+    from .. import kernels
+
+    def reference(r: NDArray[Any]) -> NDArray[Any]:
+        # Rows whose max and log-sum cancel: the reference path, with its exact rescue.
+        return np.asarray(logsumexp(r, axis=1, backend="numpy"), dtype=r.dtype)
+
+    return kernels.logsumexp_rows(_dispatch.kernel_rows(rows.to_rows(arr)), fallback=reference)
+
+
 def logsumexp(
     x: ArrayLike,
     axis: int | tuple[int, ...] | None = None,
@@ -468,13 +490,12 @@ def logsumexp(
         is ``log|sum|``. Without it a negative sum gives NaN.
     where : array_like of bool, optional
         Entries to include; masked entries are never read.
-    backend : {'auto', 'numpy', 'numba'} or None, default None (= 'auto')
-        ``'auto'`` uses the numba kernels of :mod:`softmaxlab.kernels` for real
-        float16/32/64 inputs of at least 16,384 elements without ``b``, ``where`` or
-        ``return_sign`` when numba is installed, and the pure-NumPy reference path
-        otherwise; ``'numpy'`` always takes the reference path; ``'numba'`` always takes the
-        kernels (an error if that is impossible). Both paths have the same special values
-        and accuracy bounds.
+    backend : {'auto', 'numpy', 'compiled', 'numba'} or None, default None (= 'auto')
+        ``'auto'`` uses the compiled SIMD core for real float16/32/64 input without ``b``,
+        ``where`` or ``return_sign`` when it is loaded, else the NumPy reference path (numba
+        from 16,384 elements if installed); ``'numpy'`` always the reference path;
+        ``'compiled'`` (alias ``'numba'``) always the core (an error if impossible). Both
+        paths have the same special values and accuracy bounds.
 
     Returns
     -------
@@ -541,21 +562,9 @@ def logsumexp(
     is_complex = out_dtype.kind == "c"
     real_dtype = np.empty(0, out_dtype).real.dtype
     rows = Rows(arr.shape, axes)
-    be = _dispatch.check_backend(backend, func)
     plain = b is None and mask is None and not is_complex and not return_sign
-    if be == "numba" and not plain:
-        raise ValueError(
-            "The 'backend' parameter of logsumexp can be 'numba' only without b, where, "
-            "return_sign or complex input. Got 'numba' with one of them instead."
-        )
-    if plain and rows.n and rows.nrows and _dispatch.use_kernels(be, out_dtype, arr.size, func):
-        from .. import kernels
-
-        def reference(r: NDArray[Any]) -> NDArray[Any]:
-            # Rows whose max and log-sum cancel: the reference path, with its exact rescue.
-            return np.asarray(logsumexp(r, axis=1, backend="numpy"), dtype=r.dtype)
-
-        lse = kernels.logsumexp_rows(_dispatch.kernel_rows(rows.to_rows(arr)), fallback=reference)
+    lse = _logsumexp_kernel(arr, rows, out_dtype, backend, plain)
+    if lse is not None:
         res = rows.reduced(lse.astype(out_dtype, copy=False), keepdims)
         return res[()] if res.ndim == 0 else res
 

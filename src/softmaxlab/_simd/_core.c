@@ -1,0 +1,505 @@
+/* softmaxlab._simd._core: the CPython face of the SIMD row kernels.
+ *
+ * Arrays arrive through the buffer protocol (no NumPy headers): C-contiguous float32 ('f') or
+ * float64 ('d'), 2-D for the row functions and 1-D for the pieces of one row. Nothing here
+ * validates values (the public functions do); shapes, formats and row ranges are checked so
+ * that no call can read or write out of bounds. Every kernel runs with the GIL released.
+ *
+ * The SIMD level is picked once at import (the best the CPU supports among the compiled
+ * levels) and may be lowered with set_level() (the Python loader does so for SOFTMAXLAB_SIMD).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <float.h>
+#include <string.h>
+
+#include "slx_kernels.h"
+
+enum { LV_BASELINE = 0, LV_AVX2 = 1, LV_AVX512 = 2, LV_COUNT = 3 };
+static const char *const LEVEL_NAMES[LV_COUNT] = {"baseline", "avx2", "avx512"};
+
+static const slx_table *TABLES[LV_COUNT] = {
+    &slx_table_baseline,
+#ifdef SLX_X86
+    &slx_table_avx2,
+    &slx_table_avx512,
+#else
+    NULL,
+    NULL,
+#endif
+};
+
+static int g_level = LV_BASELINE;
+static const slx_table *g_tab = &slx_table_baseline;
+
+static int cpu_supports(int level)
+{
+    if (level == LV_BASELINE)
+        return 1;
+#if defined(SLX_X86) && defined(__GNUC__)
+    __builtin_cpu_init();
+    if (level == LV_AVX2)
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (level == LV_AVX512)
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+               __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+               __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+    return 0;
+}
+
+static int level_index(PyObject *name)
+{
+    const char *s = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
+    if (s == NULL) {
+        PyErr_Clear();
+        return -1;
+    }
+    for (int i = 0; i < LV_COUNT; i++)
+        if (strcmp(s, LEVEL_NAMES[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* ------------------------------------------------------------------ buffers */
+
+typedef struct {
+    Py_buffer view;
+    int ok;
+    int f32;
+} slx_buf;
+
+static void release(slx_buf *b)
+{
+    if (b->ok)
+        PyBuffer_Release(&b->view);
+    b->ok = 0;
+}
+
+/* A C-contiguous float32/float64 buffer of ``ndim`` dimensions (``ndim`` 0: any). */
+static int get_buf(PyObject *obj, slx_buf *b, int writable, int ndim, const char *what)
+{
+    int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
+    b->ok = 0;
+    if (PyObject_GetBuffer(obj, &b->view, flags) < 0)
+        return -1;
+    b->ok = 1;
+    const char *f = b->view.format ? b->view.format : "B";
+    if (*f == '<' || *f == '=' || *f == '@')
+        f++;
+    if (strcmp(f, "f") == 0 && b->view.itemsize == 4) {
+        b->f32 = 1;
+    } else if (strcmp(f, "d") == 0 && b->view.itemsize == 8) {
+        b->f32 = 0;
+    } else {
+        PyErr_Format(PyExc_TypeError, "%s must be a float32 or float64 buffer, got format '%s'",
+                     what, f);
+        release(b);
+        return -1;
+    }
+    if (ndim && b->view.ndim != ndim) {
+        PyErr_Format(PyExc_ValueError, "%s must be %d-D, got %d-D", what, ndim, b->view.ndim);
+        release(b);
+        return -1;
+    }
+    return 0;
+}
+
+static int same_layout(slx_buf *a, slx_buf *b, const char *what)
+{
+    if (a->f32 != b->f32 || a->view.ndim != b->view.ndim ||
+        memcmp(a->view.shape, b->view.shape, sizeof(Py_ssize_t) * a->view.ndim) != 0) {
+        PyErr_Format(PyExc_ValueError, "%s must have the shape and dtype of x", what);
+        return -1;
+    }
+    return 0;
+}
+
+static int row_range(PyObject *const *args, Py_ssize_t nrows, Py_ssize_t *r0, Py_ssize_t *r1)
+{
+    *r0 = PyLong_AsSsize_t(args[0]);
+    *r1 = PyLong_AsSsize_t(args[1]);
+    if (PyErr_Occurred())
+        return -1;
+    if (*r0 < 0 || *r1 > nrows || *r0 > *r1) {
+        PyErr_Format(PyExc_ValueError, "row range [%zd, %zd) outside [0, %zd)", *r0, *r1, nrows);
+        return -1;
+    }
+    return 0;
+}
+
+static int nargs_is(Py_ssize_t nargs, Py_ssize_t want, const char *name)
+{
+    if (nargs != want) {
+        PyErr_Format(PyExc_TypeError, "%s() takes %zd arguments (%zd given)", name, want, nargs);
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ row functions */
+
+/* softmax(x, out, r0, r1, temperature, log): rows r0..r1 of x into out. */
+static PyObject *py_softmax(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    slx_buf x, o;
+    Py_ssize_t r0, r1;
+    if (nargs_is(nargs, 6, "softmax") < 0 || get_buf(args[0], &x, 0, 2, "x") < 0)
+        return NULL;
+    if (get_buf(args[1], &o, 1, 2, "out") < 0) {
+        release(&x);
+        return NULL;
+    }
+    double t = PyFloat_AsDouble(args[4]);
+    int log = PyObject_IsTrue(args[5]);
+    if (same_layout(&x, &o, "out") < 0 || row_range(args + 2, x.view.shape[0], &r0, &r1) < 0 ||
+        (t == -1.0 && PyErr_Occurred()) || log < 0)
+        goto fail;
+    Py_ssize_t n = x.view.shape[1];
+    if (n > 0 && r1 > r0) {
+        const slx_table *tab = g_tab;
+        if (x.f32) {
+            /* A temperature below 1/DBL_MAX: the largest finite inverse still sends every
+             * d < 0 (at least a float32 subnormal) to -inf-like values and d = 0 to 0,
+             * where an infinite one would give 0 * inf = NaN at the maxima. */
+            double inv_t = 1.0 / t;
+            if (inv_t > DBL_MAX)
+                inv_t = DBL_MAX;
+            Py_BEGIN_ALLOW_THREADS
+            tab->sm32((const float *)x.view.buf, (float *)o.view.buf, n, r0, r1, inv_t, log);
+            Py_END_ALLOW_THREADS
+        } else {
+            Py_BEGIN_ALLOW_THREADS
+            tab->sm64((const double *)x.view.buf, (double *)o.view.buf, n, r0, r1, t, log);
+            Py_END_ALLOW_THREADS
+        }
+    }
+    release(&x);
+    release(&o);
+    Py_RETURN_NONE;
+fail:
+    release(&x);
+    release(&o);
+    return NULL;
+}
+
+/* The allocator of softmax_small's results (numpy.empty_like, set by the loader). */
+static PyObject *g_empty_like = NULL;
+
+static PyObject *py_set_allocator(PyObject *self, PyObject *fn)
+{
+    Py_INCREF(fn);
+    Py_XSETREF(g_empty_like, fn);
+    Py_RETURN_NONE;
+}
+
+/* softmax_small(x, temperature, log, max_elements): softmax / log_softmax along the last axis
+ * of a C-contiguous float32/float64 array with 0 < size < max_elements, into a new array
+ * from the allocator; None (no error) for any other input, which then takes the general
+ * path. One C call for the common small call: no Python-level checks or wrappers. */
+static PyObject *py_softmax_small(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_buffer xv, ov;
+    if (nargs_is(nargs, 4, "softmax_small") < 0)
+        return NULL;
+    double t = PyFloat_AsDouble(args[1]);
+    int log = PyObject_IsTrue(args[2]);
+    Py_ssize_t limit = PyLong_AsSsize_t(args[3]);
+    if ((t == -1.0 || limit == -1) && PyErr_Occurred())
+        return NULL;
+    if (g_empty_like == NULL || log < 0)
+        Py_RETURN_NONE;
+    if (PyObject_GetBuffer(args[0], &xv, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    const char *f = xv.format ? xv.format : "B";
+    int f32 = f[0] == 'f' && f[1] == 0 && xv.itemsize == 4;
+    int f64 = f[0] == 'd' && f[1] == 0 && xv.itemsize == 8;
+    Py_ssize_t total = xv.itemsize ? xv.len / xv.itemsize : 0;
+    Py_ssize_t n = xv.ndim ? xv.shape[xv.ndim - 1] : 0;
+    if (!(f32 || f64) || n == 0 || total == 0 || total >= limit) {
+        PyBuffer_Release(&xv);
+        Py_RETURN_NONE;
+    }
+    PyObject *out = PyObject_CallOneArg(g_empty_like, args[0]);
+    if (out == NULL) {
+        PyBuffer_Release(&xv);
+        return NULL;
+    }
+    if (PyObject_GetBuffer(out, &ov, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) {
+        PyBuffer_Release(&xv);
+        Py_DECREF(out);
+        return NULL;
+    }
+    if (ov.len != xv.len) {
+        PyErr_SetString(PyExc_ValueError, "the allocator returned a mismatched array");
+        PyBuffer_Release(&ov);
+        PyBuffer_Release(&xv);
+        Py_DECREF(out);
+        return NULL;
+    }
+    const slx_table *tab = g_tab;
+    if (f32) {
+        double inv_t = 1.0 / t;
+        if (inv_t > DBL_MAX)
+            inv_t = DBL_MAX;
+        tab->sm32((const float *)xv.buf, (float *)ov.buf, n, 0, total / n, inv_t, log);
+    } else {
+        tab->sm64((const double *)xv.buf, (double *)ov.buf, n, 0, total / n, t, log);
+    }
+    PyBuffer_Release(&ov);
+    PyBuffer_Release(&xv);
+    return out;
+}
+
+/* logsumexp(x, out, flags, r0, r1): out[i] and flags[i] (uint8) for rows r0..r1. */
+static PyObject *py_logsumexp(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    slx_buf x, o;
+    Py_buffer fl;
+    Py_ssize_t r0, r1;
+    if (nargs_is(nargs, 5, "logsumexp") < 0 || get_buf(args[0], &x, 0, 2, "x") < 0)
+        return NULL;
+    if (get_buf(args[1], &o, 1, 1, "out") < 0) {
+        release(&x);
+        return NULL;
+    }
+    if (PyObject_GetBuffer(args[2], &fl, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) {
+        release(&x);
+        release(&o);
+        return NULL;
+    }
+    Py_ssize_t nrows = x.view.shape[0], n = x.view.shape[1];
+    if (o.f32 != x.f32 || o.view.shape[0] != nrows || fl.len != nrows) {
+        PyErr_SetString(PyExc_ValueError, "out and flags must hold one entry per row of x");
+        goto fail;
+    }
+    if (row_range(args + 3, nrows, &r0, &r1) < 0)
+        goto fail;
+    if (n == 0) {
+        PyErr_SetString(PyExc_ValueError, "logsumexp needs rows of at least one entry");
+        goto fail;
+    }
+    const slx_table *tab = g_tab;
+    if (x.f32) {
+        Py_BEGIN_ALLOW_THREADS
+        tab->lse32((const float *)x.view.buf, (float *)o.view.buf, (uint8_t *)fl.buf, n, r0, r1);
+        Py_END_ALLOW_THREADS
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        tab->lse64((const double *)x.view.buf, (double *)o.view.buf, (uint8_t *)fl.buf, n, r0,
+                   r1);
+        Py_END_ALLOW_THREADS
+    }
+    PyBuffer_Release(&fl);
+    release(&x);
+    release(&o);
+    Py_RETURN_NONE;
+fail:
+    PyBuffer_Release(&fl);
+    release(&x);
+    release(&o);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ pieces of one row */
+
+/* row_max(x) -> (max, has_nan) of a 1-D buffer. */
+static PyObject *py_row_max(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    slx_buf x;
+    double m;
+    int nan;
+    if (nargs_is(nargs, 1, "row_max") < 0 || get_buf(args[0], &x, 0, 1, "x") < 0)
+        return NULL;
+    const slx_table *tab = g_tab;
+    Py_ssize_t n = x.view.shape[0];
+    Py_BEGIN_ALLOW_THREADS
+    if (x.f32)
+        tab->max32((const float *)x.view.buf, n, &m, &nan);
+    else
+        tab->max64((const double *)x.view.buf, n, &m, &nan);
+    Py_END_ALLOW_THREADS
+    release(&x);
+    if (n == 0)
+        m = -INFINITY;
+    return Py_BuildValue("(dO)", m, nan ? Py_True : Py_False);
+}
+
+/* row_sum(x, m, t, store) -> (count of maxima, hi, lo) of sum(exp((x - m) / t)) over the
+ * other entries. float32: t is the inverse temperature and lo is 0; float64: ``store`` (a
+ * buffer like x, or None) receives every exp. */
+static PyObject *py_row_sum(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    slx_buf x, s;
+    double cnt = 0.0, hi = 0.0, lo = 0.0;
+    if (nargs_is(nargs, 4, "row_sum") < 0 || get_buf(args[0], &x, 0, 1, "x") < 0)
+        return NULL;
+    s.ok = 0;
+    double m = PyFloat_AsDouble(args[1]);
+    double t = PyFloat_AsDouble(args[2]);
+    if (PyErr_Occurred())
+        goto fail;
+    double *store = NULL;
+    if (args[3] != Py_None) {
+        if (x.f32) {
+            PyErr_SetString(PyExc_ValueError, "store is for float64 rows only");
+            goto fail;
+        }
+        if (get_buf(args[3], &s, 1, 1, "store") < 0 || same_layout(&x, &s, "store") < 0)
+            goto fail;
+        store = (double *)s.view.buf;
+    }
+    const slx_table *tab = g_tab;
+    Py_ssize_t n = x.view.shape[0];
+    Py_BEGIN_ALLOW_THREADS
+    if (x.f32)
+        tab->sum32((const float *)x.view.buf, n, m, t, &cnt, &hi);
+    else
+        tab->sum64((const double *)x.view.buf, n, m, t, store, &cnt, &hi, &lo);
+    Py_END_ALLOW_THREADS
+    release(&x);
+    release(&s);
+    return Py_BuildValue("(ddd)", cnt, hi, lo);
+fail:
+    release(&x);
+    release(&s);
+    return NULL;
+}
+
+/* row_write(x, out, m, t, a, b, log): the write pass of one chunk of a row.
+ * float32 (t = inverse temperature): softmax a = 1 / sum, log a = log(sum).
+ * float64: log a, b = log(sum) as a double-double; softmax scales ``out`` in place by a
+ * (it holds the exps from row_sum's store). */
+static PyObject *py_row_write(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    slx_buf x, o;
+    if (nargs_is(nargs, 7, "row_write") < 0 || get_buf(args[0], &x, 0, 1, "x") < 0)
+        return NULL;
+    if (get_buf(args[1], &o, 1, 1, "out") < 0) {
+        release(&x);
+        return NULL;
+    }
+    double m = PyFloat_AsDouble(args[2]), t = PyFloat_AsDouble(args[3]);
+    double a = PyFloat_AsDouble(args[4]), b = PyFloat_AsDouble(args[5]);
+    int log = PyObject_IsTrue(args[6]);
+    if (PyErr_Occurred() || log < 0 || same_layout(&x, &o, "out") < 0) {
+        release(&x);
+        release(&o);
+        return NULL;
+    }
+    const slx_table *tab = g_tab;
+    Py_ssize_t n = x.view.shape[0];
+    Py_BEGIN_ALLOW_THREADS
+    if (x.f32 && log)
+        tab->wlsm32((const float *)x.view.buf, (float *)o.view.buf, n, m, t, a);
+    else if (x.f32)
+        tab->wsm32((const float *)x.view.buf, (float *)o.view.buf, n, m, t, a);
+    else if (log)
+        tab->wlsm64((const double *)x.view.buf, (double *)o.view.buf, n, m, t, a, b);
+    else
+        tab->scale64((double *)o.view.buf, n, a);
+    Py_END_ALLOW_THREADS
+    release(&x);
+    release(&o);
+    Py_RETURN_NONE;
+}
+
+/* ------------------------------------------------------------------ levels */
+
+static PyObject *py_get_level(PyObject *self, PyObject *unused)
+{
+    return PyUnicode_FromString(LEVEL_NAMES[g_level]);
+}
+
+/* set_level(name): run the named level; ValueError if it is unknown, not compiled, or not
+ * supported by this CPU. */
+static PyObject *py_set_level(PyObject *self, PyObject *name)
+{
+    int i = level_index(name);
+    if (i < 0) {
+        PyErr_Format(PyExc_ValueError, "unknown SIMD level %R (baseline, avx2, avx512)", name);
+        return NULL;
+    }
+    if (TABLES[i] == NULL) {
+        PyErr_Format(PyExc_ValueError, "SIMD level '%s' is not compiled in this build",
+                     LEVEL_NAMES[i]);
+        return NULL;
+    }
+    if (!cpu_supports(i)) {
+        PyErr_Format(PyExc_ValueError, "this CPU does not support SIMD level '%s'",
+                     LEVEL_NAMES[i]);
+        return NULL;
+    }
+    g_level = i;
+    g_tab = TABLES[i];
+    Py_RETURN_NONE;
+}
+
+static PyObject *level_list(int need_cpu)
+{
+    PyObject *lst = PyList_New(0);
+    for (int i = 0; lst && i < LV_COUNT; i++) {
+        if (TABLES[i] == NULL || (need_cpu && !cpu_supports(i)))
+            continue;
+        PyObject *s = PyUnicode_FromString(LEVEL_NAMES[i]);
+        if (s == NULL || PyList_Append(lst, s) < 0) {
+            Py_XDECREF(s);
+            Py_DECREF(lst);
+            return NULL;
+        }
+        Py_DECREF(s);
+    }
+    return lst;
+}
+
+static PyObject *py_compiled_levels(PyObject *self, PyObject *unused)
+{
+    return level_list(0);
+}
+
+static PyObject *py_supported_levels(PyObject *self, PyObject *unused)
+{
+    return level_list(1);
+}
+
+static PyMethodDef methods[] = {
+    {"softmax", (PyCFunction)(void (*)(void))py_softmax, METH_FASTCALL,
+     "softmax(x, out, r0, r1, temperature, log): rows r0..r1 of x into out."},
+    {"softmax_small", (PyCFunction)(void (*)(void))py_softmax_small, METH_FASTCALL,
+     "softmax_small(x, temperature, log, max_elements) -> new array, or None."},
+    {"set_allocator", py_set_allocator, METH_O, "Set the allocator of softmax_small."},
+    {"logsumexp", (PyCFunction)(void (*)(void))py_logsumexp, METH_FASTCALL,
+     "logsumexp(x, out, flags, r0, r1): log-sum-exp of rows r0..r1."},
+    {"row_max", (PyCFunction)(void (*)(void))py_row_max, METH_FASTCALL,
+     "row_max(x) -> (max, has_nan) of a 1-D chunk."},
+    {"row_sum", (PyCFunction)(void (*)(void))py_row_sum, METH_FASTCALL,
+     "row_sum(x, m, t, store) -> (count of maxima, hi, lo) of one chunk."},
+    {"row_write", (PyCFunction)(void (*)(void))py_row_write, METH_FASTCALL,
+     "row_write(x, out, m, t, a, b, log): write pass of one chunk."},
+    {"get_level", py_get_level, METH_NOARGS, "The SIMD level running."},
+    {"set_level", py_set_level, METH_O, "Run the named SIMD level (ValueError if impossible)."},
+    {"compiled_levels", py_compiled_levels, METH_NOARGS, "Levels compiled in this build."},
+    {"supported_levels", py_supported_levels, METH_NOARGS,
+     "Compiled levels this CPU supports."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_core", "SIMD row kernels of the softmax family.", -1, methods,
+    NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__core(void)
+{
+    for (int i = LV_COUNT - 1; i >= 0; i--) {
+        if (TABLES[i] != NULL && cpu_supports(i)) {
+            g_level = i;
+            g_tab = TABLES[i];
+            break;
+        }
+    }
+    return PyModule_Create(&module);
+}

@@ -1,0 +1,39 @@
+/* Table of the row kernels one SIMD level provides (see kernels.inc). */
+#ifndef SLX_KERNELS_H
+#define SLX_KERNELS_H
+
+#include <stdint.h>
+
+typedef struct {
+    /* softmax (log=0) or log_softmax (log=1) of rows r0..r1 of an (rows, n) array. */
+    void (*sm32)(const float *x, float *out, intptr_t n, intptr_t r0, intptr_t r1,
+                 double inv_t, int log);
+    void (*sm64)(const double *x, double *out, intptr_t n, intptr_t r0, intptr_t r1, double t,
+                 int log);
+    /* logsumexp per row; flags[i] = 1 where the max and log(sum) cancel. */
+    void (*lse32)(const float *x, float *out, uint8_t *flags, intptr_t n, intptr_t r0,
+                  intptr_t r1);
+    void (*lse64)(const double *x, double *out, uint8_t *flags, intptr_t n, intptr_t r0,
+                  intptr_t r1);
+    /* Pieces of one row, for a row split across threads. */
+    void (*max32)(const float *x, intptr_t n, double *m, int *nan);
+    void (*max64)(const double *x, intptr_t n, double *m, int *nan);
+    void (*sum32)(const float *x, intptr_t n, double m, double inv_t, double *cnt,
+                  double *rest);
+    void (*sum64)(const double *x, intptr_t n, double m, double t, double *store, double *cnt,
+                  double *hi, double *lo);
+    void (*wsm32)(const float *x, float *o, intptr_t n, double m, double inv_t, double inv_s);
+    void (*wlsm32)(const float *x, float *o, intptr_t n, double m, double inv_t, double lse);
+    void (*wlsm64)(const double *x, double *o, intptr_t n, double m, double t, double lh,
+                   double ll);
+    void (*scale64)(double *o, intptr_t n, double inv);
+} slx_table;
+
+extern const slx_table slx_table_baseline;
+#if defined(__x86_64__) || defined(_M_X64)
+#define SLX_X86 1
+extern const slx_table slx_table_avx2;
+extern const slx_table slx_table_avx512;
+#endif
+
+#endif

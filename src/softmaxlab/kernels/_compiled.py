@@ -1,0 +1,173 @@
+"""Drivers of the compiled SIMD core (:mod:`softmaxlab._simd`): threads and one-row splits.
+
+softmax_rows and logsumexp_rows fall back to the numba drivers when the core is not loaded.
+
+The C functions release the GIL; large inputs are split into row ranges across the pool of
+:mod:`._threads`, and a single long row (fewer rows than threads) is split into chunks whose
+maxima and sums are merged here: (max, has NaN) per chunk, then (count of maxima, sum of the
+other exps) per chunk against the merged max, summed exactly with :func:`math.fsum`, then
+the write pass per chunk.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .. import _simd
+from . import _numba_rows
+from . import _threads as _t
+from ._threads import _bounds, _map, _row_split, _threads_for, get_num_threads
+
+_TINY_T = 1.0 / sys.float_info.max
+
+
+def _one_row_split(
+    core: ModuleType, xr: NDArray[Any], o: NDArray[Any], nt: int, t: float, log: bool
+) -> None:
+    chunks = _bounds(xr.size, nt)
+    res = _map(lambda lo, hi: core.row_max(xr[lo:hi]), chunks)
+    m = max(mm for mm, _ in res)
+    if any(nan for _, nan in res) or m in (math.inf, -math.inf):
+        o.fill(np.nan)
+        return
+    if xr.dtype == np.float32:
+        # As the C core: the largest finite inverse for a temperature below 1 / DBL_MAX.
+        inv_t = 1.0 / t if t >= _TINY_T else sys.float_info.max
+        sums = _map(lambda lo, hi: core.row_sum(xr[lo:hi], m, inv_t, None), chunks)
+        s1 = math.fsum([sum(c for c, _, _ in sums) - 1.0, *(s for _, s, _ in sums)])
+        a = math.log1p(s1) if log else 1.0 / (1.0 + s1)
+        _map(lambda lo, hi: core.row_write(xr[lo:hi], o[lo:hi], m, inv_t, a, 0.0, log), chunks)
+        return
+    # float64 softmax keeps the exps in the output and scales them there (no second exp).
+    sums = _map(lambda lo, hi: core.row_sum(xr[lo:hi], m, t, None if log else o[lo:hi]), chunks)
+    parts = [sum(c for c, _, _ in sums) - 1.0]
+    for _, hi_, lo_ in sums:
+        parts += [hi_, lo_]
+    s1 = math.fsum(parts)
+    s1_lo = math.fsum([*parts, -s1])
+    if log:
+        a, b = math.log1p(s1), s1_lo / (1.0 + s1)
+    else:
+        sh = 1.0 + s1
+        sl = math.fsum([1.0, *parts, -sh])
+        inv = 1.0 / sh
+        a, b = inv - inv * inv * sl, 0.0
+    _map(lambda lo, hi: core.row_write(xr[lo:hi], o[lo:hi], m, t, a, b, log), chunks)
+
+
+def softmax_rows(
+    x: NDArray[Any], out: NDArray[Any] | None = None, *, temperature: float = 1.0, log: bool = False
+) -> NDArray[Any]:
+    r"""softmax (or log_softmax with ``log=True``) of each row of ``x``.
+
+    .. math:: \operatorname{softmax}(x)_{ij} = \exp\bigl((x_{ij} - m_i)/T\bigr)
+              \Big/ \sum_k \exp\bigl((x_{ik} - m_i)/T\bigr), \qquad m_i = \max_k x_{ik}
+
+    Parameters
+    ----------
+    x : ndarray, shape (rows, n)
+        C-contiguous float32 or float64, not validated.
+    out : ndarray, optional
+        C-contiguous, same shape and dtype as ``x``; may be ``x`` itself (in place), but must
+        not partially overlap it.
+    temperature : float, default 1.0
+        Finite and > 0 (not checked).
+    log : bool, default False
+        Return log_softmax.
+
+    Returns
+    -------
+    ndarray
+        ``out``. Rows holding NaN or +inf, and all -inf rows, are NaN.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from softmaxlab.kernels import softmax_rows
+    >>> softmax_rows(np.array([[3.0, 1.0, -3.0]])).round(4)
+    array([[0.8789, 0.1189, 0.0022]])
+    >>> softmax_rows(np.array([[1000.0, 1.0]], dtype=np.float32), log=True)
+    array([[   0., -999.]], dtype=float32)
+    """
+    core = _simd.core
+    if core is None:
+        return _numba_rows.softmax_rows(x, out, temperature=temperature, log=log)
+    if out is None:
+        out = np.empty_like(x)
+    nrows, n = x.shape
+    if nrows * n < _t.PARALLEL_MIN_ELEMENTS:
+        # The common small call: no thread bookkeeping (keeps (1, 10) near a microsecond).
+        core.softmax(x, out, 0, nrows, temperature, log)
+        return out
+    t = float(temperature)
+    nt = get_num_threads()
+    if nt == 1:
+        core.softmax(x, out, 0, nrows, t, log)
+    elif nrows < nt:
+        for i in range(nrows):
+            _one_row_split(core, x[i], out[i], nt, t, log)
+    else:
+        _row_split(x, nt, lambda lo, hi: core.softmax(x, out, lo, hi, t, log))
+    return out
+
+
+def logsumexp_rows(
+    x: NDArray[Any],
+    out: NDArray[Any] | None = None,
+    *,
+    fallback: Callable[[NDArray[Any]], NDArray[Any]] | None = None,
+) -> NDArray[Any]:
+    r"""Log-sum-exp of each row: :math:`m_i + \log\bigl(1 + \sum_{k \ne j} e^{x_{ik} - m_i}\bigr)`.
+
+    Parameters
+    ----------
+    x : ndarray, shape (rows, n)
+        C-contiguous float32 or float64, ``n >= 1``, not validated.
+    out : ndarray, shape (rows,), optional
+        Same dtype as ``x``.
+    fallback : callable, optional
+        Called as ``fallback(rows)`` on the (copied) rows where the maximum and ``log(sum)``
+        cancel, whose result the kernel knows only to a few ulps of ``log(sum)`` in absolute
+        terms (float64: ``|result| < log(sum)``; float32: ``|result| < log(sum) / 64``); it
+        must return their log-sum-exp (e.g. the extended-precision NumPy path). Without it
+        those rows keep the kernel's value.
+
+    Returns
+    -------
+    ndarray, shape (rows,)
+        NaN for rows holding a NaN, +inf for rows holding +inf (and no NaN), -inf for all
+        -inf rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from softmaxlab.kernels import logsumexp_rows
+    >>> bool(logsumexp_rows(np.array([[0.0, -40.0]]))[0] == np.logaddexp(0.0, -40.0))
+    True
+    """
+    core = _simd.core
+    if core is None:
+        return _numba_rows.logsumexp_rows(x, out, fallback=fallback)
+    nrows, n = x.shape
+    if out is None:
+        out = np.empty(nrows, dtype=x.dtype)
+    if nrows == 0:
+        return out
+    flags = np.empty(nrows, dtype=np.uint8)
+    nt = _threads_for(nrows * n)
+    if nt == 1 or nrows < nt:
+        core.logsumexp(x, out, flags, 0, nrows)
+    else:
+        _row_split(x, nt, lambda lo, hi: core.logsumexp(x, out, flags, lo, hi))
+    if fallback is not None:
+        redo = flags.view(bool)
+        if redo.any():
+            out[redo] = fallback(x[redo])
+    return out

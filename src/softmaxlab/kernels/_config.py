@@ -1,0 +1,49 @@
+"""``show_config``: which compiled core and SIMD level run, and why."""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+from .. import _simd
+from ._threads import ENV_THREADS, get_num_threads
+
+
+def show_config(*, quiet: bool = False) -> dict[str, Any]:
+    """Print (unless ``quiet``) and return how softmaxlab computes on this machine.
+
+    Returns
+    -------
+    dict
+        ``compiled_core`` (bool: the C SIMD core is loaded), ``load_error`` (why not, or
+        None), ``simd_level`` (``'avx512'``, ``'avx2'``, ``'baseline'`` or None),
+        ``simd_reason`` (why that level: the best the CPU supports, or forced by
+        ``SOFTMAXLAB_SIMD``), ``compiled_levels`` and ``supported_levels`` (compiled and
+        supported by this CPU), ``threads`` (threads large inputs may use, from
+        ``SOFTMAXLAB_NUM_THREADS`` or the CPUs available) and ``numba`` (installed: the
+        cross-entropy kernels use it).
+
+    Examples
+    --------
+    >>> import softmaxlab
+    >>> info = softmaxlab.show_config(quiet=True)
+    >>> sorted(info)[:3]
+    ['compiled_core', 'compiled_levels', 'load_error']
+    >>> info["threads"] >= 1
+    True
+    """
+    info = _simd.config()
+    info["threads"] = get_num_threads()
+    info["numba"] = importlib.util.find_spec("numba") is not None
+    if not quiet:
+        if info["compiled_core"]:
+            print(f"compiled core:    loaded ({_simd.__name__}._core)")
+            print(f"SIMD level:       {info['simd_level']} ({info['simd_reason']})")
+            print(f"compiled levels:  {', '.join(info['compiled_levels'])}")
+            print(f"CPU supports:     {', '.join(info['supported_levels'])}")
+        else:
+            print(f"compiled core:    not loaded ({info['load_error']})")
+            print(f"SIMD level:       none ({info['simd_reason']})")
+        print(f"threads:          {info['threads']} (set_num_threads, {ENV_THREADS})")
+        print(f"numba:            {'installed' if info['numba'] else 'not installed'}")
+    return info
