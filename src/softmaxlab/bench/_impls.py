@@ -44,11 +44,13 @@ def _naive_ce(x: np.ndarray, t: np.ndarray, grad: bool) -> Any:
 
 
 def softmaxlab_path(op: str, x: np.ndarray, backend: str) -> str:
-    """Which path the public function takes for ``x``: 'numba' or 'numpy'."""
+    """Which path the public function takes for ``x``: 'compiled', 'numba' or 'numpy'."""
     from ..core import _dispatch
 
     if backend != "auto":
         return backend
+    if op in ("softmax", "log_softmax"):
+        return "compiled" if _dispatch.use_core("auto", x.dtype, x.size, op) else "numpy"
     return "numba" if _dispatch.use_kernels("auto", x.dtype, x.size, op) else "numpy"
 
 

@@ -42,7 +42,7 @@ QUICK_SHAPES: list[tuple[int, int]] = [(1, 10), (100_000, 10), (4096, 1000), (1,
 #: ``cross_entropy_grad`` times the loss *and* its gradient (PyTorch: forward + backward).
 OPS = ("softmax", "log_softmax", "cross_entropy", "cross_entropy_grad")
 DTYPES = ("float32", "float64")
-BACKENDS = ("auto", "numba", "numpy")
+BACKENDS = ("auto", "compiled", "numba", "numpy")
 #: Each timing sample lasts at least this long: tiny calls are repeated within a sample, so
 #: that the clock's resolution and overhead do not dominate.
 MIN_SAMPLE_SECONDS = 2e-4

@@ -32,6 +32,7 @@ class Backend(StrEnum):
     """The softmaxlab paths (Typer checks the choice)."""
 
     auto = "auto"
+    compiled = "compiled"
     numba = "numba"
     numpy = "numpy"
 

@@ -5,8 +5,9 @@ Everything here needs NumPy only.
 
 from ._activations import log_sigmoid, sigmoid, sparsemax
 from ._grad import softmax_jacobian, softmax_vjp
+from ._logsumexp import logsumexp
 from ._loss import cross_entropy, cross_entropy_and_grad, cross_entropy_grad
-from ._softmax import log_softmax, logsumexp, softmax
+from ._softmax import log_softmax, softmax
 
 __all__ = [
     "cross_entropy",

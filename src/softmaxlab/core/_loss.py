@@ -116,11 +116,11 @@ def _prob_target(
     t: NDArray[Any], z: NDArray[Any], ax: int, ls: float, wdt: Any, backend: Any, func: str
 ) -> NDArray[Any]:
     """Probability targets as smoothed (N, C) rows in the working precision."""
-    if backend == "numba":
+    if backend in ("compiled", "numba"):
         raise param_error(
             "backend",
-            "'auto' or 'numpy' when the target holds class probabilities ('numba' only "
-            "with integer class indices)",
+            "'auto' or 'numpy' when the target holds class probabilities ('compiled' and "
+            "'numba' only with integer class indices)",
             backend,
             func=func,
         )
