@@ -17,6 +17,8 @@ from .._validation import (
     check_bool,
     check_bool_mask,
     normalize_axes,
+    param_error,
+    shown,
 )
 from . import _dispatch, _rows
 from ._rows import Rows, split_sum, two_sum_error, work_dtype
@@ -179,6 +181,81 @@ def _logsumexp_kernel(
     return kernels.logsumexp_rows(_dispatch.kernel_rows(rows.to_rows(arr)), fallback=reference)
 
 
+def _with_weights(
+    arr: NDArray[Any], b: ArrayLike | None, func: str
+) -> tuple[NDArray[Any], NDArray[Any] | None, np.dtype[Any]]:
+    """``x`` and ``b`` broadcast together in their common dtype (``b`` None: x alone)."""
+    if b is None:
+        return arr, None, arr.dtype
+    barr = as_float_array(b, "b", func=func, allow_complex=True)
+    try:
+        arr, barr = np.broadcast_arrays(arr, barr)
+    except ValueError:
+        raise param_error(
+            "b",
+            f"broadcastable to the shape of x {np.shape(arr)}",
+            shown(f"an array of shape {barr.shape}"),
+            func=func,
+        ) from None
+    out_dtype = np.result_type(arr.dtype, barr.dtype)
+    return arr.astype(out_dtype, copy=False), barr, out_dtype
+
+
+def _lse_general(
+    arr: NDArray[Any],
+    barr: NDArray[Any] | None,
+    mask: NDArray[Any] | None,
+    rows: Rows,
+    out_dtype: np.dtype[Any],
+    return_sign: bool,
+) -> tuple[NDArray[Any], NDArray[Any]]:
+    """(log|sum|, sign) per row on the reference path, for non-empty rows."""
+    is_complex = out_dtype.kind == "c"
+    real_dtype = np.empty(0, out_dtype).real.dtype
+    wdt = work_dtype(out_dtype)
+    xw = rows.to_rows(arr).astype(wdt)
+    bw = None if barr is None else rows.to_rows(barr).astype(wdt)
+    excluded = None if mask is None else ~rows.to_rows(mask)
+    if bw is not None:
+        excluded = (bw == 0) if excluded is None else (excluded | (bw == 0))
+    if excluded is not None:
+        # Excluded terms are set to -inf before anything reads them.
+        np.copyto(xw, -np.inf, where=excluded)
+        if bw is not None:
+            np.copyto(bw, 0, where=excluded)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore", under="ignore"):
+        if is_complex:
+            out_w, sgn_w = _lse_rows_complex(xw, bw)
+        else:
+            out_w, sgn_w, row_max = _lse_rows_real(xw, bw)
+            _rescue_cancellation(xw, bw, row_max, out_w, sgn_w, out_dtype)
+        # Special values (NaN, inf, a sum of zero) come from the direct formula, whose
+        # behaviour on them is that of exp, sum and log (C99 for complex).
+        nonfinite = ~np.isfinite(out_w)
+        if nonfinite.any():
+            xs = xw[nonfinite]
+            terms = np.exp(xs) if bw is None else bw[nonfinite] * np.exp(xs)
+            if excluded is not None:
+                terms = np.where(excluded[nonfinite], 0, terms)
+            total = terms.sum(axis=1)
+            if is_complex:
+                # An empty (zero) sum has sign 0, as in the real case.
+                sgn_w[nonfinite] = np.where(total == 0, 0, total / np.abs(total))
+            else:
+                sgn_w[nonfinite] = np.sign(total)
+            out_w[nonfinite] = np.log(np.abs(total) if return_sign else total)
+    if is_complex:
+        if return_sign:
+            out_w = out_w.real
+        else:
+            out_w = out_w.real + 1j * _wrap_radians(out_w.imag)
+    elif not return_sign:
+        out_w = np.where(sgn_w < 0, np.nan, out_w)
+    out = out_w.astype(real_dtype if (is_complex and return_sign) else out_dtype)
+    sgn = sgn_w.astype(out_dtype)
+    return out, sgn
+
+
 def logsumexp(
     x: ArrayLike,
     axis: int | tuple[int, ...] | None = None,
@@ -271,20 +348,7 @@ def logsumexp(
     keepdims = check_bool(keepdims, "keepdims", func=func)
     return_sign = check_bool(return_sign, "return_sign", func=func)
     arr = as_float_array(x, "x", func=func, allow_complex=True)
-    barr = None
-    if b is not None:
-        barr = as_float_array(b, "b", func=func, allow_complex=True)
-        try:
-            arr, barr = np.broadcast_arrays(arr, barr)
-        except ValueError:
-            raise ValueError(
-                f"The 'b' parameter of logsumexp must be broadcastable to the shape of x "
-                f"{np.shape(arr)}. Got an array of shape {barr.shape} instead."
-            ) from None
-        out_dtype = np.result_type(arr.dtype, barr.dtype)
-        arr = arr.astype(out_dtype, copy=False)
-    else:
-        out_dtype = arr.dtype
+    arr, barr, out_dtype = _with_weights(arr, b, func)
     axes = normalize_axes(axis, arr.ndim, func=func)
     mask = None if where is None else check_bool_mask(where, arr.shape, func=func)
     is_complex = out_dtype.kind == "c"
@@ -300,47 +364,7 @@ def logsumexp(
         out = np.full(rows.nrows, -np.inf, dtype=out_dtype)
         sgn = np.zeros(rows.nrows, dtype=out_dtype)
     else:
-        wdt = work_dtype(out_dtype)
-        xw = rows.to_rows(arr).astype(wdt)
-        bw = None if barr is None else rows.to_rows(barr).astype(wdt)
-        excluded = None if mask is None else ~rows.to_rows(mask)
-        if bw is not None:
-            excluded = (bw == 0) if excluded is None else (excluded | (bw == 0))
-        if excluded is not None:
-            # Excluded terms are set to -inf before anything reads them.
-            np.copyto(xw, -np.inf, where=excluded)
-            if bw is not None:
-                np.copyto(bw, 0, where=excluded)
-        with np.errstate(invalid="ignore", over="ignore", divide="ignore", under="ignore"):
-            if is_complex:
-                out_w, sgn_w = _lse_rows_complex(xw, bw)
-            else:
-                out_w, sgn_w, row_max = _lse_rows_real(xw, bw)
-                _rescue_cancellation(xw, bw, row_max, out_w, sgn_w, out_dtype)
-            # Special values (NaN, inf, a sum of zero) come from the direct formula, whose
-            # behaviour on them is that of exp, sum and log (C99 for complex).
-            nonfinite = ~np.isfinite(out_w)
-            if nonfinite.any():
-                xs = xw[nonfinite]
-                terms = np.exp(xs) if bw is None else bw[nonfinite] * np.exp(xs)
-                if excluded is not None:
-                    terms = np.where(excluded[nonfinite], 0, terms)
-                total = terms.sum(axis=1)
-                if is_complex:
-                    # An empty (zero) sum has sign 0, as in the real case.
-                    sgn_w[nonfinite] = np.where(total == 0, 0, total / np.abs(total))
-                else:
-                    sgn_w[nonfinite] = np.sign(total)
-                out_w[nonfinite] = np.log(np.abs(total) if return_sign else total)
-        if is_complex:
-            if return_sign:
-                out_w = out_w.real
-            else:
-                out_w = out_w.real + 1j * _wrap_radians(out_w.imag)
-        elif not return_sign:
-            out_w = np.where(sgn_w < 0, np.nan, out_w)
-        out = out_w.astype(real_dtype if (is_complex and return_sign) else out_dtype)
-        sgn = sgn_w.astype(out_dtype)
+        out, sgn = _lse_general(arr, barr, mask, rows, out_dtype, return_sign)
     if is_complex and return_sign:
         out = out.real.astype(real_dtype)
     res = rows.reduced(out, keepdims)
