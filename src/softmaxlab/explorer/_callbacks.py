@@ -317,7 +317,7 @@ def preset_names(n: int, current: list[str]) -> list[str]:
 
 
 def compare_view(logits: list[float]) -> dict[str, Any]:
-    """Softmax, sigmoid, argmax (one-hot at the first maximum) and sparsemax of ``logits``.
+    """Softmax, sigmoid, argmax (one-hot at the first maximum), sparsemax and ReLU of ``logits``.
 
     Examples
     --------
@@ -335,12 +335,17 @@ def compare_view(logits: list[float]) -> dict[str, Any]:
         "sigmoid": sigmoid(z),
         "argmax": hard,
         "sparsemax": sparsemax(z),
+        # ReLU max(z, 0) is shown as the counter-example: an activation, not a distribution.
+        "relu": np.maximum(z, 0.0),
     }
     out: dict[str, Any] = {"logits": z.tolist()}
     for name, values in maps.items():
         out[name] = np.asarray(values, dtype=np.float64).tolist()
         out[name + "_sum"] = float(np.sum(values))
     out["sparse_zeros"] = int(np.count_nonzero(maps["sparsemax"] == 0.0))
+    # Doubling the logits doubles ReLU (it keeps the scale) but sharpens softmax.
+    out["relu_doubled_sum"] = float(np.sum(np.maximum(2.0 * z, 0.0)))
+    out["softmax_doubled_max"] = float(np.max(softmax(2.0 * z)))
     return out
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "EpsilonGreedyPolicy",
     "Policy",
     "UniformPolicy",
+    "bandit_means",
     "compare_policies",
     "simulate_bandit",
 ]
@@ -51,12 +52,16 @@ class BanditResult:
         Expected regret of each pull, :math:`\\mu^* - \\mu_{a_t}` (no reward noise).
     means : ndarray, shape (arms,)
         The true arm means.
+    probabilities : ndarray, shape (runs, steps, arms), or None
+        The policy's action probabilities at each step (before the pull), when
+        ``record_probabilities=True``; None otherwise.
     """
 
     actions: NDArray[np.intp]
     rewards: NDArray[np.float64]
     regret: NDArray[np.float64]
     means: NDArray[np.float64]
+    probabilities: NDArray[np.float64] | None = None
 
     @property
     def cumulative_regret(self) -> NDArray[np.float64]:
@@ -69,6 +74,38 @@ class BanditResult:
         best = self.means == self.means.max()
         return best[self.actions].mean(axis=0)
 
+    @property
+    def mean_probabilities(self) -> NDArray[np.float64] | None:
+        """Mean over runs of the recorded action probabilities, shape (steps, arms), or None."""
+        if self.probabilities is None:
+            return None
+        return self.probabilities.mean(axis=0)
+
+
+def bandit_means(arms: int, *, rng: np.random.Generator | int | None = None) -> NDArray[Any]:
+    r"""True arm means of the "10-armed testbed": :math:`\mu_a \sim N(0, 1)` independently.
+
+    Parameters
+    ----------
+    arms : int
+        Number of arms, >= 1.
+    rng : numpy.random.Generator, int or None
+        Source of randomness; an int seed gives the same bandit every time.
+
+    Returns
+    -------
+    ndarray, shape (arms,)
+
+    Examples
+    --------
+    >>> from softmaxlab.sampling.bandit import bandit_means
+    >>> bandit_means(3, rng=0).round(3)
+    array([ 0.126, -0.132,  0.64 ])
+    """
+    n = check_int(arms, "arms", low=1, func="bandit_means")
+    assert n is not None
+    return check_rng(rng, func="bandit_means").standard_normal(n)
+
 
 def simulate_bandit(
     means: ArrayLike,
@@ -79,6 +116,7 @@ def simulate_bandit(
     noise: float = 1.0,
     initial_value: float = 0.0,
     rng: np.random.Generator | int | None = None,
+    record_probabilities: bool = False,
 ) -> BanditResult:
     r"""Play a Gaussian multi-armed bandit with a policy and sample-average value estimates.
 
@@ -112,6 +150,9 @@ def simulate_bandit(
         early: "optimistic initial values").
     rng : numpy.random.Generator, int or None
         Source of randomness; an int seed makes the simulation reproducible.
+    record_probabilities : bool, default False
+        Keep the policy's probabilities at every step in
+        :attr:`BanditResult.probabilities` (memory ``runs * steps * arms`` floats).
 
     Returns
     -------
@@ -120,7 +161,8 @@ def simulate_bandit(
     Raises
     ------
     ValueError
-        Empty or non-finite ``means``, ``steps`` or ``runs`` < 1, negative ``noise``.
+        Empty or non-finite ``means``, ``steps`` or ``runs`` < 1, negative ``noise``,
+        non-bool ``record_probabilities``.
 
     References
     ----------
@@ -158,6 +200,8 @@ def simulate_bandit(
         raise param_error(
             "policy", "an object with a probabilities(values) method", policy, func=func
         )
+    if not isinstance(record_probabilities, (bool, np.bool_)):
+        raise param_error("record_probabilities", "a bool", record_probabilities, func=func)
     gen = check_rng(rng, func=func)
 
     arms = mu.size
@@ -165,9 +209,12 @@ def simulate_bandit(
     counts = np.zeros((n_runs, arms))
     actions = np.empty((n_runs, t_steps), dtype=np.intp)
     rewards = np.empty((n_runs, t_steps))
+    history = np.empty((n_runs, t_steps, arms)) if record_probabilities else None
     r = np.arange(n_runs)
     for t in range(t_steps):
         probs = np.asarray(policy.probabilities(q), dtype=np.float64)
+        if history is not None:
+            history[:, t] = probs
         a = inverse_cdf(probs, gen.random((n_runs, 1)))[:, 0]
         reward = mu[a] + noise * gen.standard_normal(n_runs)
         counts[r, a] += 1
@@ -175,7 +222,9 @@ def simulate_bandit(
         actions[:, t] = a
         rewards[:, t] = reward
     regret = mu.max() - mu[actions]
-    return BanditResult(actions=actions, rewards=rewards, regret=regret, means=mu)
+    return BanditResult(
+        actions=actions, rewards=rewards, regret=regret, means=mu, probabilities=history
+    )
 
 
 def compare_policies(
@@ -187,6 +236,7 @@ def compare_policies(
     noise: float = 1.0,
     initial_value: float = 0.0,
     rng: np.random.Generator | int | None = None,
+    record_probabilities: bool = False,
 ) -> dict[str, BanditResult]:
     """Run :func:`simulate_bandit` for each policy on the same bandit and the same seed.
 
@@ -200,7 +250,7 @@ def compare_policies(
         True mean reward of each arm.
     policies : dict of str to Policy
         Named policies to compare.
-    steps, runs, noise, initial_value
+    steps, runs, noise, initial_value, record_probabilities
         As in :func:`simulate_bandit`.
     rng : numpy.random.Generator, int or None
         Source of the shared seed.
@@ -235,6 +285,7 @@ def compare_policies(
             noise=noise,
             initial_value=initial_value,
             rng=seed,
+            record_probabilities=record_probabilities,
         )
         for name, policy in policies.items()
     }

@@ -8,6 +8,8 @@ entries). Placeholders use :meth:`str.format` syntax and are the same in every l
 
 from __future__ import annotations
 
+from .lessons_en import STRINGS as LESSONS
+
 STRINGS: dict[str, str] = {
     # -------------------------------------------------------------- page
     "app.title": "softmaxlab explorer",
@@ -90,10 +92,10 @@ STRINGS: dict[str, str] = {
     ),
     # ------------------------------------------------------- compare tab
     "cmp.intro": (
-        "The same logits through four maps. **softmax**: a smooth distribution over exclusive "
+        "The same logits through five maps. **softmax**: a smooth distribution over exclusive "
         "classes. **sigmoid**: each class on its own (multi-label), so the values need not sum "
         "to 1. **argmax**: the hard choice (one-hot). **sparsemax**: like softmax but it can "
-        "give exact zeros."
+        "give exact zeros. **ReLU** max(z, 0): an activation, not a distribution."
     ),
     "cmp.logits": "Logits (comma-separated)",
     "cmp.run": "Compare",
@@ -198,6 +200,66 @@ STRINGS: dict[str, str] = {
         "Largest gap between frequency and probability: {gap} (it shrinks like 1/√N). Removed "
         "tokens are never drawn."
     ),
+    # ------------------------------------------- next token, real model (helper I)
+    "tab.lm": "Next token (real model)",
+    "lm.intro": (
+        "A real, tiny language model: a **bigram** softmax regression, trained by softmaxlab's "
+        "own `SoftmaxRegression` on short sentences written for this project (English words "
+        "or Chinese characters). For the previous token u it computes one logit per token v, "
+        "**zᵥ = bᵥ + Wᵥᵤ**, and P(next = v) = softmax(z)ᵥ. Type a prompt to see the real "
+        "logits of the next token, decode them with temperature, top-k, top-p and min-p, "
+        "append one sampled token at a time or generate several."
+    ),
+    "lm.corpus": "Training text (trained once, in about a second, when this tab opens)",
+    "lm.prompt": "Prompt",
+    "lm.temperature": "Temperature (0 = greedy)",
+    "lm.top_k": "top-k (0 = off)",
+    "lm.top_p": "top-p (1 = off)",
+    "lm.min_p": "min-p (0 = off)",
+    "lm.seed": "Random seed",
+    "lm.step": "Append the next token ▸",
+    "lm.n": "Tokens to generate",
+    "lm.generate": "Generate",
+    "lm.waiting": "The model is training on its text (about a second); its logits appear here.",
+    "lm.model": (
+        "Model: {vocabulary} tokens to predict, fitted to {n_tokens} next-token examples in "
+        "{seconds} s ({n_iter} Newton-CG iterations of SoftmaxRegression, C = {C})."
+    ),
+    "lm.read": "The model reads:",
+    "lm.empty_prompt": "(nothing yet: the start of a sentence)",
+    "lm.unk": (
+        "Not in the vocabulary, read as <unk>: {words}. <unk> has no weights of its own, so "
+        "right after it the logits are the intercepts b alone (roughly how often each token "
+        "comes next anywhere)."
+    ),
+    "lm.context": "The next token is predicted from the previous one: {token} (<s> = start).",
+    "lm.top_title": "The {k} largest logits of the next token (of {n})",
+    "lm.col_rank": "#",
+    "lm.col_token": "token",
+    "lm.col_logit": "logit z",
+    "lm.col_p": "softmax(z)",
+    "lm.col_pp": "after decoding",
+    "lm.col_cum": "cumulative (top-p)",
+    "lm.col_status": "status",
+    "lm.cum_heading": "Cumulative probability, most likely token first",
+    "lm.cum_greedy": "T = 0 is greedy: only the top token stays and top-p is not applied.",
+    "lm.cum_off": "top-p is off (1): every token stays. Move top-p below 1 to see the cut.",
+    "lm.cum_title": (
+        "Each segment is one token's probability softmax(z / T) after top-k. top-p = {p} keeps "
+        "the most likely tokens until their mass reaches {p}, the token that crosses the line "
+        "included: {kept} of {n} tokens stay (blue), the grey ones are cut."
+    ),
+    "lm.choice": (
+        "Greedy: **{greedy}** · sampled with seed {seed}: **{sampled}** (the step button "
+        "appends this one)"
+    ),
+    "lm.generated_title": "{n} tokens generated with seed {seed} (shade: each one's probability)",
+    "lm.ended": (
+        "The model drew </s>, the end of the sentence. Change the seed, the settings or the "
+        "prompt to go on."
+    ),
+    "what.lm_tokens": "number of tokens",
+    "err.lm_corpus": "Unknown training text {value}; pick one of the choices.",
     "col.token": "token",
     "col.freq": "frequency",
     "what.vocab": "vocabulary",
@@ -273,6 +335,8 @@ STRINGS: dict[str, str] = {
     "err.empty_drawing": "The drawing is empty: draw a digit with the brush first.",
     "err.model_training": "The digit model is still being trained; try again in a few seconds.",
     "err.dataset": "Unknown data set '{value}'; choose one of {allowed}.",
+    # Action choice, Cross-entropy and the Compare/Gradients additions: in .lessons_en.
+    **LESSONS,
     # ---------------------------------------------------------- messages
     "err.title": "Please check your entry",
     "err.empty": "The list of {what} is empty: enter at least {min} values separated by commas.",
@@ -298,4 +362,79 @@ STRINGS: dict[str, str] = {
     "what.classes": "classes",
     "what.lr": "learning rate",
     "what.temperature": "temperature",
+    # ------------------------------- helper E: Σ row, train warnings, attention, segmentation
+    "sm.col_divide": "exp ÷ Σ = {p}",
+    "sm.sum_steps": (
+        "Step by step: exponentiate each z/T − max (exp column), add them up (Σ row: "
+        "Σ exp = {exp_sum}), then divide each exp by that sum (÷ Σ column)."
+    ),
+    "tr.warn_lower": (
+        "The temperature stopped at its lower bound {bound}: the calibration set ({n_val} "
+        "samples) is classified perfectly, so calibration cannot tell how over-confident the "
+        "model is. Treat the fitted T and the scaled scores with caution."
+    ),
+    "tr.warn_upper": (
+        "The temperature stopped at its upper bound {bound}: on the calibration set ({n_val} "
+        "samples) the model does hardly better than a uniform guess, so the fitted T is not "
+        "reliable."
+    ),
+    "tr.warn_iter": (
+        "The fit did not converge in {n_iter} iterations: raise the maximum iterations or "
+        "lower C (more regularisation)."
+    ),
+    "tab.attention": "Attention",
+    "att.intro": (
+        "**Attention**: each token asks a query q, every token offers a key k and a value v. "
+        "The scores are q·k / √d; a softmax along each row turns them into weights that sum to "
+        "1, and each token's output is the weighted sum of the values. The vectors here are "
+        "small made-up ones (fixed, seeded), not a trained model."
+    ),
+    "att.tokens": "Tokens (words separated by spaces)",
+    "att.run": "Compute",
+    "att.examples": "Example sentences",
+    "att.example_1": "the cat sat on the mat",
+    "att.example_2": "she poured tea into the cup",
+    "att.example_3": "softmax turns scores into weights",
+    "att.causal": "Causal mask (a token sees only itself and earlier tokens)",
+    "att.query": "Query token (position)",
+    "att.corner": "query ↓ key →",
+    "att.dim": "dim",
+    "att.mask_on": (
+        "Causal mask on: a key after the query gets the score −∞, so its weight is exactly 0."
+    ),
+    "att.mask_off": "Causal mask off: every token attends to every token.",
+    "att.scores_heading": "Scores q·k / √d (scale {scale})",
+    "att.weights_heading": "Weights: softmax of each row (grey: masked, weight 0)",
+    "att.sum": "Σ row",
+    "att.output_heading": "Outputs: each row is the weighted sum of the values",
+    "att.query_heading": "Query {n} '{token}': its weights",
+    "att.mix": "Output {n} = {terms} = ({out})",
+    "what.att_query": "query position",
+    "tab.segmentation": "Segmentation",
+    "seg.intro": (
+        "**Per-pixel softmax**: every pixel of this small generated picture (sky, ground, an "
+        "orange ball, plus noise) gets one score per class from its colour; a softmax over the "
+        "class axis turns each pixel's scores into probabilities, and the label map shows the "
+        "most likely class of every pixel."
+    ),
+    "seg.temperature": "Temperature T",
+    "seg.noise": "Noise (standard deviation)",
+    "seg.seed": "Noise seed",
+    "seg.row": "Picked pixel: row",
+    "seg.col": "Picked pixel: column",
+    "seg.class_sky": "sky",
+    "seg.class_ground": "ground",
+    "seg.class_object": "ball",
+    "seg.image": "Image",
+    "seg.prob_map": "p({name})",
+    "seg.label_map": "Label map (argmax)",
+    "seg.counts": "Pixels per label: {counts}.",
+    "seg.pixel_heading": "Pixel (row {row}, column {col})",
+    "seg.pixel_scores": "Scores: {scores}; softmax at T = {t}:",
+    "seg.sum": "Σp for this pixel = {total}; the largest |Σp − 1| over all pixels is {worst}.",
+    "seg.sep": ", ",
+    "what.seg_noise": "noise level",
+    "what.seg_seed": "seed",
+    "what.seg_row": "row",
+    "what.seg_col": "column",
 }

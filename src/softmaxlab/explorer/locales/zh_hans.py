@@ -8,6 +8,8 @@ entries). Placeholders use :meth:`str.format` syntax and are the same in every l
 
 from __future__ import annotations
 
+from .lessons_zh_hans import STRINGS as LESSONS
+
 STRINGS: dict[str, str] = {
     # -------------------------------------------------------------- page
     "app.title": "softmaxlab 探索器",
@@ -80,9 +82,10 @@ STRINGS: dict[str, str] = {
     "sm.shifted": "给每个 logit 加了 {c}：概率没有变化（最大变化 {change}）。",
     # ------------------------------------------------------- compare tab
     "cmp.intro": (
-        "同一组 logit 经过四种映射。**softmax**：互斥类别上的平滑分布。**sigmoid**："
+        "同一组 logit 经过五种映射。**softmax**：互斥类别上的平滑分布。**sigmoid**："
         "每个类别独立判断（多标签），所以总和不必为 1。**argmax**：硬选择（独热）。"
-        "**sparsemax**：类似 softmax，但可以给出精确的 0。"
+        "**sparsemax**：类似 softmax，但可以给出精确的 0。**ReLU** max(z, 0)：激活函数，"
+        "不是概率分布。"
     ),
     "cmp.logits": "Logit（用逗号分隔）",
     "cmp.run": "对比",
@@ -181,6 +184,58 @@ STRINGS: dict[str, str] = {
     "nt.hist_note": (
         "频率与概率之间的最大差距：{gap}（大致按 1/√N 缩小）。已移除的词元永远不会被抽到。"
     ),
+    # ------------------------------------------- next token, real model (helper I)
+    "tab.lm": "下一个词元（真实模型）",
+    "lm.intro": (
+        "一个真实的小型语言模型：**二元（bigram）** softmax 回归，由 softmaxlab 自己的 "
+        "`SoftmaxRegression` 在专为本项目编写的短句上训练（英文按单词，中文按汉字）。对前一个"
+        "词元 u，它为每个词元 v 算出一个 logit：**zᵥ = bᵥ + Wᵥᵤ**，并且 P(下一个 = v) = "
+        "softmax(z)ᵥ。输入提示，查看下一个词元的真实 logits；用温度、top-k、top-p 和 min-p "
+        "解码；每次追加一个抽样得到的词元，或一次生成多个。"
+    ),
+    "lm.corpus": "训练文本（首次打开本页时训练一次，约一秒）",
+    "lm.prompt": "提示",
+    "lm.temperature": "温度（0 = 贪心）",
+    "lm.top_k": "top-k（0 = 关闭）",
+    "lm.top_p": "top-p（1 = 关闭）",
+    "lm.min_p": "min-p（0 = 关闭）",
+    "lm.seed": "随机种子",
+    "lm.step": "追加下一个词元 ▸",
+    "lm.n": "要生成的词元数",
+    "lm.generate": "生成",
+    "lm.waiting": "模型正在用它的文本训练（约一秒）；logits 将显示在这里。",
+    "lm.model": (
+        "模型：要预测的词元 {vocabulary} 个，用 {n_tokens} 个“下一个词元”样本拟合，耗时 "
+        "{seconds} 秒（SoftmaxRegression 的 Newton-CG 迭代 {n_iter} 次，C = {C}）。"
+    ),
+    "lm.read": "模型读到的是：",
+    "lm.empty_prompt": "（还没有内容：句子的开头）",
+    "lm.unk": (
+        "不在词表中，按 <unk> 读取：{words}。<unk> 没有自己的权重，所以紧跟其后的 logits 只有"
+        "截距 b（大致是各词元在任何位置出现为下一个词元的频繁程度）。"
+    ),
+    "lm.context": "下一个词元由前一个词元预测：{token}（<s> = 句子开头）。",
+    "lm.top_title": "下一个词元最大的 {k} 个 logits（共 {n} 个）",
+    "lm.col_rank": "#",
+    "lm.col_token": "词元",
+    "lm.col_logit": "logit z",
+    "lm.col_p": "softmax(z)",
+    "lm.col_pp": "解码之后",
+    "lm.col_cum": "累积概率（top-p）",
+    "lm.col_status": "状态",
+    "lm.cum_heading": "累积概率（最可能的词元在前）",
+    "lm.cum_greedy": "T = 0 即贪心解码：只保留最大的词元，不应用 top-p。",
+    "lm.cum_off": "top-p 已关闭（1）：所有词元都保留。把 top-p 调到 1 以下即可看到截断。",
+    "lm.cum_title": (
+        "每一段是一个词元在 top-k 之后的概率 softmax(z / T)。top-p = {p} 按概率从大到小保留词元，"
+        "直到累积质量达到 {p}，越过这条线的那个词元也保留：{n} 个词元中保留 {kept} 个（蓝色），"
+        "灰色的被截掉。"
+    ),
+    "lm.choice": "贪心：**{greedy}** · 用种子 {seed} 抽样：**{sampled}**（追加按钮会追加这一个）",
+    "lm.generated_title": "用种子 {seed} 生成了 {n} 个词元（底色深浅：各自被抽中的概率）",
+    "lm.ended": "模型抽到了 </s>，即句子结束。修改种子、设置或提示即可继续。",
+    "what.lm_tokens": "词元数",
+    "err.lm_corpus": "未知的训练文本 {value}；请从选项中选择一个。",
     "col.token": "词元",
     "col.freq": "频率",
     "what.vocab": "词表",
@@ -250,6 +305,8 @@ STRINGS: dict[str, str] = {
     "err.empty_drawing": "绘图是空的：请先用画笔画一个数字。",
     "err.model_training": "数字模型仍在训练中；请几秒后再试。",
     "err.dataset": "未知的数据集 '{value}'；请从 {allowed} 中选择。",
+    # Action choice, Cross-entropy and the Compare/Gradients additions: in .lessons_zh_hans.
+    **LESSONS,
     # ---------------------------------------------------------- messages
     "err.title": "请检查输入",
     "err.empty": "{what}列表为空：请输入至少 {min} 个用逗号分隔的值。",
@@ -268,4 +325,73 @@ STRINGS: dict[str, str] = {
     "what.classes": "类别",
     "what.lr": "学习率",
     "what.temperature": "温度",
+    # ------------------------------- helper E: Σ row, train warnings, attention, segmentation
+    "sm.col_divide": "exp ÷ Σ = {p}",
+    "sm.sum_steps": (
+        "逐步：先对每个 z/T − max 取指数（exp 列），再把它们加起来（Σ 行：Σ exp = {exp_sum}），"
+        "最后用每个 exp 除以这个和（÷ Σ 列）。"
+    ),
+    "tr.warn_lower": (
+        "温度停在了下限 {bound}：校准集（{n_val} 个样本）被完全分对，"
+        "所以校准无法判断模型有多过度自信。"
+        "请谨慎看待拟合出的 T 和缩放后的指标。"
+    ),
+    "tr.warn_upper": (
+        "温度停在了上限 {bound}：在校准集（{n_val} 个样本）上模型几乎不比均匀猜测好，"
+        "拟合出的 T 不可靠。"
+    ),
+    "tr.warn_iter": (
+        "拟合在 {n_iter} 次迭代内没有收敛：请提高最大迭代次数，或减小 C（加强正则化）。"
+    ),
+    "tab.attention": "注意力",
+    "att.intro": (
+        "**注意力**：每个词元提出一个查询 q，每个词元提供一个键 k 和一个值 v。"
+        "分数是 q·k / √d；对每一行做 softmax，得到和为 1 的权重，每个词元的输出就是值的加权和。"
+        "这里的向量是固定的、由种子生成的小向量，并非训练好的模型。"
+    ),
+    "att.tokens": "词元（用空格分隔）",
+    "att.run": "计算",
+    "att.examples": "示例句子",
+    "att.example_1": "小猫 坐 在 垫子 上",
+    "att.example_2": "她 把 茶 倒进 杯子",
+    "att.example_3": "softmax 把 分数 变成 权重",
+    "att.causal": "因果掩码（每个词元只看到自己和前面的词元）",
+    "att.query": "查询词元（位置）",
+    "att.corner": "查询 ↓ 键 →",
+    "att.dim": "维",
+    "att.mask_on": "因果掩码已开启：查询之后的键分数为 −∞，所以其权重恰好为 0。",
+    "att.mask_off": "因果掩码已关闭：每个词元都关注所有词元。",
+    "att.scores_heading": "分数 q·k / √d（缩放 {scale}）",
+    "att.weights_heading": "权重：对每一行做 softmax（灰色：被掩码，权重为 0）",
+    "att.sum": "行和 Σ",
+    "att.output_heading": "输出：每一行是值的加权和",
+    "att.query_heading": "查询 {n}「{token}」的权重",
+    "att.mix": "输出 {n} = {terms} = （{out}）",
+    "what.att_query": "查询位置",
+    "tab.segmentation": "图像分割",
+    "seg.intro": (
+        "**逐像素 softmax**：这张生成的小图（天空、地面、一个橙色的球，再加上噪声）中，"
+        "每个像素根据颜色为每个类别得到一个分数；沿类别轴做 softmax，把每个像素的分数变成概率，"
+        "标签图显示每个像素最可能的类别。"
+    ),
+    "seg.temperature": "温度 T",
+    "seg.noise": "噪声（标准差）",
+    "seg.seed": "噪声种子",
+    "seg.row": "选中的像素：行",
+    "seg.col": "选中的像素：列",
+    "seg.class_sky": "天空",
+    "seg.class_ground": "地面",
+    "seg.class_object": "球",
+    "seg.image": "图像",
+    "seg.prob_map": "p（{name}）",
+    "seg.label_map": "标签图（argmax）",
+    "seg.counts": "各标签的像素数：{counts}。",
+    "seg.pixel_heading": "像素（第 {row} 行，第 {col} 列）",
+    "seg.pixel_scores": "分数：{scores}；T = {t} 时的 softmax：",
+    "seg.sum": "该像素的 Σp = {total}；所有像素中最大的 |Σp − 1| 为 {worst}。",
+    "seg.sep": "，",
+    "what.seg_noise": "噪声水平",
+    "what.seg_seed": "种子",
+    "what.seg_row": "行",
+    "what.seg_col": "列",
 }

@@ -8,6 +8,8 @@ entries). Placeholders use :meth:`str.format` syntax and are the same in every l
 
 from __future__ import annotations
 
+from .lessons_zh_hant import STRINGS as LESSONS
+
 STRINGS: dict[str, str] = {
     # -------------------------------------------------------------- page
     "app.title": "softmaxlab 探索器",
@@ -80,9 +82,10 @@ STRINGS: dict[str, str] = {
     "sm.shifted": "給每個 logit 加了 {c}：機率沒有變化（最大變化 {change}）。",
     # ------------------------------------------------------- compare tab
     "cmp.intro": (
-        "同一組 logit 經過四種映射。**softmax**：互斥類別上的平滑分佈。**sigmoid**："
+        "同一組 logit 經過五種映射。**softmax**：互斥類別上的平滑分佈。**sigmoid**："
         "每個類別獨立判斷（多標籤），所以總和不必為 1。**argmax**：硬選擇（獨熱）。"
-        "**sparsemax**：類似 softmax，但可以給出精確的 0。"
+        "**sparsemax**：類似 softmax，但可以給出精確的 0。**ReLU** max(z, 0)：活化函數，"
+        "不是機率分佈。"
     ),
     "cmp.logits": "Logit（用逗號分隔）",
     "cmp.run": "比較",
@@ -181,6 +184,58 @@ STRINGS: dict[str, str] = {
     "nt.hist_note": (
         "頻率與機率之間的最大差距：{gap}（大致按 1/√N 縮小）。已移除的詞元永遠不會被抽到。"
     ),
+    # ------------------------------------------- next token, real model (helper I)
+    "tab.lm": "下一個詞元（真實模型）",
+    "lm.intro": (
+        "一個真實的小型語言模型：**二元（bigram）** softmax 迴歸，由 softmaxlab 自己的 "
+        "`SoftmaxRegression` 在專為本專案撰寫的短句上訓練（英文按單字，中文按漢字）。對前一個"
+        "詞元 u，它為每個詞元 v 算出一個 logit：**zᵥ = bᵥ + Wᵥᵤ**，並且 P(下一個 = v) = "
+        "softmax(z)ᵥ。輸入提示，查看下一個詞元的真實 logits；用溫度、top-k、top-p 和 min-p "
+        "解碼；每次追加一個抽樣得到的詞元，或一次生成多個。"
+    ),
+    "lm.corpus": "訓練文本（首次開啟本頁時訓練一次，約一秒）",
+    "lm.prompt": "提示",
+    "lm.temperature": "溫度（0 = 貪婪）",
+    "lm.top_k": "top-k（0 = 關閉）",
+    "lm.top_p": "top-p（1 = 關閉）",
+    "lm.min_p": "min-p（0 = 關閉）",
+    "lm.seed": "隨機種子",
+    "lm.step": "追加下一個詞元 ▸",
+    "lm.n": "要生成的詞元數",
+    "lm.generate": "生成",
+    "lm.waiting": "模型正在用它的文本訓練（約一秒）；logits 將顯示在這裡。",
+    "lm.model": (
+        "模型：要預測的詞元 {vocabulary} 個，用 {n_tokens} 個「下一個詞元」樣本擬合，耗時 "
+        "{seconds} 秒（SoftmaxRegression 的 Newton-CG 迭代 {n_iter} 次，C = {C}）。"
+    ),
+    "lm.read": "模型讀到的是：",
+    "lm.empty_prompt": "（還沒有內容：句子的開頭）",
+    "lm.unk": (
+        "不在詞表中，按 <unk> 讀取：{words}。<unk> 沒有自己的權重，所以緊跟其後的 logits 只有"
+        "截距 b（大致是各詞元在任何位置出現為下一個詞元的頻繁程度）。"
+    ),
+    "lm.context": "下一個詞元由前一個詞元預測：{token}（<s> = 句子開頭）。",
+    "lm.top_title": "下一個詞元最大的 {k} 個 logits（共 {n} 個）",
+    "lm.col_rank": "#",
+    "lm.col_token": "詞元",
+    "lm.col_logit": "logit z",
+    "lm.col_p": "softmax(z)",
+    "lm.col_pp": "解碼之後",
+    "lm.col_cum": "累積機率（top-p）",
+    "lm.col_status": "狀態",
+    "lm.cum_heading": "累積機率（最可能的詞元在前）",
+    "lm.cum_greedy": "T = 0 即貪婪解碼：只保留最大的詞元，不套用 top-p。",
+    "lm.cum_off": "top-p 已關閉（1）：所有詞元都保留。把 top-p 調到 1 以下即可看到截斷。",
+    "lm.cum_title": (
+        "每一段是一個詞元在 top-k 之後的機率 softmax(z / T)。top-p = {p} 按機率從大到小保留詞元，"
+        "直到累積質量達到 {p}，越過這條線的那個詞元也保留：{n} 個詞元中保留 {kept} 個（藍色），"
+        "灰色的被截掉。"
+    ),
+    "lm.choice": "貪婪：**{greedy}** · 用種子 {seed} 抽樣：**{sampled}**（追加按鈕會追加這一個）",
+    "lm.generated_title": "用種子 {seed} 生成了 {n} 個詞元（底色深淺：各自被抽中的機率）",
+    "lm.ended": "模型抽到了 </s>，即句子結束。修改種子、設定或提示即可繼續。",
+    "what.lm_tokens": "詞元數",
+    "err.lm_corpus": "未知的訓練文本 {value}；請從選項中選擇一個。",
     "col.token": "詞元",
     "col.freq": "頻率",
     "what.vocab": "詞表",
@@ -250,6 +305,8 @@ STRINGS: dict[str, str] = {
     "err.empty_drawing": "繪圖是空的：請先用畫筆畫一個數字。",
     "err.model_training": "數字模型仍在訓練中；請幾秒後再試。",
     "err.dataset": "未知的資料集 '{value}'；請從 {allowed} 中選擇。",
+    # Action choice, Cross-entropy and the Compare/Gradients additions: in .lessons_zh_hant.
+    **LESSONS,
     # ---------------------------------------------------------- messages
     "err.title": "請檢查輸入",
     "err.empty": "{what}列表為空：請輸入至少 {min} 個用逗號分隔的值。",
@@ -268,4 +325,73 @@ STRINGS: dict[str, str] = {
     "what.classes": "類別",
     "what.lr": "學習率",
     "what.temperature": "溫度",
+    # ------------------------------- helper E: Σ row, train warnings, attention, segmentation
+    "sm.col_divide": "exp ÷ Σ = {p}",
+    "sm.sum_steps": (
+        "逐步：先對每個 z/T − max 取指數（exp 欄），再把它們加起來（Σ 列：Σ exp = {exp_sum}），"
+        "最後用每個 exp 除以這個和（÷ Σ 欄）。"
+    ),
+    "tr.warn_lower": (
+        "溫度停在了下限 {bound}：校準集（{n_val} 個樣本）被完全分對，"
+        "所以校準無法判斷模型有多過度自信。"
+        "請謹慎看待擬合出的 T 和縮放後的指標。"
+    ),
+    "tr.warn_upper": (
+        "溫度停在了上限 {bound}：在校準集（{n_val} 個樣本）上模型幾乎不比均勻猜測好，"
+        "擬合出的 T 不可靠。"
+    ),
+    "tr.warn_iter": (
+        "擬合在 {n_iter} 次迭代內沒有收斂：請提高最大迭代次數，或減小 C（加強正則化）。"
+    ),
+    "tab.attention": "注意力",
+    "att.intro": (
+        "**注意力**：每個詞元提出一個查詢 q，每個詞元提供一個鍵 k 和一個值 v。"
+        "分數是 q·k / √d；對每一列做 softmax，得到和為 1 的權重，每個詞元的輸出就是值的加權和。"
+        "這裡的向量是固定的、由種子產生的小向量，並非訓練好的模型。"
+    ),
+    "att.tokens": "詞元（用空格分隔）",
+    "att.run": "計算",
+    "att.examples": "範例句子",
+    "att.example_1": "小貓 坐 在 墊子 上",
+    "att.example_2": "她 把 茶 倒進 杯子",
+    "att.example_3": "softmax 把 分數 變成 權重",
+    "att.causal": "因果遮罩（每個詞元只看到自己和前面的詞元）",
+    "att.query": "查詢詞元（位置）",
+    "att.corner": "查詢 ↓ 鍵 →",
+    "att.dim": "維",
+    "att.mask_on": "因果遮罩已開啟：查詢之後的鍵分數為 −∞，所以其權重恰好為 0。",
+    "att.mask_off": "因果遮罩已關閉：每個詞元都關注所有詞元。",
+    "att.scores_heading": "分數 q·k / √d（縮放 {scale}）",
+    "att.weights_heading": "權重：對每一列做 softmax（灰色：被遮罩，權重為 0）",
+    "att.sum": "列和 Σ",
+    "att.output_heading": "輸出：每一列是值的加權和",
+    "att.query_heading": "查詢 {n}「{token}」的權重",
+    "att.mix": "輸出 {n} = {terms} = （{out}）",
+    "what.att_query": "查詢位置",
+    "tab.segmentation": "影像分割",
+    "seg.intro": (
+        "**逐像素 softmax**：這張產生的小圖（天空、地面、一顆橙色的球，再加上雜訊）中，"
+        "每個像素根據顏色為每個類別得到一個分數；沿類別軸做 softmax，把每個像素的分數變成機率，"
+        "標籤圖顯示每個像素最可能的類別。"
+    ),
+    "seg.temperature": "溫度 T",
+    "seg.noise": "雜訊（標準差）",
+    "seg.seed": "雜訊種子",
+    "seg.row": "選中的像素：列",
+    "seg.col": "選中的像素：欄",
+    "seg.class_sky": "天空",
+    "seg.class_ground": "地面",
+    "seg.class_object": "球",
+    "seg.image": "影像",
+    "seg.prob_map": "p（{name}）",
+    "seg.label_map": "標籤圖（argmax）",
+    "seg.counts": "各標籤的像素數：{counts}。",
+    "seg.pixel_heading": "像素（第 {row} 列，第 {col} 欄）",
+    "seg.pixel_scores": "分數：{scores}；T = {t} 時的 softmax：",
+    "seg.sum": "該像素的 Σp = {total}；所有像素中最大的 |Σp − 1| 為 {worst}。",
+    "seg.sep": "，",
+    "what.seg_noise": "雜訊水準",
+    "what.seg_seed": "種子",
+    "what.seg_row": "列",
+    "what.seg_col": "欄",
 }

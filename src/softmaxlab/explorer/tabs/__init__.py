@@ -9,9 +9,35 @@ module added to it.
 
 from __future__ import annotations
 
-from . import compare, digit, gradients, next_token, precision, softmax, train
+from . import (
+    action,
+    attention,
+    compare,
+    cross_entropy,
+    digit,
+    gradients,
+    lm,
+    next_token,
+    precision,
+    segmentation,
+    softmax,
+    train,
+)
 
-TABS = (softmax, compare, precision, next_token, digit, train, gradients)
+TABS = (
+    softmax,
+    compare,
+    precision,
+    next_token,
+    digit,
+    train,
+    cross_entropy,
+    gradients,
+    attention,
+    segmentation,
+    action,
+    lm,
+)
 """The tab modules in page order."""
 
 __all__ = ["TABS"]
