@@ -334,3 +334,37 @@ def check_bool_mask(
             shown(f"an array of shape {mask.shape}"),
             func=func,
         ) from None
+
+
+BACKENDS = ("auto", "numpy", "compiled", "numba")
+"""The values of every public function's ``backend`` option."""
+
+CE_REDUCTIONS = ("mean", "sum", "none")
+"""The values of the cross-entropy functions' ``reduction`` option."""
+
+
+def check_backend(backend: Any, func: str) -> str:
+    """The ``backend`` option: one of :data:`BACKENDS` (None means ``'auto'``)."""
+    if backend is None:
+        return "auto"
+    if not isinstance(backend, str) or backend not in BACKENDS:
+        raise param_error(
+            "backend", "one of 'auto', 'numpy', 'compiled', 'numba'", backend, func=func
+        )
+    return backend
+
+
+def check_cross_entropy_options(
+    axis: Any, ndim: int, reduction: Any, label_smoothing: Any, ignore_index: Any, func: str
+) -> tuple[int, float]:
+    """The class axis (non-negative) and the smoothing, after checking every scalar option
+    of a cross-entropy function (the same checks on every path)."""
+    if isinstance(axis, tuple | list) or axis is None:
+        raise param_error("axis", "a single int", axis, func=func)
+    ax = normalize_axes(axis, ndim, func=func)[0]
+    if not isinstance(reduction, str) or reduction not in CE_REDUCTIONS:
+        raise param_error("reduction", "one of 'mean', 'sum', 'none'", reduction, func=func)
+    ls = check_probability(label_smoothing, "label_smoothing", func=func)
+    if isinstance(ignore_index, bool) or not isinstance(ignore_index, numbers.Integral):
+        raise param_error("ignore_index", "an int", ignore_index, func=func)
+    return ax, ls

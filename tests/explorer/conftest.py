@@ -94,7 +94,8 @@ class PageLog:
 
 
 def open_page(browser: Any, url: str, *, locale: str = "en-US") -> tuple[Any, Any, PageLog]:
-    """A fresh context and page at ``url``, with its log; waits for the first chart."""
+    """A fresh context and page at ``url``, with its log; waits for the first chart and the
+    end of the page's load event."""
     context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -104,6 +105,9 @@ def open_page(browser: Any, url: str, *, locale: str = "en-US") -> tuple[Any, An
     page.on("pageerror", lambda e: log.page_errors.append(str(e)))
     page.goto(url, wait_until="load")
     page.wait_for_selector("#sm-chart .sl-bar")
+    # The page's load event (language from the browser, first renders) has finished: a click
+    # before then could be overwritten by it.
+    page.wait_for_selector("html[data-explorer-ready]", state="attached", timeout=60_000)
     return context, page, log
 
 

@@ -50,7 +50,7 @@ def is_foreign(x: Any) -> bool:
 
 
 def _check_backend_option(backend: Any, x: Any, func: str) -> None:
-    from ..core._dispatch import check_backend
+    from .._validation import check_backend
 
     if check_backend(backend, func) != "auto":
         from .._validation import param_error

@@ -53,21 +53,23 @@ def _numpy_blocks(x: Any, axes: tuple[int, ...]) -> bool:
     return isinstance(meta, np.ndarray) and all(len(x.chunks[a]) == 1 for a in axes)
 
 
+NUMPY: dict[str, Any] = {}
+"""softmaxlab's NumPy ``softmax``, ``log_softmax`` and ``logsumexp``, which the blocks of
+NumPy chunks run. :mod:`softmaxlab.core` fills it when it is imported (this package never
+imports the core, which imports it)."""
+
+
 def _softmax_block(
     block: Any, mask: Any = None, *, axes: tuple[int, ...], temperature: float, log: bool
 ) -> Any:
-    from ..core import _softmax
-
-    f = _softmax.log_softmax if log else _softmax.softmax
+    f = NUMPY["log_softmax" if log else "softmax"]
     return f(block, axis=axes, temperature=temperature, where=mask)
 
 
 def _logsumexp_block(block: Any, mask: Any = None, *, axes: tuple[int, ...]) -> Any:
     import numpy as np
 
-    from ..core import _softmax
-
-    return np.asarray(_softmax.logsumexp(block, axis=axes, keepdims=True, where=mask))
+    return np.asarray(NUMPY["logsumexp"](block, axis=axes, keepdims=True, where=mask))
 
 
 def blockwise_softmax(

@@ -18,7 +18,14 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .._validation import check_positive_finite, normalize_axes, param_error, shown, type_error
+from .._validation import (
+    check_cross_entropy_options,
+    check_positive_finite,
+    normalize_axes,
+    param_error,
+    shown,
+    type_error,
+)
 from . import _dask
 
 
@@ -228,15 +235,15 @@ def cross_entropy(
     The formulas are those of the NumPy path in :mod:`softmaxlab.core._loss` (PyTorch's
     semantics), written with one-hot masks so that only array-API functions are used.
     """
-    from ..core._loss import _check_options
-
     xp, device = _namespace(logits, func, "logits")
     z, out_dtype, work = _as_float(xp, logits, device, func, "logits")
     if z.ndim == 0:
         raise param_error(
             "logits", "an array with a class axis (at least 1-D)", shown("a 0-d array"), func=func
         )
-    ax, ls = _check_options(axis, z.ndim, reduction, label_smoothing, ignore_index, func)
+    ax, ls = check_cross_entropy_options(
+        axis, z.ndim, reduction, label_smoothing, ignore_index, func
+    )
 
     zl = xp.moveaxis(xp.astype(z, work), ax, -1)
     n_classes = zl.shape[-1]

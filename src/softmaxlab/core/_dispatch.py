@@ -26,10 +26,9 @@ from typing import Any
 import numpy as np
 
 from .. import _simd, kernels
-from .._validation import param_error
+from .._validation import BACKENDS as BACKENDS  # re-exported
+from .._validation import check_backend as check_backend  # re-exported
 from ..kernels import _threads
-
-BACKENDS = ("auto", "numpy", "compiled", "numba")
 
 #: Without the compiled core, with ``backend="auto"``, inputs of at least this many elements
 #: use the numba kernels (when installed): smaller ones never pay for importing numba. It is
@@ -46,16 +45,6 @@ def _numba_installed() -> bool:
 
 def _core_loaded() -> bool:
     return _simd.core is not None
-
-
-def check_backend(backend: Any, func: str) -> str:
-    if backend is None:
-        return "auto"
-    if not isinstance(backend, str) or backend not in BACKENDS:
-        raise param_error(
-            "backend", "one of 'auto', 'numpy', 'compiled', 'numba'", backend, func=func
-        )
-    return backend
 
 
 def _check_kernel_dtype(backend: str, dtype: np.dtype[Any], func: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -12,8 +11,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validation import (
     as_float_array,
-    check_probability,
-    normalize_axes,
+    check_cross_entropy_options,
     param_error,
     shown,
     type_error,
@@ -24,7 +22,6 @@ from ._softmax import log_softmax
 __all__ = ["cross_entropy", "cross_entropy_and_grad", "cross_entropy_grad"]
 
 Reduction = Literal["mean", "sum", "none"]
-_REDUCTIONS = ("mean", "sum", "none")
 
 
 @dataclass
@@ -43,21 +40,6 @@ class _Problem:
     reduction: str
     kernel: bool = False  # the rows go to the fused numba kernels
     kernel_target: NDArray[np.int64] | None = None  # (N,) indices, -1 where ignored (kernel)
-
-
-def _check_options(
-    axis: Any, ndim: int, reduction: Any, label_smoothing: Any, ignore_index: Any, func: str
-) -> tuple[int, float]:
-    """The class axis (non-negative) and the smoothing, after checking every scalar option."""
-    if isinstance(axis, tuple | list) or axis is None:
-        raise param_error("axis", "a single int", axis, func=func)
-    ax = normalize_axes(axis, ndim, func=func)[0]
-    if not isinstance(reduction, str) or reduction not in _REDUCTIONS:
-        raise param_error("reduction", "one of 'mean', 'sum', 'none'", reduction, func=func)
-    ls = check_probability(label_smoothing, "label_smoothing", func=func)
-    if isinstance(ignore_index, bool) or not isinstance(ignore_index, numbers.Integral):
-        raise param_error("ignore_index", "an int", ignore_index, func=func)
-    return ax, ls
 
 
 def _read_target(target: ArrayLike, func: str) -> NDArray[Any]:
@@ -156,7 +138,9 @@ def _prepare(
         raise param_error(
             "logits", "an array with a class axis (at least 1-D)", shown("a 0-d array"), func=func
         )
-    ax, ls = _check_options(axis, z.ndim, reduction, label_smoothing, ignore_index, func)
+    ax, ls = check_cross_entropy_options(
+        axis, z.ndim, reduction, label_smoothing, ignore_index, func
+    )
     be = _dispatch.check_backend(backend, func)
 
     zl = np.moveaxis(z, ax, -1)

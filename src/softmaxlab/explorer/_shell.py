@@ -50,13 +50,20 @@ GRADIO_KEYS = {"common.complete": "gradio.complete"}
 """Gradio front-end keys it has no text for (it would show the key) -> our catalogue key."""
 
 
-def page_language_js() -> str:
-    """JavaScript ``(lang) => …`` setting ``<html lang>`` and the title for ``lang``."""
+def page_language_js(*, ready: bool = False) -> str:
+    """JavaScript ``(lang) => …`` setting ``<html lang>`` and the title for ``lang``.
+
+    With ``ready``, it also marks the page as loaded (``<html data-explorer-ready>``) once the
+    page's load event is over; the browser tests wait for the mark before they click, since a
+    switch made while the load event is still running can be overwritten by it.
+    """
     titles = json.dumps({lang: t("app.title", lang) for lang in LANGUAGES}, ensure_ascii=False)
+    mark = "document.documentElement.dataset.explorerReady = '1'; " if ready else ""
     return (
         "(lang) => { const titles = " + titles + "; "
         "document.documentElement.lang = lang; "
-        "document.title = titles[lang] || titles['en']; return []; }"
+        + mark
+        + "document.title = titles[lang] || titles['en']; return []; }"
     )
 
 
@@ -126,7 +133,7 @@ def _wire_language(demo: gr.Blocks, ctx: Context, fixed: str | None) -> None:
     switched = ctx.lang_radio.input(on_switch, inputs, outputs, **QUICK)
     switched.then(None, [ctx.lang_radio], None, js=set_page, **QUICK)
     loaded = demo.load(on_load, inputs, outputs, **QUICK)
-    loaded.then(None, [ctx.lang_radio], None, js=set_page, **QUICK)
+    loaded.then(None, [ctx.lang_radio], None, js=page_language_js(ready=True), **QUICK)
 
 
 def build_app(lang: str | None = None) -> gr.Blocks:
