@@ -68,7 +68,12 @@ setup(
                 f"{SIMD}/kern_avx2.c",
                 f"{SIMD}/kern_avx512.c",
             ],
-            depends=[f"{SIMD}/kernels.inc", f"{SIMD}/short_rows.inc", f"{SIMD}/slx_kernels.h"],
+            depends=[
+                f"{SIMD}/kernels.inc",
+                f"{SIMD}/short_rows.inc",
+                f"{SIMD}/exp_t16.inc",
+                f"{SIMD}/slx_kernels.h",
+            ],
             include_dirs=[SIMD],
             libraries=[] if sys.platform == "win32" else ["m"],
         )

@@ -407,6 +407,51 @@ static PyObject *py_row_write(PyObject *self, PyObject *const *args, Py_ssize_t 
     Py_RETURN_NONE;
 }
 
+/* _exp32(d, out): out = exp(d) for 1-D float64 buffers, d <= 0, with the exp of the running
+ * level's float32 softmax passes (a test hook: its accuracy is checked against mpmath). */
+static PyObject *py_exp32(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    slx_buf d, o;
+    if (nargs_is(nargs, 2, "_exp32") < 0 || get_buf(args[0], &d, 0, 1, "d") < 0)
+        return NULL;
+    if (get_buf(args[1], &o, 1, 1, "out") < 0) {
+        release(&d);
+        return NULL;
+    }
+    if (d.f32 || same_layout(&d, &o, "out") < 0) {
+        if (d.f32)
+            PyErr_SetString(PyExc_TypeError, "d must be a float64 buffer");
+        release(&d);
+        release(&o);
+        return NULL;
+    }
+    const slx_table *tab = g_tab;
+    Py_ssize_t n = d.view.shape[0];
+    Py_BEGIN_ALLOW_THREADS
+    tab->exp32v((const double *)d.view.buf, (double *)o.view.buf, n);
+    Py_END_ALLOW_THREADS
+    release(&d);
+    release(&o);
+    Py_RETURN_NONE;
+}
+
+/* _exp_table(on): the private switch of the AVX-512 level's table-driven float32 exp
+ * (True/False; None only queries). Returns the previous state, or None where the running
+ * level has no table. For benchmarks and tests comparing both exps in one process. */
+static PyObject *py_exp_table(PyObject *self, PyObject *arg)
+{
+    int on = -1;
+    if (arg != Py_None) {
+        on = PyObject_IsTrue(arg);
+        if (on < 0)
+            return NULL;
+    }
+    int old = g_tab->exp_table(on);
+    if (old < 0)
+        Py_RETURN_NONE;
+    return PyBool_FromLong(old);
+}
+
 /* ------------------------------------------------------------------ levels */
 
 static PyObject *py_get_level(PyObject *self, PyObject *unused)
@@ -479,6 +524,9 @@ static PyMethodDef methods[] = {
      "row_sum(x, m, t, store) -> (count of maxima, hi, lo) of one chunk."},
     {"row_write", (PyCFunction)(void (*)(void))py_row_write, METH_FASTCALL,
      "row_write(x, out, m, t, a, b, log): write pass of one chunk."},
+    {"_exp32", (PyCFunction)(void (*)(void))py_exp32, METH_FASTCALL,
+     "exp of the float32 softmax passes (test hook)."},
+    {"_exp_table", py_exp_table, METH_O, "Private switch of the AVX-512 table exp."},
     {"get_level", py_get_level, METH_NOARGS, "The SIMD level running."},
     {"set_level", py_set_level, METH_O, "Run the named SIMD level (ValueError if impossible)."},
     {"compiled_levels", py_compiled_levels, METH_NOARGS, "Levels compiled in this build."},

@@ -5,8 +5,10 @@
 #elif defined(__GNUC__)
 #pragma GCC target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma,prefer-vector-width=512")
 #endif
+#include <immintrin.h> /* after the target pragma; this translation unit only */
 #define SLX_LEVEL avx512
 #define SLX_FMA 1
+#define SLX_EXP_T16 1 /* the table-driven exp of the float32 softmax path (kernels.inc) */
 #include "kernels.inc"
 #if defined(__clang__)
 #pragma clang attribute pop

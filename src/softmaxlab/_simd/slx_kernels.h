@@ -27,6 +27,11 @@ typedef struct {
     void (*wlsm64)(const double *x, double *o, intptr_t n, double m, double t, double lh,
                    double ll);
     void (*scale64)(double *o, intptr_t n, double inv);
+    /* out[i] = exp(d[i]) (d <= 0) as the float32 softmax and log_softmax passes compute it. */
+    void (*exp32v)(const double *d, double *out, intptr_t n);
+    /* Private switch of the AVX-512 table-driven exp (1 on, 0 off, -1 query): previous state,
+     * -1 where the level has none. */
+    int (*exp_table)(int on);
 } slx_table;
 
 extern const slx_table slx_table_baseline;
