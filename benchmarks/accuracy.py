@@ -4,12 +4,14 @@ Every library gets the same inputs: rows of length 1000 drawn from N(0, 1²), N(
 N(0, 100²), rounded to float16, float32 and float64, plus one float32 row of 10**6 entries for
 softmax. The reference is computed with mpmath at 110 bits (about 33 digits) from the exact
 input values; errors are in ulps of the input dtype at the exact value (log_softmax: ulp
-floored at eps, as in the tests; see ``tests/core/_reference.py``).
+floored at eps, as in the tests; see ``tests/_support/mpref.py``).
 
 softmaxlab appears three times: ``sl numpy`` is the pure-NumPy reference path
-(``backend="numpy"``), ``sl numba`` the numba kernels (``backend="numba"``, when numba is
-installed), and ``sl no ld`` the reference path forced onto its fallback for platforms without
-an 80-bit long double (only float64 differs). JAX is included when installed.
+(``backend="numpy"``), ``sl compiled`` the compiled SIMD core (``backend="compiled"``, when it
+is loaded; the level that runs is the one ``softmaxlab.show_config()`` names, and
+``SOFTMAXLAB_SIMD=avx2`` or ``baseline`` forces a lower one), and ``sl no ld`` the reference
+path forced onto its fallback for platforms without an 80-bit long double (only float64
+differs). JAX is included when installed.
 
 Run: ``python benchmarks/accuracy.py [--rows N]`` (default 200 rows per case; a few minutes).
 """
@@ -121,8 +123,8 @@ def implementations() -> dict[str, Impl]:
         "sl numpy": path("numpy"),
         "sl no ld": {k: no_ld(getattr(sl, k)) for k in FUNCS},
     }
-    if sl.kernels.available():
-        impls["sl numba"] = path("numba")
+    if sl.kernels.core_loaded():
+        impls["sl compiled"] = path("compiled")
     impls |= {
         "scipy": {
             "softmax": lambda x: sp.softmax(x, axis=-1),

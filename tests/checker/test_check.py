@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import mpmath
 import numpy as np
 import pytest
 import torch
@@ -29,6 +28,7 @@ from scipy import special
 import softmaxlab
 from softmaxlab.checker import CASES, MESSAGES, CheckResult, check
 from softmaxlab.checker._judge import reference, tolerance_ulps
+from tests._support.mpref import ref_softmax
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "check"
 STABILITY = {case.name for case in CASES if case.stability}
@@ -55,15 +55,10 @@ def not_applicable(result: CheckResult) -> set[str]:
 
 
 def _mp_softmax(x: np.ndarray, axis: int, temperature: float = 1.0) -> np.ndarray:
-    mpmath.mp.dps = 50
     moved = np.moveaxis(np.asarray(x, dtype=np.float64), axis, -1)
     out = np.empty(moved.shape)
     for idx in np.ndindex(*moved.shape[:-1]):
-        row = [mpmath.mpf(float(v)) / temperature for v in moved[idx]]
-        top = max(row)
-        exps = [mpmath.exp(v - top) for v in row]
-        total = mpmath.fsum(exps)
-        out[idx] = [float(e / total) for e in exps]
+        out[idx] = ref_softmax(moved[idx], temperature)
     return np.moveaxis(out, -1, axis)
 
 

@@ -18,7 +18,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import mpmath
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -28,6 +27,7 @@ from scipy import special
 import softmaxlab
 from softmaxlab.cli import main
 from softmaxlab.cli.compute import softmax_report
+from tests._support.mpref import ref_softmax, ref_softmax_family
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -95,22 +95,10 @@ def table_rows(out: str, *, sigma: bool = False) -> list[list[str]]:
     return rows
 
 
-def reference_softmax(logits: list[float], temperature: float = 1.0) -> list[float]:
-    """softmax written out with math.exp, for the well-scaled logits used below."""
-    z = [v / temperature for v in logits]
-    m = max(z)
-    e = [math.exp(v - m) for v in z]
-    s = math.fsum(e)
-    return [v / s for v in e]
-
-
 def mp_softmax(logits: list[float], temperature: float = 1.0) -> tuple[list[float], list[float]]:
     """softmax and log_softmax at 50 digits (mpmath), rounded once to float64."""
-    with mpmath.workdps(50):
-        z = [mpmath.mpf(v) / mpmath.mpf(temperature) for v in logits]
-        lse = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in z))
-        logp = [v - lse for v in z]
-        return [float(mpmath.exp(v)) for v in logp], [float(v) for v in logp]
+    p, logp, _ = ref_softmax_family(logits, temperature)
+    return [float(v) for v in p], [float(v) for v in logp]
 
 
 # The library promises 6 ulps (softmax) and 2 ulps (log_softmax) in float64; SciPy, used as a
@@ -141,7 +129,7 @@ def test_worked_example_table(capsys: pytest.CaptureFixture[str], monkeypatch) -
     rows = table_rows(out)
     assert len(rows) == 3
     logits = [3.0, 1.0, -3.0]
-    probs = reference_softmax(logits)
+    probs = ref_softmax(logits)
     for i, (row, x, p) in enumerate(zip(rows, logits, probs, strict=True)):
         label, logit, scaled, shifted, probability = row
         assert label == str(i)
@@ -278,7 +266,7 @@ def test_json_output_equals_the_library_bit_for_bit(logits: list[float], t: floa
 def test_token_forms_give_the_same_result(capsys, monkeypatch, args: list[str]) -> None:
     doc = run_json(capsys, monkeypatch, *args)
     assert doc["logits"] == [3.0, 1.0, -3.0]
-    np.testing.assert_allclose(doc["probabilities"], reference_softmax([3.0, 1.0, -3.0]))
+    np.testing.assert_allclose(doc["probabilities"], ref_softmax([3.0, 1.0, -3.0]))
 
 
 def test_negative_numbers_of_every_shape(capsys, monkeypatch) -> None:
@@ -342,7 +330,7 @@ def test_temperature(capsys, monkeypatch, temperature: str) -> None:
 def test_temperature_columns_in_table(capsys, monkeypatch) -> None:
     code, out, _ = run(capsys, monkeypatch, "3", "1", "-3", "-T", "2")
     assert code == 0
-    probs = reference_softmax([3.0, 1.0, -3.0], temperature=2.0)
+    probs = ref_softmax([3.0, 1.0, -3.0], temperature=2.0)
     for row, x, p in zip(table_rows(out), [3.0, 1.0, -3.0], probs, strict=True):
         assert float(row[2]) == x / 2
         assert float(row[3]) == pytest.approx(math.exp(x / 2 - 1.5), rel=5e-4)

@@ -13,6 +13,7 @@ import pytest
 
 from softmaxlab import _simd, kernels, log_softmax, logsumexp, softmax
 from softmaxlab.core import _dispatch
+from tests._support.mpref import max_ulp_diff
 
 BIG = (_dispatch.KERNEL_MIN_ELEMENTS // 100 + 1, 100)
 
@@ -51,12 +52,6 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-def _ulps(a: np.ndarray, b: np.ndarray) -> float:
-    a64, b64 = a.astype(np.float64), b.astype(np.float64)
-    spacing = np.spacing(np.maximum(np.abs(b), np.finfo(a.dtype).tiny)).astype(np.float64)
-    return float(np.max(np.abs(a64 - b64) / spacing))
-
-
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 @pytest.mark.parametrize("func", [softmax, log_softmax])
 def test_large_inputs_use_the_kernels_and_agree(spy: list[str], func: Any, dtype: Any) -> None:
@@ -67,7 +62,7 @@ def test_large_inputs_use_the_kernels_and_agree(spy: list[str], func: Any, dtype
     assert spy == ["softmax_rows"]
     assert fast.dtype == ref.dtype == dtype
     # Each path is within its ulp bound of the exact value, hence near the other.
-    assert _ulps(fast, ref) <= 6
+    assert max_ulp_diff(fast, ref) <= 6
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -163,7 +158,7 @@ def test_without_the_core_numba_still_serves_the_numba_alias(
     got = softmax(x, backend="numba")
     assert spy == ["softmax_rows"]
     assert kernels._numba_rows._jit_module is not None  # it was numba that ran
-    assert _ulps(got, softmax(x, backend="numpy")) <= 1
+    assert max_ulp_diff(got, softmax(x, backend="numpy")) <= 1
 
 
 def test_small_calls_do_not_import_numba() -> None:

@@ -14,6 +14,7 @@ import torch.nn.functional as F
 
 from softmaxlab import cross_entropy, cross_entropy_grad, kernels
 from softmaxlab.core import _dispatch
+from tests._support.mpref import max_ulp_diff
 
 KERNELS = ("cross_entropy_rows", "cross_entropy_grad_rows")
 N_CLASSES = 17
@@ -85,14 +86,6 @@ def _options(opts: dict[str, Any], weight: np.ndarray, target: np.ndarray) -> di
     return kw
 
 
-def _ulps16(a: Any, b: Any) -> float:
-    """Largest difference in float16 units in the last place (b as the reference)."""
-    a64 = np.asarray(a, dtype=np.float64)
-    b16 = np.asarray(b, dtype=np.float16)
-    spacing = np.spacing(np.abs(b16)).astype(np.float64)
-    return float(np.max(np.abs(a64 - b16.astype(np.float64)) / spacing))
-
-
 # ----------------------------------------------------------------- kernels vs NumPy path
 
 
@@ -116,8 +109,8 @@ def test_large_inputs_use_the_kernels_and_agree(spy: list[str], dtype: Any, opts
     assert grad.dtype == ref_grad.dtype == dtype and grad.shape == ref_grad.shape == logits.shape
     if dtype == np.float16:
         # Both paths work in float32 or wider; the kernels round once more (through float32).
-        assert _ulps16(loss, ref_loss) <= 1
-        assert _ulps16(grad, ref_grad) <= 1
+        assert max_ulp_diff(loss, ref_loss, np.float16) <= 1
+        assert max_ulp_diff(grad, ref_grad, np.float16) <= 1
         return
     rtol = 4e-7 if dtype == np.float32 else 1e-14
     np.testing.assert_allclose(loss, ref_loss, rtol=rtol, atol=0)

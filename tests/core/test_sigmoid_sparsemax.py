@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-from _reference import max_ulp_error, ref_log_sigmoid, ref_sigmoid
 
 from softmaxlab import log_sigmoid, sigmoid, sparsemax
+from tests._support.mpref import max_ulp_error, ref_log_sigmoid, ref_sigmoid
 
 FLOATS = [np.float16, np.float32, np.float64]
 # float16/float32: within 1 ulp; float64: "a couple of ulps".

@@ -17,15 +17,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+from tests._support.mpref import ref_softmax
+
 pytestmark = pytest.mark.browser
-
-
-def ref_softmax(z: list[float], temperature: float = 1.0) -> list[float]:
-    scaled = [v / temperature for v in z]
-    top = max(scaled)
-    e = [math.exp(v - top) for v in scaled]
-    total = math.fsum(e)
-    return [v / total for v in e]
 
 
 def bar_probs(page: Any) -> list[float]:

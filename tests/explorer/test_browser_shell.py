@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_browser import bar_probs, close, ref_softmax, wait_probs, wait_until
+
+from tests._support.mpref import ref_softmax
+from tests.explorer.test_browser import bar_probs, close, wait_probs, wait_until
 
 pytestmark = pytest.mark.browser
 

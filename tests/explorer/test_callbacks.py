@@ -18,15 +18,7 @@ from hypothesis import strategies as st
 from softmaxlab.explorer import _callbacks as cb
 from softmaxlab.explorer import _render as rd
 from softmaxlab.explorer._i18n import LANGUAGES, t
-
-mpmath.mp.dps = 50
-
-
-def mp_softmax(z: list[float], temperature: float = 1.0) -> list[float]:
-    e = [mpmath.exp(mpmath.mpf(v) / mpmath.mpf(temperature)) for v in z]
-    total = mpmath.fsum(e)
-    return [float(v / total) for v in e]
-
+from tests._support.mpref import DPS, ref_entropy, ref_softmax
 
 # ---------------------------------------------------------------------------- parsing
 
@@ -117,7 +109,7 @@ def test_add_and_remove_class_bounds() -> None:
 def test_presets_match_mpmath(key: str) -> None:
     z = cb.PRESETS[key]
     view = cb.softmax_view(z, ["A", "B", "C"], 0.0)
-    np.testing.assert_allclose(view["probs"], mp_softmax(z), rtol=1e-14, atol=0)
+    np.testing.assert_allclose(view["probs"], ref_softmax(z), rtol=1e-14, atol=0)
     assert view["sum_ok"]
 
 
@@ -134,12 +126,12 @@ def test_softmax_view_steps_follow_the_formula() -> None:
     assert view["scaled"] == pytest.approx([6.0, 2.0, -6.0])
     assert view["shifted"] == pytest.approx([0.0, -4.0, -12.0])
     assert view["exps"] == pytest.approx([1.0, math.exp(-4.0), math.exp(-12.0)])
-    np.testing.assert_allclose(view["probs"], mp_softmax(z, 0.5), rtol=1e-14)
+    np.testing.assert_allclose(view["probs"], ref_softmax(z, 0.5), rtol=1e-14)
     # Entropy against its definition at 50 digits.
-    p = [mpmath.mpf(v) for v in mp_softmax(z, 0.5)]
-    h = -mpmath.fsum(pi * mpmath.log(pi) for pi in p)
+    h = ref_entropy(z, 0.5)
     assert view["entropy"] == pytest.approx(float(h), rel=1e-12)
-    assert view["entropy_bits"] == pytest.approx(float(h / mpmath.log(2)), rel=1e-12)
+    with mpmath.workdps(DPS):
+        assert view["entropy_bits"] == pytest.approx(float(h / mpmath.log(2)), rel=1e-12)
     assert view["winners"] == [0] and view["second"] == 1
     assert view["gap"] == 2.0 and view["scaled_gap"] == pytest.approx(4.0)
     assert view["ratio"] == pytest.approx(math.exp(4.0))
@@ -175,7 +167,7 @@ def test_temperature_005_is_one_hot_without_nan() -> None:
     assert view["probs"][0] == 1.0
     assert all(0 <= p < 1e-15 for p in view["probs"][1:])
     assert not any(math.isnan(v) for key in ("probs", "exps", "shifted") for v in view[key])
-    np.testing.assert_allclose(view["probs"], mp_softmax([3.0, 1.0, -3.0], 0.05), rtol=1e-13)
+    np.testing.assert_allclose(view["probs"], ref_softmax([3.0, 1.0, -3.0], 0.05), rtol=1e-13)
     html = rd.softmax_chart(view, "en") + rd.softmax_details(view, "en")
     assert "NaN" not in html
     assert "T = 0.05" in html
@@ -249,7 +241,7 @@ def test_shift_keeps_inside_the_slider_range() -> None:
 def test_compare_view_against_definitions() -> None:
     z = [2.0, 1.0, 0.1, -1.0]
     view = cb.compare_view(z)
-    np.testing.assert_allclose(view["softmax"], mp_softmax(z), rtol=1e-14)
+    np.testing.assert_allclose(view["softmax"], ref_softmax(z), rtol=1e-14)
     assert view["sigmoid"] == pytest.approx([1 / (1 + math.exp(-v)) for v in z], rel=1e-14)
     assert view["argmax"] == [1.0, 0.0, 0.0, 0.0]
     # sparsemax by hand: support {2, 1}, tau = (2 + 1 - 1) / 2 = 1 -> [1, 0, 0, 0]
@@ -264,7 +256,7 @@ def test_precision_view_shows_overflow_and_underflow() -> None:
     view = cb.precision_view([1000.0, 999.0, 998.0])
     assert view["naive_exp"] == [math.inf] * 3
     assert all(math.isnan(p) for p in view["naive_p"]) and view["naive_bad"] == 3
-    np.testing.assert_allclose(view["stable_p"], mp_softmax([1000, 999, 998]), rtol=1e-14)
+    np.testing.assert_allclose(view["stable_p"], ref_softmax([1000, 999, 998]), rtol=1e-14)
     dtypes = {d["dtype"]: d for d in view["dtypes"]}
     assert set(dtypes) == {"float16", "float32", "float64"}
     for d in dtypes.values():
@@ -272,7 +264,8 @@ def test_precision_view_shows_overflow_and_underflow() -> None:
         assert d["error"] <= 4 * d["eps"]
     log_view = cb.precision_view([1000.0, 1.0])
     assert log_view["log_of_softmax"][1] == -math.inf
-    ref = float(mpmath.mpf(1) - 1000 - mpmath.log1p(mpmath.exp(-999)))
+    with mpmath.workdps(DPS):
+        ref = float(mpmath.mpf(1) - 1000 - mpmath.log1p(mpmath.exp(-999)))
     assert log_view["log_softmax"][1] == pytest.approx(ref, rel=1e-15)
     assert log_view["log_bad"] == 1
     html = rd.precision_html(view, "en")
@@ -288,7 +281,7 @@ def test_precision_view_small_logits_agree() -> None:
 def test_gradient_view_against_hand_formulas() -> None:
     z, k, lr = [1.0, 2.0, 3.0], 0, 0.5
     view = cb.gradient_view(z, k, lr)
-    p = mp_softmax(z)
+    p = ref_softmax(z)
     jac = [[p[i] * ((i == j) - p[j]) for j in range(3)] for i in range(3)]
     np.testing.assert_allclose(view["jacobian"], jac, rtol=1e-13, atol=1e-17)
     y = [1.0, 0.0, 0.0]
@@ -296,9 +289,9 @@ def test_gradient_view_against_hand_formulas() -> None:
     np.testing.assert_allclose(view["grad"], grad, rtol=1e-13)
     z_new = [zi - lr * (pi - yi) for zi, pi, yi in zip(z, p, y, strict=True)]
     np.testing.assert_allclose(view["z_new"], z_new, rtol=1e-14)
-    np.testing.assert_allclose(view["p_new"], mp_softmax(z_new), rtol=1e-13)
+    np.testing.assert_allclose(view["p_new"], ref_softmax(z_new), rtol=1e-13)
     assert view["loss_before"] == pytest.approx(-math.log(p[0]), rel=1e-13)
-    assert view["loss_after"] == pytest.approx(-math.log(mp_softmax(z_new)[0]), rel=1e-13)
+    assert view["loss_after"] == pytest.approx(-math.log(ref_softmax(z_new)[0]), rel=1e-13)
     assert view["loss_after"] < view["loss_before"]
     assert view["row_sum_max"] < 1e-15
 
@@ -383,11 +376,11 @@ def test_next_token_view_follows_the_pipeline() -> None:
     tokens, logits = ["a", "b", "c", "d"], [2.0, 1.0, 0.5, -1.0]
     view = cb.next_token_view(tokens, logits, 0.5, 3, 1.0, 0.0, 0)
     # temperature 0.5 then top-k 3: softmax of 2z over the first three, zero for d.
-    ref = [*mp_softmax([4.0, 2.0, 1.0]), 0.0]
+    ref = [*ref_softmax([4.0, 2.0, 1.0]), 0.0]
     np.testing.assert_allclose(view["probs"], ref, rtol=1e-13)
     assert view["removed"] == [False, False, False, True]
     assert view["kept"] == [4, 3, 3, 3]
-    np.testing.assert_allclose(view["base"], mp_softmax(logits), rtol=1e-14)
+    np.testing.assert_allclose(view["base"], ref_softmax(logits), rtol=1e-14)
     assert view["greedy"] == 0
     greedy = cb.next_token_view(tokens, logits, 0.0, 0, 1.0, 0.0, 0)
     assert greedy["probs"] == [1.0, 0.0, 0.0, 0.0] and greedy["sampled"] == 0
@@ -398,7 +391,7 @@ def test_next_token_view_follows_the_pipeline() -> None:
 def test_histogram_view_counts_and_removed_tokens() -> None:
     h = cb.histogram_view(["a", "b", "c"], [1.0, 0.0, -5.0], 1.0, 2, 1.0, 0.0, 4000, 3)
     assert sum(h["counts"]) == 4000 and h["counts"][2] == 0
-    p = mp_softmax([1.0, 0.0])
+    p = ref_softmax([1.0, 0.0])
     for f, pi in zip(h["freq"][:2], p, strict=True):
         assert abs(f - pi) <= 5 * math.sqrt(pi * (1 - pi) / 4000)
     again = cb.histogram_view(["a", "b", "c"], [1.0, 0.0, -5.0], 1.0, 2, 1.0, 0.0, 4000, 3)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import mpmath
 import numpy as np
@@ -22,14 +24,18 @@ from softmaxlab.explorer import _render_lessons as rl
 from softmaxlab.explorer._i18n import LANGUAGES, keys
 from softmaxlab.explorer._problems import InputProblem
 from softmaxlab.explorer.tabs import compare, gradients
+from tests._support.mpref import DPS, ref_softmax_family
 
-mpmath.mp.dps = 50
+
+@pytest.fixture(autouse=True)
+def _mp_digits() -> Iterator[None]:
+    """The mpmath arithmetic written out in these tests runs at DPS digits, in a local context."""
+    with mpmath.workdps(DPS):
+        yield
 
 
-def mp_probs(z: list[float]) -> list[mpmath.mpf]:
-    e = [mpmath.exp(mpmath.mpf(v)) for v in z]
-    total = mpmath.fsum(e)
-    return [v / total for v in e]
+def mp_probs(z: list[Any]) -> list[mpmath.mpf]:
+    return ref_softmax_family(z)[0]
 
 
 def mp_loss(z: list[float], k: int) -> float:

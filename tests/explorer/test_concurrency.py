@@ -7,19 +7,14 @@ exp-normalise. The run is bounded: 50 sessions, 180 s in all.
 
 from __future__ import annotations
 
-import math
 import re
 from concurrent.futures import ThreadPoolExecutor, wait
 
 import pytest
 
+from tests._support.mpref import ref_softmax
+
 N_SESSIONS = 50
-
-
-def ref_softmax(z: list[float], temperature: float) -> list[float]:
-    top = max(v / temperature for v in z)
-    e = [math.exp(v / temperature - top) for v in z]
-    return [v / math.fsum(e) for v in e]
 
 
 @pytest.mark.slow

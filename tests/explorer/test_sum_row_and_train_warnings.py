@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import warnings
 
-import mpmath
 import pytest
 
 from softmaxlab.explorer import _callbacks as cb
@@ -17,13 +16,11 @@ from softmaxlab.explorer import _models as md
 from softmaxlab.explorer import _render as rd
 from softmaxlab.explorer._i18n import LANGUAGES, t
 from softmaxlab.explorer.tabs import train as train_tab
-
-mpmath.mp.dps = 50
+from tests._support.mpref import ref_exp_sum
 
 
 def mp_exp_sum(z: list[float], temperature: float = 1.0) -> float:
-    top = max(z)
-    return float(mpmath.fsum(mpmath.exp((mpmath.mpf(v) - top) / temperature) for v in z))
+    return float(ref_exp_sum(z, temperature))
 
 
 def steps_rows(html: str) -> list[list[str]]:

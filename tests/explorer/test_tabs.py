@@ -53,7 +53,12 @@ def test_every_tab_module_has_one_build() -> None:
         "next_token",
         "digit",
         "train",
+        "cross_entropy",
         "gradients",
+        "attention",
+        "segmentation",
+        "action",
+        "lm",
     ]
     assert all(callable(m.build) for m in TABS)
 

@@ -21,8 +21,7 @@ import pytest
 import softmaxlab as sl
 from softmaxlab import kernels as K
 from softmaxlab.kernels import _threads
-
-from ._mpref import max_ulp, softmax_family
+from tests._support.mpref import max_ulp_diff, max_ulp_error, ref_softmax_family
 
 DTYPES = [np.float32, np.float64]
 
@@ -40,22 +39,6 @@ def threads(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     K.set_num_threads(old)
 
 
-def _ulps(y: np.ndarray, ref: np.ndarray, *, floor_at_eps: bool = False) -> float:
-    """max |y - ref| in ulps of ref in y's dtype (NaN and infinities must match exactly)."""
-    dt = y.dtype
-    ref = np.asarray(ref, dtype=np.float64)
-    finite = np.isfinite(ref)
-    np.testing.assert_array_equal(np.isnan(y), np.isnan(ref))
-    np.testing.assert_array_equal(y[~finite & ~np.isnan(ref)], ref[~finite & ~np.isnan(ref)])
-    if not finite.any():
-        return 0.0
-    r = ref[finite]
-    sp = np.spacing(np.abs(r).astype(dt)).astype(np.float64)
-    if floor_at_eps:
-        sp = np.maximum(sp, np.finfo(dt).eps)
-    return float(np.max(np.abs(y[finite].astype(np.float64) - r) / sp))
-
-
 SHAPES = [(1, 1), (1, 10), (5, 33), (100000, 10), (3, 100003), (1, 10**6)]
 
 
@@ -71,7 +54,7 @@ def test_softmax_rows_matches_numpy_path(shape, log, dtype, threads, simd_level)
     assert got.dtype == dtype and got.shape == shape
     np.testing.assert_array_equal(x, x0)  # the input is never written
     bound = 1.0 if dtype == np.float32 else (2.0 if log else 8.0)
-    assert _ulps(got, ref, floor_at_eps=log) <= bound
+    assert max_ulp_diff(got, ref, floor_at_eps=log) <= bound
     if not log:
         np.testing.assert_allclose(
             got.sum(axis=1, dtype=np.float64), 1.0, rtol=4 * np.finfo(dtype).eps * np.sqrt(shape[1])
@@ -105,18 +88,20 @@ def test_ulp_error_against_mpmath(dtype, threads, simd_level):
     logsumexp <= 1.1 ulps (log_softmax measured with the ulp floored at eps)."""
     worst = {"softmax": 0.0, "log_softmax": 0.0, "logsumexp": 0.0}
     for row, t in _mp_rows(dtype):
-        sm, lsm, lse = softmax_family(row, t)
+        sm, lsm, lse = ref_softmax_family(row, t)
         x = row[None, :]
         worst["softmax"] = max(
-            worst["softmax"], max_ulp(K.softmax_rows(x, temperature=t), sm, dtype)
+            worst["softmax"], max_ulp_error(K.softmax_rows(x, temperature=t), sm, dtype)
         )
         worst["log_softmax"] = max(
             worst["log_softmax"],
-            max_ulp(K.softmax_rows(x, temperature=t, log=True), lsm, dtype, floor_at_eps=True),
+            max_ulp_error(
+                K.softmax_rows(x, temperature=t, log=True), lsm, dtype, floor_at_eps=True
+            ),
         )
         if t == 1.0:
             got = K.logsumexp_rows(x, fallback=_numpy_lse)
-            worst["logsumexp"] = max(worst["logsumexp"], max_ulp(got, [lse], dtype))
+            worst["logsumexp"] = max(worst["logsumexp"], max_ulp_error(got, [lse], dtype))
     if dtype == np.float32:
         bounds = {"softmax": 1.0, "log_softmax": 1.0, "logsumexp": 1.0}
     else:
@@ -136,10 +121,10 @@ def test_short_row_kernel_ulp_error_against_mpmath(dtype, simd_level):
     lse = K.logsumexp_rows(x, fallback=_numpy_lse)
     worst = [0.0, 0.0, 0.0]
     for i, row in enumerate(x):
-        rsm, rlsm, rlse = softmax_family(row)
-        worst[0] = max(worst[0], max_ulp(sm[i], rsm, dtype))
-        worst[1] = max(worst[1], max_ulp(lsm[i], rlsm, dtype, floor_at_eps=True))
-        worst[2] = max(worst[2], max_ulp(lse[i : i + 1], [rlse], dtype))
+        rsm, rlsm, rlse = ref_softmax_family(row)
+        worst[0] = max(worst[0], max_ulp_error(sm[i], rsm, dtype))
+        worst[1] = max(worst[1], max_ulp_error(lsm[i], rlsm, dtype, floor_at_eps=True))
+        worst[2] = max(worst[2], max_ulp_error(lse[i : i + 1], [rlse], dtype))
     bounds = [1.0, 1.0, 1.0] if dtype == np.float32 else [6.0, 2.0, 1.1]
     assert all(w <= b for w, b in zip(worst, bounds, strict=True)), worst
 
@@ -171,7 +156,7 @@ def test_special_values(dtype, log, threads, simd_level):
             assert not np.isnan(got).any()
             expect_zero = np.isneginf(x)
             assert np.all(got[expect_zero] == (-np.inf if log else 0.0))
-        assert _ulps(got, ref, floor_at_eps=log) <= (1.0 if dtype == np.float32 else 6.0)
+        assert max_ulp_diff(got, ref, floor_at_eps=log) <= (1.0 if dtype == np.float32 else 6.0)
 
 
 def test_special_rows_mixed_with_normal_rows(threads, simd_level):
@@ -185,7 +170,7 @@ def test_special_rows_mixed_with_normal_rows(threads, simd_level):
             got = K.softmax_rows(x, log=log)
             ref = (sl.log_softmax if log else sl.softmax)(x, backend="numpy")
             assert np.isnan(got[[5, 70, 128]]).all()
-            assert _ulps(got, ref, floor_at_eps=log) <= 1.0
+            assert max_ulp_diff(got, ref, floor_at_eps=log) <= 1.0
 
 
 @pytest.mark.parametrize("temperature", [0.01, 0.5, 3.7])
@@ -195,7 +180,7 @@ def test_temperature(dtype, temperature, threads, simd_level):
     for log in (False, True):
         got = K.softmax_rows(x, temperature=temperature, log=log)
         ref = (sl.log_softmax if log else sl.softmax)(x, temperature=temperature, backend="numpy")
-        assert _ulps(got, ref, floor_at_eps=log) <= (1.0 if dtype == np.float32 else 8.0)
+        assert max_ulp_diff(got, ref, floor_at_eps=log) <= (1.0 if dtype == np.float32 else 8.0)
 
 
 @pytest.mark.parametrize("shape", [(3, 3), (20, 3), (1, 300000)], ids=str)
@@ -243,7 +228,7 @@ def test_logsumexp_rows_matches_numpy_path(dtype, shape, threads, simd_level):
     got = K.logsumexp_rows(x, fallback=_numpy_lse)
     ref = sl.logsumexp(x, axis=1, backend="numpy")
     assert got.dtype == dtype and got.shape == (shape[0],)
-    assert _ulps(got, ref) <= 1.0
+    assert max_ulp_diff(got, ref) <= 1.0
 
 
 @pytest.mark.parametrize("nrows", [4, 68])  # 68 rows: float32 short-row kernel
@@ -489,7 +474,7 @@ def test_one_call_small_path_matches_numpy_path(dtype, simd_level):
                     ref = f(x, temperature=t, backend="numpy")
                 assert got.dtype == dtype and got.shape == x.shape
                 bound = 1.0 if dtype == np.float32 else 8.0
-                assert _ulps(got, ref, floor_at_eps=f is sl.log_softmax) <= bound
+                assert max_ulp_diff(got, ref, floor_at_eps=f is sl.log_softmax) <= bound
     core = _simd.core
     x = np.ones((3, 4), dtype=dtype)
     assert core.softmax_small(x, 1.0, False, 12) is None  # at the size limit

@@ -23,14 +23,13 @@ from softmaxlab.reports import (
     softmax_steps,
     sum_check,
 )
+from tests._support.mpref import DPS, ref_shifted_exps
 
 
 def mp_steps(z: list[float], t: float) -> tuple[list[float], float, list[float]]:
     """exp(z/T - max), their sum and the probabilities, at 50 digits, rounded once."""
-    with mpmath.workdps(50):
-        scaled = [mpmath.mpf(v) / mpmath.mpf(t) for v in z]
-        top = max(scaled)
-        e = [mpmath.exp(v - top) for v in scaled]
+    e = ref_shifted_exps(z, t)
+    with mpmath.workdps(DPS):
         total = mpmath.fsum(e)
         return [float(v) for v in e], float(total), [float(v / total) for v in e]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mpmath
 import numpy as np
 import pytest
 import scipy.special
@@ -11,6 +10,7 @@ import torch
 
 from softmaxlab import SoftmaxLabError
 from softmaxlab.sampling import effective_num_choices, entropy, perplexity, top_k
+from tests._support.mpref import ref_entropy
 
 
 def test_entropy_matches_scipy_from_logits_and_probs() -> None:
@@ -29,10 +29,7 @@ def test_entropy_of_a_peaked_distribution_mpmath() -> None:
     # (p rounds to 1, log p to 0: a 2.5% error) but kept by log_softmax's log1p. Reference in
     # 50-digit arithmetic.
     x = [0.0, -750.0, -40.0]
-    mpmath.mp.dps = 50
-    z = [mpmath.mpf(v) for v in x]
-    lse = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in z))
-    ref = -mpmath.fsum(mpmath.exp(v - lse) * (v - lse) for v in z)
+    ref = ref_entropy(x)
     assert float(entropy(x)) == pytest.approx(float(ref), rel=1e-12)
 
 
