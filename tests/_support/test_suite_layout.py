@@ -14,10 +14,7 @@ from pathlib import Path
 
 TESTS = Path(__file__).resolve().parents[1]
 # Modules that still set the global mpmath precision, each with the reason; may only shrink.
-GLOBAL_PRECISION: dict[str, str] = {
-    "explorer/test_tab_cross_entropy.py": "being edited by another helper during the move",
-    "kernels/test_exp_t16.py": "being written by another helper during the move",
-}
+GLOBAL_PRECISION: dict[str, str] = {}
 ULP_NAME = re.compile(r"^_*(max_)?ulps?(\d+)?(_error|_errors|_diff)?$")
 
 

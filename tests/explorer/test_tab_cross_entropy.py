@@ -21,8 +21,6 @@ from softmaxlab.explorer._problems import InputProblem
 from softmaxlab.explorer._render_lessons import cross_entropy_html
 from softmaxlab.explorer.tabs import cross_entropy
 
-mpmath.mp.dps = 50
-
 
 def torch_ce(z: list[float], k: int, smoothing: float = 0.0) -> float:
     logits = torch.tensor([z], dtype=torch.float64)
@@ -60,6 +58,7 @@ def test_losses_match_torch(z: list[float], k: int, eps: float) -> None:
     )
 
 
+@mpmath.workdps(50)
 def test_steps_against_mpmath() -> None:
     z, k = [2.0, 1.0, 0.1], 0
     view = ls.cross_entropy_view(z, k, 0.0)

@@ -58,8 +58,8 @@ def _grid() -> np.ndarray:
     return d
 
 
+@mpmath.workprec(80)
 def _max_rel_error(d: np.ndarray, got: np.ndarray) -> float:
-    mpmath.mp.prec = 80
     worst = mpmath.mpf(0)
     for di, gi in zip(d.tolist(), got.tolist(), strict=True):
         ref = mpmath.exp(mpmath.mpf(di))
