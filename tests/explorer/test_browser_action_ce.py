@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
+
+from tests.explorer._browser import open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -29,44 +30,6 @@ def wait_until(predicate: Any, timeout: float = 15.0, what: str = "condition") -
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.05)
-
-
-TAB_KEYS = {
-    "action": "tab.action",
-    "cross-entropy": "tab.cross_entropy",
-    "compare": "tab.compare",
-    "gradients": "tab.gradients",
-}
-
-
-def open_tab(page: Any, tab: str, lang: str = "en") -> None:
-    """Click the tab's button, or its entry in Gradio's "more tabs" menu when it overflows.
-
-    Which tabs overflow depends on the captions' widths, which change when the page switches
-    language after loading, so look again until one of the two is there.
-    """
-    from softmaxlab.explorer._i18n import t
-
-    label = t(TAB_KEYS[tab], lang)
-    deadline = time.monotonic() + 15.0
-    while time.monotonic() < deadline:
-        try:
-            button = page.locator(f"#tab-{tab}-button")
-            if button.count() and button.is_visible():
-                button.click(timeout=1000)
-                break
-            more = page.locator(".overflow-menu > button")
-            if more.count() and more.is_visible():
-                more.click(timeout=1000)
-                entry = page.locator(".overflow-dropdown button", has_text=label)
-                if entry.count():
-                    entry.first.click(timeout=1000)
-                    break
-                page.keyboard.press("Escape")
-        except PlaywrightError:
-            pass  # the tab row was being re-laid out; look again
-        time.sleep(0.2)
-    page.wait_for_selector(f"#tab-{tab}", state="visible")
 
 
 def data_values(page: Any, selector: str, attr: str = "value") -> list[float]:

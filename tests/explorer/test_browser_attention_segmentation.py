@@ -16,6 +16,7 @@ import pytest
 from scipy.special import softmax as scipy_softmax
 
 from softmaxlab.explorer._i18n import t
+from tests.explorer._browser import open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -26,17 +27,6 @@ def wait_until(predicate: Any, timeout: float = 15.0, what: str = "condition") -
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.05)
-
-
-def open_tab(page: Any, tab: str, lang: str = "en") -> None:
-    """Click the tab's button, or pick it from Gradio's "more tabs" menu when it is folded."""
-    button = page.locator(f"#tab-{tab}-button")
-    if button.count() and button.is_visible():
-        button.click()
-        return
-    page.locator(".overflow-menu > button").click()
-    label = t(f"tab.{tab.replace('-', '_')}", lang)
-    page.locator(".overflow-dropdown button", has_text=label).first.click()
 
 
 def weights(page: Any) -> np.ndarray:

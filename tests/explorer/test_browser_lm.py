@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from tests.explorer._browser import open_tab
+
 pytestmark = pytest.mark.browser
 
 LOCALES = [("en-US", "en"), ("zh-CN", "zh-Hans"), ("zh-TW", "zh-Hant")]
@@ -38,14 +40,7 @@ def ref_softmax(z: list[float], temperature: float = 1.0) -> list[float]:
 
 
 def open_lm_tab(page: Any, lang: str = "en") -> None:
-    from softmaxlab.explorer._i18n import t
-
-    button = page.locator("#tab-lm-button")
-    if button.count():
-        button.click()
-    else:  # Gradio moves tabs that do not fit into its "more tabs" menu
-        page.locator(".overflow-menu > button").click()
-        page.locator(".overflow-dropdown button", has_text=t("tab.lm", lang)).click()
+    open_tab(page, "lm", lang)
     page.wait_for_selector("#lm-out .sl-lm-row", timeout=60_000)
 
 

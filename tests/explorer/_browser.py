@@ -1,0 +1,41 @@
+"""Helpers shared by the explorer's browser tests."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from playwright.sync_api import Error as PlaywrightError
+
+from softmaxlab.explorer._i18n import t
+
+
+def open_tab(page: Any, tab: str, lang: str = "en") -> None:
+    """Click the tab's button, or its entry in Gradio's "more tabs" menu when it overflows.
+
+    Which tabs overflow depends on the captions' widths and the window's, and Gradio lays the
+    tab row out again after a resize or a language switch (detaching the buttons it moves),
+    so look again until one of the two can be clicked.
+    """
+    label = t(f"tab.{tab.replace('-', '_')}", lang)
+    deadline = time.monotonic() + 30.0
+    while time.monotonic() < deadline:
+        try:
+            button = page.locator(f"#tab-{tab}-button")
+            if button.count() and button.is_visible():
+                button.click(timeout=1000)
+                break
+            more = page.locator(".overflow-menu > button")
+            if more.count() and more.is_visible():
+                more.click(timeout=1000)
+                entry = page.locator(".overflow-dropdown button", has_text=label)
+                if entry.count():
+                    entry.first.click(timeout=1000)
+                    break
+                page.keyboard.press("Escape")
+        except PlaywrightError:
+            pass  # the tab row was being laid out again; look again
+        time.sleep(0.2)
+    else:
+        raise AssertionError(f"could not open the {tab!r} tab")
+    page.wait_for_selector(f"#tab-{tab}", state="visible")
