@@ -51,6 +51,7 @@ _LAZY_SUBMODULES = {
     "cli",
     "core",
     "explorer",
+    "interop",
     "kernels",
     "models",
     "plots",

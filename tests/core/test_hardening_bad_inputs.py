@@ -1,7 +1,7 @@
 """Issue 11: a bad-input matrix over the public functions outside the compiled core.
 
 Each case is a hostile or edge input to one public function of ``core/_loss.py``,
-``core/_grad.py``, ``core/_activations.py``, ``sampling/attention.py`` or ``backends/`` (the
+``core/_grad.py``, ``core/_activations.py``, ``sampling/attention.py`` or ``interop/`` (the
 PyTorch/Dask paths). It expects either
 
 - a clear error: a ``SoftmaxLabError`` (a ValueError, or a TypeError too) whose message
@@ -283,7 +283,7 @@ MATRIX: list[tuple[str, Callable[[], Any], Err | Val]] = [
         _close(_torch_sdpa(Q, np.ones((0, 4)), np.ones((0, 2)))),
     ),
     ("sdpa no query", lambda: sdpa(np.ones((0, 4)), K, V), _shape((0, 2))),
-    # --- backends: PyTorch and Dask inputs ---
+    # --- interop: PyTorch and Dask inputs ---
     (
         "torch lse return_sign str",
         lambda: sl.logsumexp(TZ, return_sign="no"),

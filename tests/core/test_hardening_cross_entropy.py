@@ -94,7 +94,7 @@ def test_degenerate_inputs_match_torch(case, reduction, smoothing, weighted) -> 
 
 @pytest.mark.parametrize(("case", "reduction", "smoothing", "weighted"), PARAMS)
 def test_degenerate_torch_tensors_match_torch(case, reduction, smoothing, weighted) -> None:
-    """The same inputs as PyTorch tensors (computed by softmaxlab.backends in torch)."""
+    """The same inputs as PyTorch tensors (computed by softmaxlab.interop in torch)."""
     z, t = CASES[case]
     options = _options(case, z.shape[-1], reduction, smoothing, weighted)
     ref_loss, ref_grad = _torch(z, t, options)

@@ -3,7 +3,7 @@
 Everything here needs NumPy only.
 """
 
-from ..backends import _dask as _dask_blocks
+from ..interop import _dask as _dask_blocks
 from ._activations import log_sigmoid, sigmoid, sparsemax
 from ._grad import softmax_jacobian, softmax_vjp
 from ._logsumexp import logsumexp

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .. import backends as _backends
+from .. import interop as _interop
 from .._validation import (
     as_float_array,
     check_bool,
@@ -340,8 +340,8 @@ def logsumexp(
     >>> logsumexp([[0.0, 0.0], [1.0, 1.0]], axis=1).round(4)
     array([0.6931, 1.6931])
     """
-    if not isinstance(x, np.ndarray) and _backends.is_foreign(x):
-        return _backends.logsumexp(
+    if not isinstance(x, np.ndarray) and _interop.is_foreign(x):
+        return _interop.logsumexp(
             x, axis, b=b, keepdims=keepdims, return_sign=return_sign, where=where, backend=backend
         )
     func = "logsumexp"

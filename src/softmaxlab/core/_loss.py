@@ -233,12 +233,12 @@ def _options(
 
 
 def _is_foreign(logits: Any) -> bool:
-    """True for PyTorch, JAX, CuPy or Dask logits (computed by :mod:`softmaxlab.backends`)."""
+    """True for PyTorch, JAX, CuPy or Dask logits (computed by :mod:`softmaxlab.interop`)."""
     if isinstance(logits, np.ndarray):
         return False
-    from .. import backends
+    from .. import interop
 
-    return backends.is_foreign(logits)
+    return interop.is_foreign(logits)
 
 
 def _kernel_options(prob: _Problem) -> dict[str, Any]:
@@ -452,9 +452,9 @@ def cross_entropy(
     """
     opts = _options(axis, weight, ignore_index, label_smoothing, reduction, backend)
     if _is_foreign(logits):
-        from .. import backends
+        from .. import interop
 
-        return backends.cross_entropy(logits, target, **opts)
+        return interop.cross_entropy(logits, target, **opts)
     prob = _prepare(logits, target, **opts, func="cross_entropy")
     if prob.kernel:
         from .. import kernels
@@ -508,9 +508,9 @@ def cross_entropy_grad(
     """
     opts = _options(axis, weight, ignore_index, label_smoothing, reduction, backend)
     if _is_foreign(logits):
-        from .. import backends
+        from .. import interop
 
-        return backends.cross_entropy_grad(logits, target, **opts)
+        return interop.cross_entropy_grad(logits, target, **opts)
     prob = _prepare(logits, target, **opts, func="cross_entropy_grad")
     if prob.kernel:
         from .. import kernels
@@ -565,11 +565,11 @@ def cross_entropy_and_grad(
     """
     opts = _options(axis, weight, ignore_index, label_smoothing, reduction, backend)
     if _is_foreign(logits):
-        from .. import backends
+        from .. import interop
 
         return (
-            backends.cross_entropy(logits, target, **opts),
-            backends.cross_entropy_grad(logits, target, **opts),
+            interop.cross_entropy(logits, target, **opts),
+            interop.cross_entropy_grad(logits, target, **opts),
         )
     prob = _prepare(logits, target, **opts, func="cross_entropy_and_grad")
     if not prob.kernel:

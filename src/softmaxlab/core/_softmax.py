@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .. import backends as _backends
+from .. import interop as _interop
 from .._validation import (
     as_float_array,
     check_bool_mask,
@@ -161,7 +161,7 @@ def _softmax_into(
     """softmax / log_softmax written into ``out`` (an ndarray of the result's shape and dtype)."""
     if not isinstance(out, np.ndarray):
         raise type_error("out", "a NumPy array (ndarray) or None", out, func=func)
-    if not isinstance(x, np.ndarray) and _backends.is_foreign(x):
+    if not isinstance(x, np.ndarray) and _interop.is_foreign(x):
         raise type_error("x", "a NumPy array or array-like when 'out' is given", x, func=func)
     arr = as_float_array(x, "x", func=func)
     if out.shape != arr.shape or out.dtype != arr.dtype:
@@ -292,8 +292,8 @@ def softmax(
     """
     if out is not None:
         return _softmax_into(out, x, axis, temperature, where, backend, log=False, func="softmax")
-    if not isinstance(x, np.ndarray) and _backends.is_foreign(x):
-        return _backends.softmax(x, axis, temperature=temperature, where=where, backend=backend)
+    if not isinstance(x, np.ndarray) and _interop.is_foreign(x):
+        return _interop.softmax(x, axis, temperature=temperature, where=where, backend=backend)
     return _softmax_common(x, axis, temperature, where, backend, log=False, func="softmax")
 
 
@@ -374,6 +374,6 @@ def log_softmax(
         return _softmax_into(
             out, x, axis, temperature, where, backend, log=True, func="log_softmax"
         )
-    if not isinstance(x, np.ndarray) and _backends.is_foreign(x):
-        return _backends.log_softmax(x, axis, temperature=temperature, where=where, backend=backend)
+    if not isinstance(x, np.ndarray) and _interop.is_foreign(x):
+        return _interop.log_softmax(x, axis, temperature=temperature, where=where, backend=backend)
     return _softmax_common(x, axis, temperature, where, backend, log=True, func="log_softmax")

@@ -1,5 +1,8 @@
 """Non-NumPy array inputs: PyTorch, JAX, CuPy and Dask arrays (and other array-API arrays).
 
+(Named *interop*, not *backends*, so that "backend" means only the ``backend=`` option;
+:mod:`softmaxlab.backends` is kept as an alias.)
+
 The public functions of :mod:`softmaxlab.core` call :func:`is_foreign` on any input that is
 not a NumPy array; when it is true they hand the call to this package, which computes in the
 input's own library (its array-API namespace, through ``array-api-compat``) and returns the

@@ -12,7 +12,7 @@ import pytest
 import torch
 
 import softmaxlab as sl
-from softmaxlab.backends import is_foreign
+from softmaxlab.interop import is_foreign
 
 
 @pytest.mark.parametrize(
@@ -79,3 +79,13 @@ def test_import_softmaxlab_stays_numpy_only() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_old_module_name_still_works() -> None:
+    import softmaxlab
+    import softmaxlab.backends as old
+    import softmaxlab.interop as new
+
+    assert old.is_foreign is new.is_foreign and old.softmax is new.softmax
+    assert softmaxlab.backends is old and softmaxlab.interop is new
+    assert sorted(old.__all__) == sorted(new.__all__)
