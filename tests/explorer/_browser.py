@@ -9,6 +9,18 @@ from playwright.sync_api import Error as PlaywrightError
 
 from softmaxlab.explorer._i18n import t
 
+LOCALES = [("en-US", "en"), ("zh-CN", "zh-Hans"), ("zh-TW", "zh-Hant")]
+"""(browser locale, page language) pairs: the three languages as a browser asks for them."""
+
+
+def wait_until(predicate: Any, timeout: float = 15.0, what: str = "condition") -> None:
+    """Poll ``predicate`` every 50 ms until it is true; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
 
 def open_tab(page: Any, tab: str, lang: str = "en") -> None:
     """Click the tab's button, or its entry in Gradio's "more tabs" menu when it overflows.

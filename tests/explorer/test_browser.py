@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import numpy as np
 import pytest
 
 from tests._support.mpref import ref_softmax
+from tests.explorer._browser import wait_until as _wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -35,13 +35,7 @@ def slider_values(page: Any) -> list[float]:
 
 
 def wait_until(predicate: Any, timeout: float = 10.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        if predicate():
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
+    _wait_until(predicate, timeout, what)
 
 
 def close(a: list[float], b: list[float], tol: float = 1e-12) -> bool:

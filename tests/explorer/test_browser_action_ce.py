@@ -9,27 +9,14 @@ from __future__ import annotations
 
 import itertools
 import math
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.explorer._browser import open_tab
+from tests.explorer._browser import LOCALES, open_tab, wait_until
 
 pytestmark = pytest.mark.browser
-
-LOCALES = [("en-US", "en"), ("zh-CN", "zh-Hans"), ("zh-TW", "zh-Hant")]
-
-
-def wait_until(predicate: Any, timeout: float = 15.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        if predicate():
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def data_values(page: Any, selector: str, attr: str = "value") -> list[float]:

@@ -7,7 +7,6 @@ come from NumPy/SciPy formulas written here, not from the page's own code.
 from __future__ import annotations
 
 import math
-import time
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +15,9 @@ import pytest
 from scipy.special import softmax as scipy_softmax
 
 from softmaxlab.explorer._i18n import t
-from tests.explorer._browser import open_tab
+from tests.explorer._browser import open_tab, wait_until
 
 pytestmark = pytest.mark.browser
-
-
-def wait_until(predicate: Any, timeout: float = 15.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def weights(page: Any) -> np.ndarray:

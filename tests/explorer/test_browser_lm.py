@@ -9,27 +9,19 @@ own view code. CI runs these tests (``CI=true`` makes a missing Chromium an erro
 from __future__ import annotations
 
 import math
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.explorer._browser import open_tab
+from tests.explorer._browser import LOCALES, open_tab
+from tests.explorer._browser import wait_until as _wait_until
 
 pytestmark = pytest.mark.browser
 
-LOCALES = [("en-US", "en"), ("zh-CN", "zh-Hans"), ("zh-TW", "zh-Hant")]
-
 
 def wait_until(predicate: Any, timeout: float = 30.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        if predicate():
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
+    _wait_until(predicate, timeout, what)
 
 
 def ref_softmax(z: list[float], temperature: float = 1.0) -> list[float]:
