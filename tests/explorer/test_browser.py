@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from tests._support.mpref import ref_softmax
+from tests.explorer._browser import open_tab
 from tests.explorer._browser import wait_until as _wait_until
 
 pytestmark = pytest.mark.browser
@@ -34,7 +35,7 @@ def slider_values(page: Any) -> list[float]:
     return [float(v) for v in raw]
 
 
-def wait_until(predicate: Any, timeout: float = 10.0, what: str = "condition") -> None:
+def wait_until(predicate: Any, timeout: float = 30.0, what: str = "condition") -> None:
     _wait_until(predicate, timeout, what)
 
 
@@ -414,7 +415,7 @@ def test_each_tab_renders_and_is_screenshotted(
 
 def test_gradient_tab_updates_with_the_target(page_en: tuple[Any, Any]) -> None:
     page, _ = page_en
-    page.locator("#tab-gradients-button").click()
+    open_tab(page, "gradients")
     page.fill("#grad-target input", "2")
     page.locator("#grad-run").click()
     p = ref_softmax([1.0, 2.0, 3.0])
