@@ -5,7 +5,7 @@ directly or through others, at module level or inside a function (a function-lev
 hides a circle from the interpreter, not from the reader). Two kinds of function-level import
 are allowed, each listed: the root package's lazy public names (``softmaxlab.explore``,
 ``softmaxlab.models`` …, loaded on first use so that ``import softmaxlab`` stays light), and
-the few delegations in :data:`ALLOWED_CYCLES`.
+the delegations in :data:`ALLOWED_CYCLES` (none today; the list may only shrink).
 """
 
 from __future__ import annotations
@@ -23,12 +23,7 @@ LONG_MODULES: dict[str, str] = {
     "kernels/_jit.py": "numba cross-entropy kernels, until the compiled core covers them",
 }
 # Function-level cycles allowed, as sorted module lists, each with the reason.
-ALLOWED_CYCLES: dict[tuple[str, ...], str] = {
-    ("softmaxlab.models._io", "softmaxlab.models._regression"): (
-        "SoftmaxRegression.save/load delegate to the file module, which depends on the "
-        "estimator; the estimator imports it only inside those two methods"
-    ),
-}
+ALLOWED_CYCLES: dict[tuple[str, ...], str] = {}
 
 
 def _modules() -> dict[str, tuple[Path, str]]:

@@ -127,7 +127,13 @@ def test_negative_logits_and_short_option(capsys: pytest.CaptureFixture[str]) ->
         ),
         (
             [VOCAB, "-n", "0"],
-            "The '-n' option of softmaxlab sample must be an int >= 1. Got 0 instead.",
+            "The '-n' option of softmaxlab sample must be an int from 1 to 9007199254740992. "
+            "Got 0 instead.",
+        ),
+        (
+            [VOCAB, "-n", str(2**53 + 1)],
+            "The '-n' option of softmaxlab sample must be an int from 1 to 9007199254740992. "
+            f"Got {2**53 + 1} instead.",
         ),
         (
             [VOCAB, "--seed", "-1"],

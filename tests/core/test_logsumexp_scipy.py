@@ -6,6 +6,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+import mpmath
 import numpy as np
 import pytest
 from scipy.special import logsumexp as scipy_logsumexp
@@ -127,3 +128,86 @@ def test_b_accuracy_against_mpmath(dtype: Any) -> None:
             res, sgn = logsumexp(x, b=b, return_sign=True)
             assert sgn == sign
             assert max_ulp_error(res, ref, dtype) <= goal
+
+
+# Signed b whose weighted sum cancels: the sum's condition number kappa amplifies every
+# rounding; those rows are recomputed exactly, each on its own.
+
+
+def _cancelling_b_rows(rng: np.random.Generator) -> list[tuple[np.ndarray, np.ndarray]]:
+    rows = [
+        (np.array([0.0, -1e-15]), np.array([1.0, -1.0])),
+        (np.array([0.0, -1e-300]), np.array([1.0, -1.0])),
+        (np.array([1.0, 1.0 + 2.0**-40, 3.0]), np.array([1.0, -1.0, 1e-9])),
+        (np.array([5.0, 5.0, 5.0]), np.array([1.0, -0.5, -0.5 + 2.0**-30])),
+    ]
+    for _ in range(60):
+        n = int(rng.integers(2, 40))
+        x = rng.standard_normal(n)
+        b = rng.uniform(-1.0, 1.0, n)
+        # Make the sum tiny next to its terms: b_0 cancels the rest up to its last bits.
+        rest = float(np.dot(b[1:], np.exp(x[1:] - x[0])))
+        b[0] = -rest * (1.0 + rng.uniform(-1e-9, 1e-9))
+        rows.append((x, b))
+    return rows
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("extended", [True, False], ids=["long-double", "fallback"])
+def test_signed_b_cancellation_is_exact(
+    dtype: Any, extended: bool, request: pytest.FixtureRequest
+) -> None:
+    if not extended:
+        request.getfixturevalue("no_extended")  # the path of platforms without long double
+    rng = np.random.default_rng(21)
+    goal = 1.1 if dtype is np.float64 else 1.0
+    for x, b in _cancelling_b_rows(rng):
+        xd, bd = x.astype(dtype), b.astype(dtype)
+        ref, sign = ref_logsumexp_b(xd, bd, dps=400)
+        res, sgn = logsumexp(xd, b=bd, return_sign=True)
+        assert sgn == sign, (xd, bd)
+        if sign == 0:
+            assert res == -np.inf
+            continue
+        assert max_ulp_error(res, ref, dtype) <= goal, (xd, bd)
+
+
+def test_signed_b_result_does_not_depend_on_the_batch() -> None:
+    # One cancelling row of 4000 terms, alone and among five other rows of the same length.
+    rng = np.random.default_rng(22)
+    x = rng.standard_normal((6, 4000))
+    b = rng.uniform(-1.0, 1.0, (6, 4000))
+    for i in range(6):
+        b[i, 0] = -float(np.dot(b[i, 1:], np.exp(x[i, 1:] - x[i, 0]))) * (1 + 1e-12)
+    batch = logsumexp(x, axis=1, b=b, return_sign=True)
+    for i in (0, 5):
+        alone = logsumexp(x[i], b=b[i], return_sign=True)
+        assert batch[0][i] == alone[0] and batch[1][i] == alone[1]
+        ref, sign = ref_logsumexp_b(x[i], b[i], dps=60)
+        assert alone[1] == sign
+        assert max_ulp_error(alone[0], ref, np.float64) <= 1.1
+
+
+def test_signed_b_long_row_keeps_its_documented_bound() -> None:
+    # Above 4,096 terms no row is recomputed: the error stays within the documented
+    # 2**-p (|max| + |log|sum|| + 4 (kappa - 1) log2(n + 1)) (p = 64, or 53 without long double).
+    from softmaxlab.core import _rows
+
+    rng = np.random.default_rng(23)
+    n = 5000
+    x = rng.standard_normal(n)
+    b = rng.uniform(-1.0, 1.0, n)
+    b[0] = -float(np.dot(b[1:], np.exp(x[1:] - x[0]))) * (1 + 1e-6)
+    res = float(logsumexp(x, b=b, return_sign=True)[0])
+    with mpmath.workdps(60):
+        terms = [
+            mpmath.mpf(float(bi)) * mpmath.exp(mpmath.mpf(float(xi)))
+            for xi, bi in zip(x, b, strict=True)
+        ]
+        s = mpmath.fsum(terms)
+        kappa = mpmath.fsum(abs(t) for t in terms) / abs(s)
+        ref = mpmath.log(abs(s))
+    u = 2.0**-64 if _rows.EXTENDED else 2.0**-53
+    bound = u * (abs(float(x.max())) + abs(float(ref) - float(x.max())))
+    bound += u * 4 * (float(kappa) - 1) * np.log2(n + 1) + float(np.spacing(abs(float(ref))))
+    assert abs(res - float(ref)) <= bound

@@ -199,3 +199,40 @@ def test_decoding_report_validates_before_drawing() -> None:
     with pytest.raises(SoftmaxLabError) as info:
         decoding_report(["a", "b"], [1.0, 0.0], top_k=0, n=10**13)
     assert info.value.parameter == "top_k"
+
+
+def test_decoding_report_counts_any_number_of_draws() -> None:
+    # 10**13 draws are counted (not stored): the counts add up to n, follow the probabilities
+    # to within a few standard deviations, and the same seed gives the same report.
+    p = [math.exp(1) / (math.exp(1) + math.exp(2)), math.exp(2) / (math.exp(1) + math.exp(2))]
+    n = 10**13
+    r = decoding_report(["a", "b"], [1.0, 2.0], n=n, seed=5)
+    assert sum(r.counts) == n and r.n == n
+    for c, pi in zip(r.counts, p, strict=True):
+        assert abs(c - n * pi) <= 6 * math.sqrt(n * pi * (1 - pi))
+    again = decoding_report(["a", "b"], [1.0, 2.0], n=n, seed=5)
+    assert again.counts == r.counts and again.sampled == r.sampled
+
+
+def test_decoding_report_counts_match_a_chi_square_bound() -> None:
+    # Small n: the first draw plus the multinomial rest are n draws from the distribution.
+    from scipy.stats import chisquare
+
+    logits = [0.5, 1.5, -1.0, 0.0]
+    probs = mp_steps(logits, 1.0)[2]
+    pvalues = []
+    for seed in range(20):
+        r = decoding_report(list("abcd"), logits, n=400, seed=seed)
+        assert sum(r.counts) == 400 and r.counts[list("abcd").index(r.sampled)] >= 1
+        pvalues.append(chisquare(r.counts, [400 * float(q) for q in probs]).pvalue)
+    assert min(pvalues) > 1e-4 and sorted(pvalues)[10] > 0.05
+
+
+def test_decoding_report_bounds_the_number_of_draws() -> None:
+    from softmaxlab import SoftmaxLabError
+
+    with pytest.raises(SoftmaxLabError) as info:
+        decoding_report(["a", "b"], [1.0, 0.0], n=2**53 + 1)
+    assert info.value.parameter == "num_samples"
+    assert decoding_report(["a"], [0.0], temperature=0, n=3).entropy == 0.0
+    assert math.copysign(1.0, decoding_report(["a"], [0.0], temperature=0, n=3).entropy) == 1.0

@@ -28,8 +28,13 @@ __all__ = ["logsumexp"]
 
 def _lse_rows_real(
     xw: NDArray[Any], bw: NDArray[Any] | None
-) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
-    """log|sum(b * exp(x))|, its sign and the row maximum (all in the working type)."""
+) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any] | None]:
+    """log|sum(b * exp(x))|, its sign, the row maximum (all in the working type) and, with
+    ``b``, the excess condition number of the weighted sum (None without ``b``).
+
+    The excess is ``kappa - 1`` with ``kappa = sum|b_i e^{x_i}| / |sum b_i e^{x_i}|``: 0 when no
+    term has the opposite sign of the sum, large when the sum cancels.
+    """
     nrows = xw.shape[0]
     r = np.arange(nrows)
     am = np.argmax(xw, axis=1)
@@ -48,6 +53,7 @@ def _lse_rows_real(
             total = s_hi + s_lo
         out = m + np.log1p(total)
         sgn = np.ones_like(out)
+        excess = None
     else:
         if lo is not None:
             e += e * lo
@@ -55,10 +61,12 @@ def _lse_rows_real(
         e *= bw
         e[r, am] = 0.0
         s = e.sum(axis=1) / mb
+        size = np.abs(e).sum(axis=1) / np.abs(mb)
+        excess = (1 + size) / np.abs(1 + s) - 1
         sgn = np.sign(s + 1) * np.sign(mb)
         s = np.where(s < -1, -s - 2, s)
         out = np.log1p(s) + np.log(np.abs(mb)) + m
-    return out, sgn, m
+    return out, sgn, m, excess
 
 
 def _lse_decimal(x: NDArray[Any], b: NDArray[Any] | None) -> tuple[float, float]:
@@ -83,9 +91,14 @@ def _lse_decimal(x: NDArray[Any], b: NDArray[Any] | None) -> tuple[float, float]
             if bs is not None:
                 terms = [t * w for t, w in zip(terms, bs, strict=True)]
             total = sum(terms, decimal.Decimal(0))
-            if total == 0:
-                return -np.inf, 0.0
             size = sum((abs(t) for t in terms), decimal.Decimal(0))
+            if total == 0:
+                # Terms that cancel to the last digit: zero unless more digits say otherwise
+                # (exp(-1e-300) - 1 needs ~300 of them).
+                if size == 0 or prec >= 1200:
+                    return -np.inf, 0.0
+                prec *= 2
+                continue
             log_total = abs(total).ln()
             res = top + log_total
             # Absolute error of res: about 10**-prec times |top| + |log_total| + size/|total|;
@@ -96,42 +109,54 @@ def _lse_decimal(x: NDArray[Any], b: NDArray[Any] | None) -> tuple[float, float]
         prec *= 2
 
 
-# Rows with at most this many terms (and at most _RESCUE_TOTAL terms per call) get the decimal
-# evaluation when they cancel; longer ones keep the extended-precision result.
+# Rows with at most this many terms get the decimal evaluation when they cancel, whatever the
+# other rows of the call; longer ones keep the working-precision result and its bound.
 _RESCUE_ROW = 4096
-_RESCUE_TOTAL = 20_000
 
 
 def _rescue_cancellation(
     xw: NDArray[Any],
     bw: NDArray[Any] | None,
     m: NDArray[Any],
+    excess: NDArray[Any] | None,
     out: NDArray[Any],
     sgn: NDArray[Any],
     out_dtype: np.dtype[Any],
 ) -> None:
     """Recompute, in place, the rows of a real logsumexp whose result cancels.
 
-    ``out = max + log(sum)`` loses relative accuracy when the two terms have opposite signs
-    and nearly equal size: the working type's error, about ``2**-p (|max| + |log(sum)|)``,
-    can exceed the output's half ulp. Those rows (rare, and only when the result is near 0)
-    are evaluated in decimal arithmetic.
+    Two cancellations lose relative accuracy in the working type (``2**-p`` per operation):
+
+    * ``out = max + log(sum)`` with the two of opposite signs and nearly equal size (a result
+      near 0): absolute error about ``2**-p (|max| + |log(sum)|)``;
+    * with signed ``b``, the weighted sum itself (``[0, -1e-15]`` with ``b = [1, -1]``): each
+      term's rounding is amplified by the sum's condition number ``kappa``, an absolute error
+      in ``log(sum)`` of about ``2**-p * 4 (kappa - 1) log2(n + 1)``.
+
+    Rows where that estimate exceeds a quarter ulp of the result, and signed sums that are
+    exactly 0 in the working type, are evaluated in decimal
+    arithmetic, each row on its own (the decision never depends on the other rows of the
+    call), when they have at most ``_RESCUE_ROW`` terms.
     """
-    if out_dtype.itemsize > 8 or xw.shape[1] > _RESCUE_ROW:
+    n = xw.shape[1]
+    if out_dtype.itemsize > 8 or n > _RESCUE_ROW:
         return
     out_bits = np.finfo(out_dtype).nmant + 1
     work_bits = np.finfo(xw.dtype).nmant + 1
-    with np.errstate(invalid="ignore"):
-        scale = np.abs(m) + np.abs(out - m)
+    with np.errstate(invalid="ignore", over="ignore"):
+        units = np.abs(m) + np.abs(out - m)
+        if excess is not None:
+            units = units + 4.0 * np.log2(n + 1.0) * excess
         # Error budget: a quarter ulp of the result, against ~4 ulps of the working type.
         # Without a wider type (float64 on platforms lacking the 80-bit long double) only
         # rows that really cancel are recomputed: the double-double shift covers the rest.
         factor = max(2.0 ** (work_bits - out_bits - 4), 2.0)
-        suspect = np.isfinite(out) & np.isfinite(m) & (np.abs(out) * factor < scale)
-    rows = np.flatnonzero(suspect)
-    if rows.size == 0 or rows.size * xw.shape[1] > _RESCUE_TOTAL:
-        return
-    for i in rows:
+        suspect = np.isfinite(out) & ~(np.abs(out) * factor >= units)
+        if excess is not None:
+            # A signed sum that is exactly 0 in the working type may not be 0 at all.
+            suspect |= out == -np.inf
+        suspect &= np.isfinite(m)
+    for i in np.flatnonzero(suspect):
         value, sign = _lse_decimal(xw[i], None if bw is None else bw[i])
         out[i], sgn[i] = value, sign
 
@@ -227,8 +252,8 @@ def _lse_general(
         if is_complex:
             out_w, sgn_w = _lse_rows_complex(xw, bw)
         else:
-            out_w, sgn_w, row_max = _lse_rows_real(xw, bw)
-            _rescue_cancellation(xw, bw, row_max, out_w, sgn_w, out_dtype)
+            out_w, sgn_w, row_max, excess = _lse_rows_real(xw, bw)
+            _rescue_cancellation(xw, bw, row_max, excess, out_w, sgn_w, out_dtype)
         # Special values (NaN, inf, a sum of zero) come from the direct formula, whose
         # behaviour on them is that of exp, sum and log (C99 for complex).
         nonfinite = ~np.isfinite(out_w)
@@ -324,8 +349,13 @@ def logsumexp(
     ``log(1 + rest)`` is taken with ``log1p``, so a dominating term keeps every bit:
     ``logsumexp([0, -40]) == np.logaddexp(0, -40)``. When ``max`` and ``log(sum)`` cancel
     (a result near 0 from entries that are not, e.g. ``[-log 2, -log 2]``), the wider type is
-    not enough; those rows (up to 4,096 terms each, 20,000 terms per call) are recomputed
-    with Python's ``decimal`` arithmetic, so the result stays within half an ulp.
+    not enough; the same holds when a signed ``b`` makes the sum itself cancel
+    (``logsumexp([0, -1e-15], b=[1, -1])``). Such rows, up to 4,096 terms each, are
+    recomputed one by one with Python's ``decimal`` arithmetic (slow, but only for them), so
+    the result stays within an ulp whatever the other rows of the call. A longer cancelling
+    row keeps the working-precision result, whose absolute error is about
+    ``2**-64 (|max| + |log|sum|| + 4 (kappa - 1) log2(n + 1))`` (``2**-53`` where the
+    platform has no 80-bit long double), with ``kappa = sum|b e^x| / |sum b e^x|``.
 
     Examples
     --------

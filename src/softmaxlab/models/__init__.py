@@ -6,12 +6,16 @@ One home per job, dependencies pointing down this list:
   :func:`softmaxlab.cross_entropy_and_grad`;
 * ``_solvers``: stateless optimisers (sgd, adam as optax-like ``init``/``update``; L-BFGS,
   Newton-CG, trust-region Newton-CG) and the progress bar;
-* ``_regression``: :class:`SoftmaxRegression`, which validates, encodes and wires the loss to
-  a solver, and offers the persistence protocol ``_get_state``/``_from_state``;
+* ``_modelfile``: the model file format (arrays plus JSON metadata, never pickled), knowing
+  no estimator class;
+* ``_state``: the fitted state checked as one unit, and :class:`ModelState`, the persistence
+  protocol (``_get_state``/``_from_state``, ``save``/``load``) over ``_modelfile``;
+* ``_regression``: :class:`SoftmaxRegression` (a ``ModelState``), which validates, encodes
+  and wires the loss to a solver;
 * ``_dask``: data-parallel fitting and lazy prediction on Dask arrays;
 * ``_calibration``, ``_metrics``, ``_compare``: temperature scaling, calibration metrics, the
   one-vs-rest comparison;
-* ``_io``: model files, built on the estimator's persistence protocol;
+* ``_io``: ``save_model`` / ``load_model``, over the estimator and its protocol;
 * ``_workflow``: :func:`run_training` (split → fit → calibrate → score), shared by
   ``softmaxlab train`` and the explorer's train tab.
 

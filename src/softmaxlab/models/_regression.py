@@ -5,9 +5,9 @@ plumbing over :func:`softmaxlab.cross_entropy_and_grad`) to an optimiser of
 :mod:`softmaxlab.models._solvers`: L-BFGS and trust-region Newton-CG from
 :mod:`scipy.optimize`, an inexact Newton-CG, or minibatch SGD / Adam (also through
 ``partial_fit``, one minibatch stream at a time). Dask arrays are fitted by
-:mod:`softmaxlab.models._dask`; model files are written and read by
-:mod:`softmaxlab.models._io` through the persistence protocol :meth:`SoftmaxRegression._get_state`
-/ :meth:`SoftmaxRegression._from_state`.
+:mod:`softmaxlab.models._dask`; ``save`` / ``load`` and the persistence
+protocol (``_get_state`` / ``_from_state``) come from :class:`softmaxlab.models._state.ModelState`
+over the file format of :mod:`softmaxlab.models._modelfile`.
 """
 
 from __future__ import annotations
@@ -37,16 +37,15 @@ from ._solvers import (
     trust_ncg,
     warn_not_converged,
 )
-from ._state import check_classes_argument, check_state, encode_known, keep_state_on_failure
+from ._state import ModelState, check_classes_argument, encode_known, keep_state_on_failure
 from ._state import encode_classes as _encode_classes
 
 __all__ = ["SoftmaxRegression", "objective"]
 
 _N_ITER_NO_CHANGE = N_ITER_NO_CHANGE  # its former name here
-_STATE_ATTRIBUTES = ("classes_", "coef_", "intercept_", "n_features_in_")
 
 
-class SoftmaxRegression(ClassifierMixin, BaseEstimator):
+class SoftmaxRegression(ModelState, ClassifierMixin, BaseEstimator):
     r"""Softmax (multinomial logistic) regression.
 
     Minimises scikit-learn's ``LogisticRegression`` objective for the multinomial model
@@ -128,6 +127,12 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
     0.97
     """
 
+    _STATE_ATTRIBUTES: ClassVar[tuple[str, ...]] = (
+        "classes_",
+        "coef_",
+        "intercept_",
+        "n_features_in_",
+    )
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "C": [Interval(Real, 0, None, closed="right")],
         "fit_intercept": ["boolean"],
@@ -296,7 +301,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
             )
             self.n_iter_ = len(curve)
         else:
-            coef, curve, n_iter = self._deterministic(loss, coef0, X, y_enc, sw, l2)
+            coef, curve, n_iter = self._deterministic(loss.bind(X, y_enc, sw, l2), coef0)
             self.n_iter_ = max(int(n_iter), 1)
         self.loss_curve_ = curve
         self.n_samples_seen_ = total
@@ -320,13 +325,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
             del self.feature_names_in_
         try:
             coef, curve, n_iter = self._deterministic(
-                loss,
-                self._start(loss, X.shape[1]),
-                None,
-                y_enc,
-                sw,
-                l2,
-                fun=lambda c: dloss.loss_gradient(c, l2),
+                dloss.penalised(l2), self._start(loss, X.shape[1])
             )
         finally:
             dloss.release()
@@ -337,17 +336,10 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         return self
 
     def _deterministic(
-        self,
-        loss: MultinomialLoss,
-        coef0: NDArray[Any],
-        X: Any,
-        y: NDArray[Any],
-        sw: NDArray[Any] | None,
-        l2: float,
-        fun: Any = None,
+        self, problem: Any, coef0: NDArray[Any]
     ) -> tuple[NDArray[Any], list[float], int]:
-        """Run lbfgs, newton-cg or trust-ncg; ``fun(coef) -> (loss, grad)`` replaces the
-        in-memory loss (lbfgs only)."""
+        """Run lbfgs, newton-cg or trust-ncg on ``problem`` (a :class:`BoundLoss`, or the
+        Dask loss with the same ``loss_gradient`` and ``newton_terms``)."""
         curve: list[float] = []
         options: dict[str, Any] = {"max_iter": self.max_iter, "tol": self.tol}
         with progress(self.verbose, self.max_iter, f"SoftmaxRegression ({self.solver})") as advance:
@@ -357,26 +349,17 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
                 advance()
 
             if self.solver == "lbfgs":
-                if fun is None:
-
-                    def fun(c: NDArray[Any]) -> tuple[float, NDArray[Any]]:
-                        return loss.loss_gradient(c, X, y, sw, l2)
-
-                res = lbfgs(fun, coef0, callback=callback, **options)
+                res = lbfgs(problem.loss_gradient, coef0, callback=callback, **options)
             elif self.solver == "newton-cg":
-                X2 = X.multiply(X).tocsr() if hasattr(X, "multiply") else np.square(X)
                 res = newton_cg(
-                    lambda c: loss.newton_terms(c, X, y, sw, l2, X_squared=X2),
+                    lambda c: problem.newton_terms(c, diagonal=True),
                     coef0,
                     callback=callback,
                     **options,
                 )
             else:
                 res = trust_ncg(
-                    lambda c: loss.loss_gradient_hessian_product(c, X, y, sw, l2),
-                    coef0,
-                    callback=callback,
-                    **options,
+                    problem.loss_gradient_hessian_product, coef0, callback=callback, **options
                 )
         if not res.success and res.nit >= self.max_iter:
             warn_not_converged(
@@ -487,46 +470,6 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         self.coef_ = np.array(W)
         self.intercept_ = np.array(b)
         return self
-
-    # ------------------------------------------------------------------ persistence
-    def _get_state(self) -> dict[str, Any]:
-        """The fitted state a model file stores (the persistence protocol of ``_io``).
-
-        A dict of ``classes_``, ``coef_``, ``intercept_``, ``n_features_in_`` and, when the
-        model was fitted on named columns, ``feature_names_in_``. Raises TypeError if the
-        model is not fitted. The constructor arguments come from ``get_params()``.
-        """
-        return check_state(self, _STATE_ATTRIBUTES)
-
-    @classmethod
-    def _from_state(cls, params: dict[str, Any], state: dict[str, Any]) -> SoftmaxRegression:
-        """A fitted model from constructor arguments and a state of :meth:`_get_state`.
-
-        ``params`` are validated as ``fit`` would (ValueError or TypeError if not allowed);
-        the state is taken as it is (``_io`` checks it against the file's checksum first).
-        ``n_iter_`` is 0 and ``loss_curve_`` empty: a loaded model was not fitted here.
-        """
-        model = cls(**params)
-        model._validate_params()
-        for name in (*_STATE_ATTRIBUTES, "feature_names_in_"):
-            if name in state:
-                setattr(model, name, state[name])
-        model.n_iter_ = 0
-        model.loss_curve_ = []
-        return model
-
-    def save(self, path: Any, *, temperature: float | None = None) -> Any:
-        """Write the fitted model to ``path`` (see :func:`softmaxlab.models.save_model`)."""
-        from ._io import save_model  # the file module depends on this one, not the reverse
-
-        return save_model(path, self, temperature=temperature)
-
-    @classmethod
-    def load(cls, path: Any) -> SoftmaxRegression:
-        """Read a model written by :meth:`save`; never unpickles (see ``load_model``)."""
-        from ._io import load_model
-
-        return load_model(path).model
 
     # ------------------------------------------------------------------ prediction
     def _dask_input(self, X: Any) -> bool:

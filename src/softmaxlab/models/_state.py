@@ -9,6 +9,8 @@
   call, so an estimator is always either unfitted or consistently fitted.
 * :func:`check_state`: the consistency of a fitted state (shapes agree, values finite), used
   by ``save`` so that a model file is never written from an inconsistent estimator.
+* :class:`ModelState`: the persistence protocol (``_get_state`` / ``_from_state``) and the
+  ``save`` / ``load`` methods, over the estimator-agnostic format of :mod:`._modelfile`.
 """
 
 from __future__ import annotations
@@ -16,14 +18,17 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .._validation import param_error, shown
+from ._modelfile import file_error, read_model, write_model
 
 __all__ = [
+    "ModelState",
     "check_classes_argument",
     "check_state",
     "encode_classes",
@@ -150,3 +155,59 @@ def check_state(model: Any, attributes: tuple[str, ...]) -> dict[str, Any]:
     if names is not None:
         state["feature_names_in_"] = names
     return state
+
+
+class ModelState:
+    """The persistence protocol of a fitted estimator, and its ``save`` / ``load`` methods.
+
+    A subclass names the fitted attributes a model file stores in ``_STATE_ATTRIBUTES``
+    (``feature_names_in_`` is added when present); its constructor arguments come from
+    ``get_params()``. The file format (:mod:`._modelfile`) knows no estimator class, so the
+    dependencies point one way: estimator → this protocol → file format.
+    """
+
+    _STATE_ATTRIBUTES: ClassVar[tuple[str, ...]] = ()
+
+    def _get_state(self) -> dict[str, Any]:
+        """The fitted state a model file stores: a dict of the ``_STATE_ATTRIBUTES`` and, when
+        the model was fitted on named columns, ``feature_names_in_``. Raises TypeError if the
+        model is not fitted, the ``'model'`` error if its attributes disagree.
+        """
+        return check_state(self, self._STATE_ATTRIBUTES)
+
+    @classmethod
+    def _from_state(cls, params: dict[str, Any], state: dict[str, Any]) -> Any:
+        """A fitted model from constructor arguments and a state of :meth:`_get_state`.
+
+        ``params`` are validated as ``fit`` would (ValueError or TypeError if not allowed);
+        the state is taken as it is (the reader checks it against the file's checksum first).
+        ``n_iter_`` is 0 and ``loss_curve_`` empty: a loaded model was not fitted here.
+        """
+        model = cls(**params)
+        model._validate_params()  # type: ignore[attr-defined]
+        for name in (*cls._STATE_ATTRIBUTES, "feature_names_in_"):
+            if name in state:
+                setattr(model, name, state[name])
+        model.n_iter_ = 0  # type: ignore[attr-defined]
+        model.loss_curve_ = []  # type: ignore[attr-defined]
+        return model
+
+    def save(self, path: Any, *, temperature: float | None = None) -> Path:
+        """Write the fitted model to ``path`` (see :func:`softmaxlab.models.save_model`)."""
+        write_model(path, self.get_params(), self._get_state(), temperature)  # type: ignore[attr-defined]
+        return Path(path)
+
+    @classmethod
+    def _read(cls, path: Any) -> tuple[Any, float | None, dict[str, Any]]:
+        """``(model, temperature, metadata)`` from the model file ``path``."""
+        params, state, temperature, meta = read_model(path)
+        try:
+            model = cls._from_state(params, state)
+        except (ValueError, TypeError) as exc:
+            raise file_error(path, f"invalid parameters ({exc})", "params") from None
+        return model, temperature, meta
+
+    @classmethod
+    def load(cls, path: Any) -> Any:
+        """Read a model written by :meth:`save`; never unpickles (see ``load_model``)."""
+        return cls._read(path)[0]

@@ -1,9 +1,10 @@
 """The decoding report: a next-token distribution after the filters, and draws from it.
 
 Shared by ``softmaxlab sample`` and the explorer's Next-token tab. The decoding options
-(temperature, top-k, top-p, min-p, number of draws, seed) are checked once, by
-:func:`softmaxlab.sampling.process_logits` and :func:`softmaxlab.sampling.sample`; nothing
-here checks them again.
+(temperature, top-k, top-p, min-p, seed) are checked once, by
+:func:`softmaxlab.sampling.process_logits` and :func:`softmaxlab.sampling.sample`; the number
+of draws by the shared :func:`softmaxlab._validation.check_int`, since the draws after the
+first are counted by one multinomial draw (any number costs the same).
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["DecodingReport", "decoding_report", "kept_after_each_filter"]
+from .._validation import check_int, check_rng
+
+__all__ = ["MAX_DRAWS", "DecodingReport", "decoding_report", "kept_after_each_filter"]
+
+MAX_DRAWS = 2**53
+"""The most draws a report counts: every count stays exact as a float (and in JSON)."""
 
 
 @dataclass(frozen=True)
@@ -84,8 +90,9 @@ def decoding_report(
 ) -> DecodingReport:
     """Process the logits, draw ``n`` tokens and collect what a decoding view shows.
 
-    ``sampled`` is the first draw. The options are validated by the sampling functions
-    before any draw (a bad ``top_k`` fails before ``n`` draws are made).
+    ``sampled`` is the first draw; ``counts`` are those of all ``n`` draws (the first one
+    plus a multinomial draw of the other ``n - 1``, so any ``n`` up to ``MAX_DRAWS`` costs
+    the same). The options are validated by the sampling functions before any draw.
 
     Examples
     --------
@@ -103,10 +110,16 @@ def decoding_report(
         "min_p": min_p,
     }
     probs, removed = process_logits(x, **options)
-    draws = sample(x, **options, num_samples=n, rng=seed)
-    counts = np.bincount(draws, minlength=len(tokens))
+    n = check_int(n, "num_samples", low=1, high=MAX_DRAWS, func="decoding_report")
+    assert n is not None
+    # The first draw is shown; the other n - 1 are only counted: one multinomial draw gives
+    # their counts with the same distribution, in O(vocabulary) whatever n is.
+    rng = check_rng(seed, func="decoding_report")
+    first = int(sample(x, **options, rng=rng)[0])
+    counts = rng.multinomial(n - 1, probs / math.fsum(probs.tolist()))
+    counts[first] += 1
     greedy = int(sample(x, temperature=0)[0])
-    h = float(entropy(probs=probs))
+    h = float(entropy(probs=probs)) + 0.0  # never -0.0 (a one-hot distribution)
     return DecodingReport(
         tokens=list(tokens),
         logits=[float(v) for v in x],
@@ -118,7 +131,7 @@ def decoding_report(
         entropy_before=float(entropy(x)),
         effective_choices=float(np.exp(h)),
         greedy=tokens[greedy],
-        sampled=tokens[int(draws[0])],
+        sampled=tokens[first],
         n=n,
         settings={**options, "seed": seed},
     )

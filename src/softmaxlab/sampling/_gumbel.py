@@ -7,9 +7,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array, check_positive_finite, param_error, shown
+from .._validation import (
+    as_float_array,
+    check_positive_finite,
+    check_rng,
+    check_single_axis,
+    param_error,
+    shown,
+)
 from ..core import softmax
-from ._common import check_rng, check_single_axis
 
 __all__ = ["gumbel_softmax"]
 

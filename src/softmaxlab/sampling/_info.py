@@ -9,9 +9,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array, param_error, shown
+from .._validation import as_float_array, check_int, check_single_axis, param_error, shown
 from ..core import cross_entropy, log_softmax, softmax
-from ._common import check_int, check_single_axis
 
 __all__ = ["TopK", "effective_num_choices", "entropy", "perplexity", "top_k"]
 

@@ -8,9 +8,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array, check_probability, param_error, shown
+from .._validation import (
+    as_float_array,
+    check_int,
+    check_probability,
+    check_rng,
+    param_error,
+    shown,
+)
 from ..core import softmax
-from ._common import check_int, check_rng
 from ._process import _check_temperature
 from ._sample import inverse_cdf
 

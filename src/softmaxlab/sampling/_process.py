@@ -17,9 +17,15 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array, check_probability, param_error, shown
+from .._validation import (
+    as_float_array,
+    check_int,
+    check_probability,
+    check_single_axis,
+    param_error,
+    shown,
+)
 from ..core import softmax
-from ._common import check_int, check_single_axis
 
 __all__ = ["ProcessedLogits", "process_logits"]
 

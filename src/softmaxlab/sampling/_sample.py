@@ -7,9 +7,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import param_error, shown
+from .._validation import check_int, check_rng, param_error, shown
 from ..core import log_softmax, softmax
-from ._common import check_int, check_rng
 from ._process import _plan
 
 __all__ = ["sample"]

@@ -15,8 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array, param_error
-from ._common import check_int, check_rng
+from .._validation import as_float_array, check_int, check_rng, param_error
 from ._policy import BoltzmannPolicy, EpsilonGreedyPolicy, UniformPolicy
 from ._sample import inverse_cdf
 
