@@ -10,40 +10,14 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from . import core as _core
 from ._validation import SoftmaxLabError
-from .core import (
-    cross_entropy,
-    cross_entropy_and_grad,
-    cross_entropy_grad,
-    log_sigmoid,
-    log_softmax,
-    logsumexp,
-    sigmoid,
-    softmax,
-    softmax_jacobian,
-    softmax_vjp,
-    sparsemax,
-)
+from .core import *  # noqa: F403 (the public maths, listed once in core.__all__)
 from .kernels import show_config
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "SoftmaxLabError",
-    "__version__",
-    "cross_entropy",
-    "cross_entropy_and_grad",
-    "cross_entropy_grad",
-    "log_sigmoid",
-    "log_softmax",
-    "logsumexp",
-    "show_config",
-    "sigmoid",
-    "softmax",
-    "softmax_jacobian",
-    "softmax_vjp",
-    "sparsemax",
-]
+__all__ = ["SoftmaxLabError", "__version__", "show_config", *_core.__all__]
 
 _LAZY_SUBMODULES = {
     "backends",

@@ -4,13 +4,5 @@ The array adapters were renamed so that the word *backend* keeps one meaning in 
 the ``backend=`` option of the public functions (``'auto'``, ``'numpy'``, ``'compiled'``).
 """
 
-from .interop import cross_entropy, cross_entropy_grad, is_foreign, log_softmax, logsumexp, softmax
-
-__all__ = [
-    "cross_entropy",
-    "cross_entropy_grad",
-    "is_foreign",
-    "log_softmax",
-    "logsumexp",
-    "softmax",
-]
+from .interop import *  # noqa: F403 (the same names)
+from .interop import __all__ as __all__

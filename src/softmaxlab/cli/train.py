@@ -89,37 +89,12 @@ def load_data(
     return X, y, [table.header[j] for j in feats], table.source
 
 
-def train(
-    X: NDArray[np.float64],
-    y: NDArray[Any],
-    *,
-    C: float = 1.0,
-    solver: str = "lbfgs",
-    max_iter: int = 1000,
-    test_size: float = 0.25,
-    calibration_size: float = 0.2,
-    seed: int = 0,
-    verbose: int = 0,
-    compare_ovr: bool = False,
-    scheduler: str | None = None,
-) -> TrainResult:
+def train(X: NDArray[np.float64], y: NDArray[Any], **options: Any) -> TrainResult:
     """Split, standardise, fit, calibrate and score: :func:`softmaxlab.models.run_training`
-    (the workflow the explorer's train tab runs too), with this command's defaults."""
+    (the workflow the explorer's train tab runs too), with the same options and defaults."""
     from ..models import run_training
 
-    return run_training(
-        X,
-        y,
-        C=C,
-        solver=solver,
-        max_iter=max_iter,
-        test_size=test_size,
-        calibration_size=calibration_size,
-        seed=seed,
-        verbose=verbose,
-        compare_ovr=compare_ovr,
-        scheduler=scheduler,
-    )
+    return run_training(X, y, **options)
 
 
 def write_plots(result: TrainResult, directory: Path) -> list[Path]:

@@ -327,15 +327,9 @@ def log_softmax(
     where : array_like of bool, optional
         Entries to include; masked entries are never read and give -inf.
     backend : {'auto', 'numpy', 'compiled', 'numba'} or None, default None (= 'auto')
-        ``'auto'`` uses the compiled SIMD core (see :func:`softmaxlab.show_config`) for
-        float16/32/64 input without ``where`` when it is loaded, else the NumPy reference
-        path (numba from 16,384 elements if installed); ``'numpy'`` always the reference
-        path; ``'compiled'`` (alias ``'numba'``) always the core (an error if impossible).
-        Both paths have the same special values and accuracy bounds.
+        The path, as for :func:`softmax`.
     out : ndarray, optional
-        Where to write the result (NumPy's convention): an ndarray of the result's shape and
-        dtype, returned. It may be ``x`` itself (in place). A C-contiguous ``out`` along the
-        last axis saves the allocation that dominates large calls on the compiled core.
+        Where to write the result, as for :func:`softmax` (``x`` itself allowed).
 
     Returns
     -------

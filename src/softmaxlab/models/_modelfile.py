@@ -356,27 +356,12 @@ def _read_checked(
 def read_model(
     path: str | os.PathLike[str],
 ) -> tuple[dict[str, Any], dict[str, Any], float | None, dict[str, Any]]:
-    """Read a model file written by :func:`write_model`, checking everything; never unpickles.
+    """``(params, state, temperature, metadata)`` from a file of :func:`write_model`.
 
-    The metadata is read and checked against the schema first
-    (:func:`softmaxlab.models._schema.check_metadata`); then each array's ``.npy`` header is
-    checked against the shapes the metadata declares before its data is decompressed; then
-    the checksum.
-
-    Returns
-    -------
-    tuple
-        ``(params, state, temperature, metadata)``: the constructor arguments, the fitted
-        state (as :meth:`ModelState._from_state` takes it), the stored temperature (or None)
-        and the metadata dict.
-
-    Raises
-    ------
-    ModelFileError
-        (a ``ValueError``) naming the file and the problem: missing or unreadable file, not an
-        ``.npz`` archive, truncated, other members, newer format version, a metadata field
-        outside the schema (its ``parameter`` names the field), wrong shapes or dtypes,
-        non-finite coefficients, or contents that do not match their checksum.
+    The reader behind :func:`softmaxlab.models.load_model`, which documents its checks (in
+    that order: schema, array headers against the metadata, checksum) and its
+    :class:`ModelFileError`; ``state`` is what :meth:`ModelState._from_state` takes. Never
+    unpickles.
     """
     with _open_archive(path) as archive:
         return _read_checked(path, archive)

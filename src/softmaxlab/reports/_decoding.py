@@ -110,8 +110,9 @@ def decoding_report(
         "min_p": min_p,
     }
     probs, removed = process_logits(x, **options)
-    n = check_int(n, "num_samples", low=1, high=MAX_DRAWS, func="decoding_report")
-    assert n is not None
+    checked = check_int(n, "num_samples", low=1, high=MAX_DRAWS, func="decoding_report")
+    assert checked is not None
+    n = checked
     # The first draw is shown; the other n - 1 are only counted: one multinomial draw gives
     # their counts with the same distribution, in O(vocabulary) whatever n is.
     rng = check_rng(seed, func="decoding_report")

@@ -26,6 +26,18 @@ def _shape_error(what: str, a: str, sa: Any, b: str, sb: Any) -> ValueError:
     )
 
 
+def _scaled_scores(qa: NDArray[Any], ka: NDArray[Any], scale: Any, work: np.dtype[Any]) -> Any:
+    """``q kᵀ · scale`` computed in ``work`` (the scale checked; 1/√d when None)."""
+    s = _check_scale(scale, qa.shape[-1])
+    try:
+        scores = np.matmul(qa.astype(work, copy=False), np.swapaxes(ka, -1, -2).astype(work))
+    except ValueError:
+        raise _shape_error(
+            "the batch axes of q and k must broadcast", "q", qa.shape, "k", ka.shape
+        ) from None
+    return scores * work.type(s)
+
+
 def scaled_dot_product_attention(
     q: ArrayLike,
     k: ArrayLike,
@@ -127,14 +139,7 @@ def scaled_dot_product_attention(
     # float16 is accumulated in float32 (QK^T, softmax and AV) and rounded once at the end,
     # as PyTorch's CPU kernels do; products summed in float16 lose several ulps.
     work = np.dtype(np.float32) if dtype.itemsize < 4 else dtype
-    s = _check_scale(scale, qa.shape[-1])
-    try:
-        scores = np.matmul(qa.astype(work, copy=False), np.swapaxes(ka, -1, -2).astype(work))
-    except ValueError:
-        raise _shape_error(
-            "the batch axes of q and k must broadcast", "q", qa.shape, "k", ka.shape
-        ) from None
-    scores, where = _masked_scores(scores * work.type(s), mask, causal, work)
+    scores, where = _masked_scores(_scaled_scores(qa, ka, scale, work), mask, causal, work)
     weights = softmax(scores, axis=-1, where=where)
     try:
         out = np.matmul(weights, va.astype(work, copy=False))
@@ -277,14 +282,7 @@ def attention_scores(
     """
     qa, ka, _ = _check_qkv(q, k, k)  # k stands in for v: only q and k are checked here
     dtype = np.result_type(qa.dtype, ka.dtype)
-    s = _check_scale(scale, qa.shape[-1])
-    try:
-        scores = np.matmul(qa.astype(dtype, copy=False), np.swapaxes(ka, -1, -2).astype(dtype))
-    except ValueError:
-        raise _shape_error(
-            "the batch axes of q and k do not broadcast", "q", qa.shape, "k", ka.shape
-        ) from None
-    scores = np.asarray(scores * dtype.type(s), dtype=dtype)
+    scores = np.asarray(_scaled_scores(qa, ka, scale, dtype), dtype=dtype)
     if check_bool(is_causal, "is_causal", func="attention_scores"):
         lq, sk = scores.shape[-2], scores.shape[-1]
         scores = np.where(np.tril(np.ones((lq, sk), dtype=bool)), scores, dtype.type(-np.inf))
