@@ -40,12 +40,15 @@ import re
 import time
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 from numpy.typing import NDArray
 
-from .._validation import param_error, shown
+from .._validation import check_int, param_error, shown
+
+if TYPE_CHECKING:
+    from ..sampling import DecodingOptions
 
 __all__ = ["BOS", "EOS", "UNK", "NgramModel", "join_tokens", "tokenize"]
 
@@ -267,35 +270,27 @@ class NgramModel:
         prompt: Sequence[str],
         n_tokens: int,
         *,
-        temperature: float = 1.0,
-        top_k: int | None = None,
-        top_p: float | None = None,
-        min_p: float | None = None,
         seed: int = 0,
+        **options: Unpack[DecodingOptions],
     ) -> list[str]:
         """Draw up to ``n_tokens`` tokens after ``prompt``, one at a time (stops after ``</s>``).
 
-        Each draw is :func:`softmaxlab.sampling.sample` on :meth:`next_logits` with the
-        decoding options. The draw for the token at position ``L`` (the prompt and the tokens
-        drawn so far, as read) uses the generator seeded with ``(seed, L)``, so drawing ``n``
-        tokens at once gives the same tokens as ``n`` calls drawing one each.
+        Each draw is :func:`softmaxlab.sampling.sample` on :meth:`next_logits` with the decoding
+        ``options`` (``temperature``, ``top_k``, ``top_p``, ``min_p``). The draw for the token at
+        position ``L`` (the prompt and the tokens drawn so far, as read) uses the generator seeded
+        with ``(seed, L)``, so drawing ``n`` tokens at once gives the same tokens as ``n`` calls
+        drawing one each.
         """
         from ..sampling import sample
 
-        if isinstance(n_tokens, bool) or not isinstance(n_tokens, int) or n_tokens < 0:
-            raise param_error("n_tokens", "an int >= 0", n_tokens, func="NgramModel.generate")
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise param_error("seed", "an int >= 0", seed, func="NgramModel.generate")
+        check_int(n_tokens, "n_tokens", low=0, func="NgramModel.generate")
+        check_int(seed, "seed", low=0, func="NgramModel.generate")
         tokens = list(self.read(prompt))
         out: list[str] = []
         for _ in range(n_tokens):
             rng = np.random.default_rng([seed, len(tokens)])
             z = self.next_logits(tokens)
-            i = int(
-                sample(z, temperature=temperature, top_k=top_k, top_p=top_p, min_p=min_p, rng=rng)[
-                    0
-                ]
-            )
+            i = int(sample(z, **options, rng=rng)[0])
             out.append(self.classes_[i])
             tokens.append(self.classes_[i])
             if out[-1] == EOS:

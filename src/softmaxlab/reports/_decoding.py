@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
 from .._validation import check_int, check_rng
+
+if TYPE_CHECKING:
+    from ..sampling import DecodingOptions
 
 __all__ = ["MAX_DRAWS", "DecodingReport", "decoding_report", "kept_after_each_filter"]
 
@@ -81,18 +84,17 @@ def decoding_report(
     tokens: list[str],
     logits: list[float],
     *,
-    temperature: float = 1.0,
-    top_k: int | None = None,
-    top_p: float | None = None,
-    min_p: float | None = None,
     n: int = 1000,
     seed: int | None = None,
+    **options: Unpack[DecodingOptions],
 ) -> DecodingReport:
     """Process the logits, draw ``n`` tokens and collect what a decoding view shows.
 
-    ``sampled`` is the first draw; ``counts`` are those of all ``n`` draws (the first one
-    plus a multinomial draw of the other ``n - 1``, so any ``n`` up to ``MAX_DRAWS`` costs
-    the same). The options are validated by the sampling functions before any draw.
+    ``options`` are the decoding options of :func:`~softmaxlab.sampling.process_logits`
+    (``temperature``, ``top_k``, ``top_p``, ``min_p``). ``sampled`` is the first draw; ``counts``
+    are those of all ``n`` draws (the first one plus a multinomial draw of the other ``n - 1``, so
+    any ``n`` up to ``MAX_DRAWS`` costs the same). The options are validated by the sampling
+    functions before any draw.
 
     Examples
     --------
@@ -100,15 +102,10 @@ def decoding_report(
     >>> r.probabilities, r.removed, r.counts, r.greedy, r.sampled
     ([1.0, 0.0], [False, True], [3, 0], 'a', 'a')
     """
-    from ..sampling import entropy, process_logits, sample
+    from ..sampling import DECODING_DEFAULTS, entropy, process_logits, sample
 
     x = np.asarray(logits, dtype=np.float64)
-    options: dict[str, Any] = {
-        "temperature": temperature,
-        "top_k": top_k,
-        "top_p": top_p,
-        "min_p": min_p,
-    }
+    options = {**DECODING_DEFAULTS, **options}
     probs, removed = process_logits(x, **options)
     checked = check_int(n, "num_samples", low=1, high=MAX_DRAWS, func="decoding_report")
     assert checked is not None
@@ -138,14 +135,7 @@ def decoding_report(
     )
 
 
-def kept_after_each_filter(
-    logits: Any,
-    *,
-    temperature: float = 1.0,
-    top_k: int | None = None,
-    top_p: float | None = None,
-    min_p: float | None = None,
-) -> list[int]:
+def kept_after_each_filter(logits: Any, **options: Unpack[DecodingOptions]) -> list[int]:
     """Tokens still in play after temperature, then top-k, then top-p, then min-p.
 
     A ``-inf`` logit is never in play. The filters run in the order of
@@ -156,14 +146,11 @@ def kept_after_each_filter(
     >>> kept_after_each_filter([2.1, 1.5, 0.3, 0.2], temperature=0.7, top_p=0.9)
     [4, 4, 2, 2]
     """
-    from ..sampling import process_logits
+    from ..sampling import DECODING_DEFAULTS, process_logits
 
     z = np.asarray(logits, dtype=np.float64)
     finite = int(np.count_nonzero(z > -np.inf))
-    stages: list[dict[str, Any]] = [
-        {"temperature": temperature},
-        {"temperature": temperature, "top_k": top_k},
-        {"temperature": temperature, "top_k": top_k, "top_p": top_p},
-        {"temperature": temperature, "top_k": top_k, "top_p": top_p, "min_p": min_p},
-    ]
+    chosen: dict[str, Any] = {**DECODING_DEFAULTS, **options}
+    names = list(DECODING_DEFAULTS)  # the filters in the order they run
+    stages = [{k: chosen[k] for k in names[: i + 1]} for i in range(len(names))]
     return [finite - int(np.count_nonzero(process_logits(z, **s).removed)) for s in stages]

@@ -16,12 +16,14 @@ Everything is built on the core :func:`softmaxlab.softmax` and :func:`softmaxlab
 from ._gumbel import gumbel_softmax
 from ._info import TopK, effective_num_choices, entropy, perplexity, top_k
 from ._policy import BoltzmannPolicy, EpsilonGreedyPolicy, UniformPolicy
-from ._process import ProcessedLogits, process_logits
+from ._process import DECODING_DEFAULTS, DecodingOptions, ProcessedLogits, process_logits
 from ._sample import sample
 from .attention import scaled_dot_product_attention
 
 __all__ = [
+    "DECODING_DEFAULTS",
     "BoltzmannPolicy",
+    "DecodingOptions",
     "EpsilonGreedyPolicy",
     "ProcessedLogits",
     "TopK",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -27,7 +27,26 @@ from .._validation import (
 )
 from ..core import softmax
 
-__all__ = ["ProcessedLogits", "process_logits"]
+__all__ = ["DECODING_DEFAULTS", "DecodingOptions", "ProcessedLogits", "process_logits"]
+
+
+class DecodingOptions(TypedDict, total=False):
+    """The decoding options of :func:`process_logits` and :func:`sample`, in the order the
+    filters run, for the functions that only pass them on (``**options``)."""
+
+    temperature: float
+    top_k: int | None
+    top_p: float | None
+    min_p: float | None
+
+
+DECODING_DEFAULTS: DecodingOptions = {
+    "temperature": 1.0,
+    "top_k": None,
+    "top_p": None,
+    "min_p": None,
+}
+"""Their defaults (those of :func:`process_logits`), in the same order."""
 
 
 class ProcessedLogits(NamedTuple):
