@@ -162,3 +162,32 @@ def test_sparsemax_special_values_and_edges() -> None:
         sparsemax(np.zeros((2, 3)), axis=2)
     with pytest.raises(ValueError, match="'axis'"):
         sparsemax(np.zeros((2, 3)), axis=(1, 1))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_relu_matches_torch(dtype: Any) -> None:
+    import torch
+
+    from softmaxlab import relu
+
+    rng = np.random.default_rng(4)
+    x = np.concatenate([rng.standard_normal(200) * 10, [0.0, -0.0, np.inf, -np.inf, np.nan]])
+    x = x.astype(dtype)
+    got = relu(x)
+    ref = torch.relu(torch.from_numpy(x)).numpy()
+    assert got.dtype == dtype
+    np.testing.assert_array_equal(got, ref)
+    # Not a distribution: scaling the input scales the output; no sign bit on zeros.
+    finite = x[np.isfinite(x)]
+    np.testing.assert_array_equal(relu(2 * finite), 2 * relu(finite))
+    assert not np.signbit(relu(np.array([-0.0, -3.0], dtype=dtype))).any()
+
+
+def test_relu_inputs() -> None:
+    from softmaxlab import SoftmaxLabError, relu
+
+    assert relu(-1) == 0.0 and relu(2) == 2.0 and np.ndim(relu(2)) == 0
+    np.testing.assert_array_equal(relu([[True, False]]), [[1.0, 0.0]])
+    with pytest.raises((TypeError, SoftmaxLabError)) as info:
+        relu("abc")
+    assert "'x' parameter of relu" in str(info.value)

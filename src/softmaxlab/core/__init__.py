@@ -4,7 +4,7 @@ Everything here needs NumPy only.
 """
 
 from ..interop import _dask as _dask_blocks
-from ._activations import log_sigmoid, sigmoid, sparsemax
+from ._activations import log_sigmoid, relu, sigmoid, sparsemax
 from ._grad import softmax_jacobian, softmax_vjp
 from ._logsumexp import logsumexp
 from ._loss import cross_entropy, cross_entropy_and_grad, cross_entropy_grad
@@ -20,6 +20,7 @@ __all__ = [
     "log_sigmoid",
     "log_softmax",
     "logsumexp",
+    "relu",
     "sigmoid",
     "softmax",
     "softmax_jacobian",

@@ -1,4 +1,4 @@
-"""Relatives of softmax that learners compare it with: sigmoid, log-sigmoid and sparsemax."""
+"""Relatives of softmax that learners compare it with: sigmoid, log-sigmoid, sparsemax, ReLU."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from numpy.typing import ArrayLike, NDArray
 from .._validation import as_float_array, normalize_axes, param_error
 from ._rows import Rows, work_dtype
 
-__all__ = ["log_sigmoid", "sigmoid", "sparsemax"]
+__all__ = ["log_sigmoid", "relu", "sigmoid", "sparsemax"]
 
 
 def sigmoid(x: ArrayLike) -> NDArray[Any]:
@@ -157,3 +157,38 @@ def sparsemax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1) -> NDArray[
         out = np.maximum(z - tau, 0.0)
     out[bad] = np.nan
     return rows.from_rows(out.astype(arr.dtype))
+
+
+def relu(x: ArrayLike) -> NDArray[Any]:
+    r"""Rectified linear unit, elementwise: the activation softmax is often confused with.
+
+    .. math:: \operatorname{relu}(x) = \max(x, 0)
+
+    Not a distribution: the outputs are not bounded by 1 and do not sum to 1, and scaling the
+    input scales the output (``relu(2x) = 2 relu(x)``), where softmax of ``2x`` is sharper.
+
+    Parameters
+    ----------
+    x : array_like
+        Real input; float16/32/64 dtype is kept, integers and booleans become float64.
+
+    Returns
+    -------
+    ndarray
+        Same shape and dtype as ``x``; exact (no rounding).
+
+    Notes
+    -----
+    ``relu(+inf) = +inf``, ``relu(-inf) = 0``, NaN stays NaN (as ``torch.relu``), and
+    ``relu(-0.0) = 0.0``.
+
+    Examples
+    --------
+    >>> from softmaxlab import relu
+    >>> relu([-2.0, 0.0, 3.5, float("nan")])
+    array([0. , 0. , 3.5, nan])
+    """
+    arr = as_float_array(x, "x", func="relu")
+    # np.maximum propagates NaN; adding 0.0 turns -0.0 into +0.0.
+    res = np.maximum(arr, arr.dtype.type(0)) + arr.dtype.type(0)
+    return res[()] if res.ndim == 0 else res
