@@ -1,4 +1,5 @@
-"""Maximum ulp error of softmax, log_softmax and logsumexp: softmaxlab next to SciPy and PyTorch.
+"""Maximum ulp error of softmax, log_softmax, logsumexp and cross-entropy: softmaxlab next to
+SciPy and PyTorch.
 
 Every library gets the same inputs: rows of length 1000 drawn from N(0, 1²), N(0, 10²) and
 N(0, 100²), rounded to float16, float32 and float64, plus one float32 row of 10**6 entries for
@@ -11,7 +12,8 @@ softmaxlab appears three times: ``sl numpy`` is the pure-NumPy reference path
 is loaded; the level that runs is the one ``softmaxlab.show_config()`` names, and
 ``SOFTMAXLAB_SIMD=avx2`` or ``baseline`` forces a lower one), and ``sl no ld`` the reference
 path forced onto its fallback for platforms without an 80-bit long double (only float64
-differs). JAX is included when installed.
+differs). JAX is included when installed. A last table gives the per-sample cross-entropy
+``-log_softmax(x)[y]`` (``reduction='none'``) against the same reference at the target.
 
 Run: ``python benchmarks/accuracy.py [--rows N]`` (default 200 rows per case; a few minutes).
 """
@@ -264,7 +266,60 @@ def main() -> None:
             np.finfo(np.float32).eps
         )
         print(f"{lib:<{width}}{err:>10.3g}{dev:>14.3g}")
+    cross_entropy_table(rng, args.rows, args.length, width)
     print(f"\nload average at end: {os.getloadavg()}; total {time.perf_counter() - t0:.0f} s")
+
+
+def ce_implementations() -> dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]]:
+    """Per-sample cross-entropy (reduction='none') of each library, as float arrays."""
+    import softmaxlab as sl
+
+    def path(backend: str) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+        return lambda x, t: np.asarray(sl.cross_entropy(x, t, reduction="none", backend=backend))
+
+    impls = {"sl numpy": path("numpy")}
+    if sl.kernels.core_loaded():
+        impls["sl compiled"] = path("compiled")
+    try:
+        import torch
+        import torch.nn.functional as F
+
+        impls[f"torch {torch.__version__}"] = lambda x, t: F.cross_entropy(
+            torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(t), reduction="none"
+        ).numpy()
+    except ImportError:
+        pass
+    return impls
+
+
+def cross_entropy_table(rng: np.random.Generator, n_rows: int, length: int, width: int) -> None:
+    """Max ulp error of the per-sample loss -log_softmax(x)[y] (the reference: exact
+    log_softmax at the target, plain ulps of the loss), per dtype and scale."""
+    impls = ce_implementations()
+    names = list(impls)
+    print(
+        f"\ncross_entropy per sample (reduction='none', {n_rows} rows of {length}); max ulp "
+        "error of the loss (goal: float16/32 1 ulp)"
+    )
+    print(f"{'dtype':<9}{'rows':<9}" + "".join(f"{n:>{width}}" for n in names))
+    for dt in DTYPES:
+        for scale in SCALES:
+            x = (rng.standard_normal((n_rows, length)) * scale).astype(dt)
+            t = rng.integers(0, length, n_rows)
+            x[::4, :] *= 0.01  # near-uniform rows (loss near log C) next to confident ones
+            ref = reference(x)
+            r = np.arange(n_rows)
+            loss_ref = {
+                "ce_hi": -ref["log_softmax_hi"][r, t],
+                "ce_lo": -ref["log_softmax_lo"][r, t],
+                "ce_e": ref["log_softmax_e"][r, t],
+            }
+            cells = ""
+            for lib in names:
+                y = _safe(lambda z, f=impls[lib], tt=t: f(z, tt), x)
+                err = math.nan if y is None else float(ulp_errors(y, loss_ref, "ce", dt).max())
+                cells += f"{'n/a' if math.isnan(err) else f'{err:.3g}':>{width}}"
+            print(f"{np.dtype(dt).name:<9}{f's={scale:g}':<9}{cells}")
 
 
 if __name__ == "__main__":

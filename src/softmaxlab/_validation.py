@@ -340,7 +340,19 @@ def check_bool_mask(
 
 
 BACKENDS = ("auto", "numpy", "compiled", "numba")
-"""The values of every public function's ``backend`` option."""
+"""The values of every public function's ``backend`` option ('numba' is an alias of
+'compiled', the option's name before the compiled core replaced the numba kernels)."""
+
+
+def target_kind_error(dtype: Any, func: str) -> SoftmaxLabTypeError:
+    """The error for a cross-entropy target that is neither integer nor floating."""
+    return type_error(
+        "target",
+        "integer class indices or floating class probabilities",
+        shown(f"an array of dtype {dtype}"),
+        func=func,
+    )
+
 
 CE_REDUCTIONS = ("mean", "sum", "none")
 """The values of the cross-entropy functions' ``reduction`` option."""

@@ -69,9 +69,8 @@ def test_tiny_run_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
             assert float(r[9]) == 1.0
         if r[4] == "copy":
             assert float(r[10]) == 1.0
-        # With backend="auto", softmax of any size goes to the compiled core when it is
-        # loaded; small cross-entropy inputs take the NumPy reference path.
-        small_path = "compiled" if core and r[0] == "softmax" else "numpy"
+        # With backend="auto", every input goes to the compiled core when it is loaded.
+        small_path = "compiled" if core else "numpy"
         assert r[5] == {"softmaxlab": small_path, "sl-numba": "numba"}.get(r[4], "-"), r
     assert measured >= 2 * 2 * 4
     # The extra backend="numba" row is shown only where 'auto' keeps softmax on NumPy.
@@ -167,6 +166,8 @@ def test_bad_options_fail_in_one_line(
 
 
 def test_missing_libraries_are_reported_not_errors() -> None:
+    from softmaxlab import kernels
+
     libs: dict[str, Any] = {"scipy": None, "torch": None, "jax": None}
     lines: list[str] = []
     report = harness.run(
@@ -188,7 +189,8 @@ def test_missing_libraries_are_reported_not_errors() -> None:
     mine = by_impl[("softmax", "softmaxlab")]
     assert mine.seconds is not None and mine.seconds > 0 and mine.vs_torch is None
     assert any("torch" in line and "not installed" in line for line in lines)
-    assert any(line.split()[4:6] == ["softmaxlab", "numpy"] and "n/a" in line for line in lines)
+    path = "compiled" if kernels.available() else "numpy"
+    assert any(line.split()[4:6] == ["softmaxlab", path] and "n/a" in line for line in lines)
 
 
 def test_the_command_does_not_import_heavy_libraries_at_startup() -> None:

@@ -274,7 +274,7 @@ def test_distinct_or_missing_paths_pass(tmp_path: Path) -> None:
         refuse_output_over_inputs(data, [data], option="-o")
 
 
-def test_bench_numba_without_numba_is_an_option_error(
+def test_bench_compiled_without_the_core_is_an_option_error(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from softmaxlab import kernels
@@ -285,8 +285,8 @@ def test_bench_numba_without_numba_is_an_option_error(
     assert out == ""
     assert err == (
         "softmaxlab: error: The '--backend' option of softmaxlab bench must be 'auto' or "
-        "'numpy' while numba is not installed (pip install 'softmaxlab[fast]'). Got 'numba' "
-        "instead.\n"
+        "'numpy' while the compiled core is not loaded (softmaxlab.show_config() says why). "
+        "Got 'numba' instead.\n"
     )
 
 

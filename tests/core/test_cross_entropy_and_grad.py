@@ -1,5 +1,5 @@
 """cross_entropy_and_grad: the loss and its gradient in one call (one fused kernel pass on the
-numba path), equal to the two separate functions and to PyTorch's forward + backward."""
+compiled core), equal to the two separate functions and to PyTorch's forward + backward."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from softmaxlab import cross_entropy, cross_entropy_and_grad, cross_entropy_grad, kernels
-from softmaxlab.core import _dispatch
+from softmaxlab import _simd, cross_entropy, cross_entropy_and_grad, cross_entropy_grad
 
 N_CLASSES = 13
-N_BIG = _dispatch.KERNEL_MIN_ELEMENTS // N_CLASSES + 1
+N_BIG = (1 << 14) // N_CLASSES + 1
 
 OPTIONS: list[dict[str, Any]] = [
     {},
@@ -37,7 +36,7 @@ def _problem(n: int, dtype: Any, opts: dict[str, Any], seed: int = 0) -> tuple[A
 
 @pytest.mark.parametrize("opts", OPTIONS, ids=lambda o: ",".join(o) or "default")
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("n", [5, N_BIG], ids=["numpy-path", "kernel-path"])
+@pytest.mark.parametrize("n", [5, N_BIG], ids=["small", "large"])
 def test_equals_the_separate_functions(n: int, dtype: Any, opts: dict[str, Any]) -> None:
     z, y, kw = _problem(n, dtype, opts)
     loss, grad = cross_entropy_and_grad(z, y, **kw)
@@ -54,21 +53,22 @@ def test_equals_the_separate_functions(n: int, dtype: Any, opts: dict[str, Any])
 
 
 def test_kernel_path_is_one_fused_call(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[str] = []
-    for name in ("cross_entropy_rows", "cross_entropy_grad_rows"):
-        real = getattr(kernels, name)
+    calls: list[bool] = []
+    assert _simd.core is not None
+    real = _simd.core.cross_entropy
 
-        def wrapper(*a: Any, _real: Any = real, _name: str = name, **k: Any) -> Any:
-            calls.append(_name)
-            return _real(*a, **k)
+    def wrapper(*a: Any) -> Any:
+        calls.append(a[3] is not None)  # the gradient buffer
+        return real(*a)
 
-        monkeypatch.setattr(kernels, name, wrapper)
-    z, y, _ = _problem(N_BIG, np.float32, {})
-    cross_entropy_and_grad(z, y)
-    assert calls == ["cross_entropy_grad_rows"]
-    calls.clear()
-    cross_entropy_and_grad(z, y, backend="numpy")
-    assert calls == []
+    monkeypatch.setattr(_simd.core, "cross_entropy", wrapper)
+    for n in (3, N_BIG):
+        z, y, _ = _problem(n, np.float32, {})
+        cross_entropy_and_grad(z, y)
+        assert calls == [True]  # one pass, loss and gradient together
+        calls.clear()
+        cross_entropy_and_grad(z, y, backend="numpy")
+        assert calls == []
 
 
 @pytest.mark.parametrize("n", [7, N_BIG])

@@ -1,6 +1,6 @@
-"""The dispatch point: float inputs of every size go to the compiled core (numba for large
-inputs when the core is not loaded), masks, weights and ``backend="numpy"`` to the NumPy
-reference path; both give the same values."""
+"""The dispatch point: float inputs of every size go to the compiled core (the NumPy path
+when it is not loaded), masks, weights and ``backend="numpy"`` to the NumPy reference path;
+both give the same values."""
 
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ import numpy as np
 import pytest
 
 from softmaxlab import _simd, kernels, log_softmax, logsumexp, softmax
-from softmaxlab.core import _dispatch
 from tests._support.mpref import max_ulp_diff
 
-BIG = (_dispatch.KERNEL_MIN_ELEMENTS // 100 + 1, 100)
+BIG = ((1 << 14) // 100 + 1, 100)
 
 
 class _CoreSpy:
@@ -135,7 +134,6 @@ def test_compiled_backend_without_the_core_is_a_clear_error(
 ) -> None:
     monkeypatch.setattr(_simd, "core", None)
     monkeypatch.setattr(_simd, "load_error", "ImportError: simulated")
-    monkeypatch.setattr(_dispatch, "_numba_installed", lambda: False)
     for backend in ("compiled", "numba"):
         with pytest.raises(ValueError, match=r"compiled core is not loaded \(ImportError: simul"):
             softmax([1.0, 2.0], backend=backend)
@@ -148,21 +146,28 @@ def test_compiled_backend_without_the_core_is_a_clear_error(
     assert spy == []
 
 
-def test_without_the_core_numba_still_serves_the_numba_alias(
-    monkeypatch: pytest.MonkeyPatch, spy: list[str]
-) -> None:
+def test_the_kernels_refuse_to_run_without_the_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No fallback inside the kernels: without the core they name why (core keeps NumPy)."""
     monkeypatch.setattr(_simd, "core", None)
-    x = (np.random.default_rng(6).standard_normal((3, 50)) * 4).astype(np.float32)
-    with pytest.raises(ValueError, match="compiled core is not loaded"):
-        softmax(x, backend="compiled")
-    got = softmax(x, backend="numba")
-    assert spy == ["softmax_rows"]
-    assert kernels._numba_rows._jit_module is not None  # it was numba that ran
-    assert max_ulp_diff(got, softmax(x, backend="numpy")) <= 1
+    monkeypatch.setattr(_simd, "load_error", "ImportError: simulated")
+    x = np.ones((2, 3))
+    for call in (
+        lambda: kernels.softmax_rows(x),
+        lambda: kernels.logsumexp_rows(x),
+        lambda: kernels.softmax_vjp_rows(x, x),
+        lambda: kernels.cross_entropy_parts(x, np.array([0, 1])),
+    ):
+        with pytest.raises(RuntimeError, match=r"not loaded \(ImportError: simulated\)"):
+            call()
 
 
-def test_small_calls_do_not_import_numba() -> None:
-    code = "import sys, softmaxlab; softmaxlab.softmax([1.0, 2.0]); print('numba' in sys.modules)"
+def test_no_call_imports_numba() -> None:
+    code = (
+        "import sys, numpy as np, softmaxlab as sl\n"
+        "sl.softmax([1.0, 2.0]); sl.logsumexp(np.ones((300, 100)), axis=1)\n"
+        "sl.cross_entropy_and_grad(np.ones((300, 100)), np.zeros(300, dtype=int))\n"
+        "print('numba' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -1,6 +1,7 @@
-"""cross_entropy and cross_entropy_grad through the dispatch point: large class-index
-problems go to the fused numba kernels, everything else (and ``backend="numpy"``) to the
-NumPy reference path; both agree with each other and with PyTorch, option by option."""
+"""cross_entropy and cross_entropy_grad through the dispatch point: class-index problems of
+every size go to the fused kernels of the compiled core, probability targets (and
+``backend="numpy"``) to the NumPy reference path; both agree with each other and with
+PyTorch, option by option."""
 
 from __future__ import annotations
 
@@ -12,14 +13,12 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from softmaxlab import cross_entropy, cross_entropy_grad, kernels
-from softmaxlab.core import _dispatch
+from softmaxlab import _simd, cross_entropy, cross_entropy_grad, kernels
 from tests._support.mpref import max_ulp_diff
 
-KERNELS = ("cross_entropy_rows", "cross_entropy_grad_rows")
+KERNELS = ("loss", "grad")  # cross_entropy_parts without and with the gradient
 N_CLASSES = 17
-# Just above the size from which backend="auto" uses the kernels.
-N_BIG = _dispatch.KERNEL_MIN_ELEMENTS // N_CLASSES + 1
+N_BIG = (1 << 14) // N_CLASSES + 1
 
 OPTIONS: list[dict[str, Any]] = [
     {},
@@ -40,16 +39,17 @@ def _ids(opts: dict[str, Any]) -> str:
 
 @pytest.fixture
 def spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record which cross-entropy kernels are called."""
+    """Record the calls of the core's cross-entropy kernel: 'loss', or 'grad' when it writes a
+    gradient (its fourth argument)."""
     calls: list[str] = []
-    for name in KERNELS:
-        real = getattr(kernels, name)
+    assert _simd.core is not None
+    real = _simd.core.cross_entropy
 
-        def wrapper(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
-            calls.append(_name)
-            return _real(*args, **kwargs)
+    def wrapper(*args: Any) -> Any:
+        calls.append("loss" if args[3] is None else "grad")
+        return real(*args)
 
-        monkeypatch.setattr(kernels, name, wrapper)
+    monkeypatch.setattr(_simd.core, "cross_entropy", wrapper)
     return calls
 
 
@@ -57,7 +57,7 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def threads(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
     """1 or 2 kernel threads, used for inputs of any size."""
     old = kernels.get_num_threads()
-    monkeypatch.setattr(kernels, "PARALLEL_MIN_ELEMENTS", 0)
+    monkeypatch.setattr(kernels._threads, "PARALLEL_MIN_ELEMENTS", 0)
     kernels.set_num_threads(request.param)
     yield request.param
     kernels.set_num_threads(old)
@@ -258,7 +258,7 @@ def test_ignore_index_beyond_int64_and_unsigned_targets(spy: list[str]) -> None:
     np.testing.assert_array_equal(
         cross_entropy(logits, kept.astype(np.uint16)), cross_entropy(logits, kept)
     )
-    assert spy == ["cross_entropy_rows"] * 3
+    assert spy == ["loss"] * 3
 
 
 def test_non_contiguous_input(spy: list[str]) -> None:
@@ -269,17 +269,16 @@ def test_non_contiguous_input(spy: list[str]) -> None:
     got = cross_entropy_grad(logits, target, weight=w, reduction="sum")
     want = cross_entropy_grad(logits.copy(), target, weight=w, reduction="sum")
     np.testing.assert_array_equal(got, want)
-    assert spy == ["cross_entropy_grad_rows"] * 2
+    assert spy == ["grad"] * 2
 
 
 # ------------------------------------------------------------------ routing and errors
 
 
-def test_small_inputs_and_probability_targets_stay_on_numpy(spy: list[str]) -> None:
+def test_small_inputs_use_the_kernels_and_probability_targets_stay_on_numpy(
+    spy: list[str],
+) -> None:
     rng = np.random.default_rng(8)
-    small = rng.standard_normal((10, 5))
-    cross_entropy(small, np.arange(10) % 5)
-    cross_entropy_grad(small, np.arange(10) % 5)
     logits, target, _ = _problem(np.float64, seed=8)
     q = rng.random(logits.shape)
     q /= q.sum(axis=1, keepdims=True)
@@ -287,8 +286,12 @@ def test_small_inputs_and_probability_targets_stay_on_numpy(spy: list[str]) -> N
     cross_entropy_grad(logits, q)
     cross_entropy(logits, target, backend="numpy")
     assert spy == []
-    cross_entropy(small, np.arange(10) % 5, backend="numba")
-    assert spy == ["cross_entropy_rows"]
+    small = rng.standard_normal((10, 5))
+    for backend in (None, "auto", "compiled", "numba"):
+        got = cross_entropy(small, np.arange(10) % 5, backend=backend)
+        assert got == pytest.approx(cross_entropy(small, np.arange(10) % 5, backend="numpy"))
+    cross_entropy_grad(small, np.arange(10) % 5)
+    assert spy == ["loss"] * 4 + ["grad"]
 
 
 def test_backend_numba_on_small_and_empty_inputs() -> None:
@@ -325,10 +328,8 @@ def test_backend_numba_on_small_and_empty_inputs() -> None:
 
 
 @pytest.mark.parametrize("func", [cross_entropy, cross_entropy_grad])
-@pytest.mark.parametrize("backend", ["auto", "numba"])
-def test_out_of_range_targets_raise_before_the_kernel(
-    spy: list[str], func: Any, backend: str
-) -> None:
+@pytest.mark.parametrize("backend", ["auto", "compiled", "numba"])
+def test_out_of_range_targets_are_a_clear_error(spy: list[str], func: Any, backend: str) -> None:
     logits, target, _ = _problem(np.float32, seed=9)
     name = func.__name__
     for bad in (N_CLASSES, -1):
@@ -338,7 +339,26 @@ def test_out_of_range_targets_raise_before_the_kernel(
             func(logits, t, backend=backend)
     with pytest.raises(ValueError, match="shape"):
         func(logits, target[:-1], backend=backend)
-    assert spy == []
+    # The fast path may hand int64 targets to the core, which checks them before any row is
+    # read (and the general path then names the bad one); nothing is computed from them.
+    assert set(spy) <= set(KERNELS)
+
+
+def test_the_core_checks_targets_itself() -> None:
+    """Memory safety: the C kernel refuses indices outside [0, C) whatever the caller did."""
+    logits = np.zeros((3, 4), dtype=np.float32)
+    for bad in (4, -2, 2**40):
+        t = np.array([0, bad, 1], dtype=np.int64)
+        with pytest.raises(ValueError, match=f"target {bad} at row 1 is outside"):
+            kernels.cross_entropy_parts(logits, t)
+        with pytest.raises(ValueError, match="outside"):
+            kernels.ce_denom(t, None, 4, -100)
+    ok = np.array([0, -100, 3], dtype=np.int64)
+    parts, totals = kernels.cross_entropy_parts(logits, ok, ignore_index=-100)
+    np.testing.assert_array_equal(parts[:, 1], 0.0)
+    # Two kept rows of 4 equal logits: each -log(1/4); the total weight is 2.
+    np.testing.assert_allclose(totals, (2 * np.log(4.0), 0.0, 2.0), rtol=1e-15)
+    assert kernels.ce_denom(ok, None, 4, -100) == 2.0
 
 
 @pytest.mark.parametrize("func", [cross_entropy, cross_entropy_grad])
@@ -358,10 +378,13 @@ def test_backend_errors(func: Any) -> None:
             func(logits.astype(np.longdouble), [0, 1], backend="numba")
 
 
-def test_backend_numba_without_numba_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_dispatch, "_numba_installed", lambda: False)
-    with pytest.raises(ValueError, match="numba is not installed"):
-        cross_entropy([[1.0, 2.0]], [0], backend="numba")
+def test_backend_compiled_without_the_core_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_simd, "core", None)
+    for backend in ("compiled", "numba"):
+        with pytest.raises(ValueError, match="the compiled core is not loaded"):
+            cross_entropy([[1.0, 2.0]], [0], backend=backend)
     logits, target, _ = _problem(np.float64, seed=10)
     # "auto" quietly keeps the reference path.
     np.testing.assert_array_equal(

@@ -1,7 +1,7 @@
-"""The kernels (compiled core and numba) against the pure-NumPy reference path and mpmath.
+"""The kernels of the compiled core against the pure-NumPy reference path and mpmath.
 
-softmax, log_softmax and logsumexp run on the compiled core at every SIMD level this machine
-supports (the ``simd_level`` fixture); cross-entropy and softmax_vjp on the numba kernels.
+softmax, log_softmax, logsumexp, cross-entropy (loss, gradient, fused) and softmax_vjp run at
+every SIMD level this machine supports (the ``simd_level`` fixture).
 Every kernel is compared with the public NumPy functions of softmaxlab (the specification of
 values and special cases) on float32 and float64, with one and two threads (the thread
 threshold is lowered so that small inputs take the split paths too), and on a few rows with an
@@ -14,7 +14,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 
-import numba  # noqa: F401  (the [test] extra installs it)
 import numpy as np
 import pytest
 
@@ -295,6 +294,19 @@ CE_OPTIONS = [
 ]
 
 
+def _ce(logits, target, **kw):
+    """The loss on the compiled core (its per-row parts reduced by softmaxlab.core)."""
+    return sl.cross_entropy(logits, target, backend="compiled", **kw)
+
+
+def _ce_grad(logits, target, return_loss=False, **kw):
+    """The gradient on the compiled core; with ``return_loss`` the fused (grad, loss)."""
+    if return_loss:
+        loss, grad = sl.cross_entropy_and_grad(logits, target, backend="compiled", **kw)
+        return grad, loss
+    return sl.cross_entropy_grad(logits, target, backend="compiled", **kw)
+
+
 def _ce_problem(dtype, n=300, c=17, seed=8, ignore_index=-100):
     rng = np.random.default_rng(seed)
     logits = rng.normal(0, 3, (n, c)).astype(dtype)
@@ -304,24 +316,24 @@ def _ce_problem(dtype, n=300, c=17, seed=8, ignore_index=-100):
     return logits, target, weight
 
 
-@pytest.mark.parametrize("n_classes", [17, 40])
+@pytest.mark.parametrize("n_classes", [17, 40])  # short rows (<= 32 classes) and long ones
 @pytest.mark.parametrize(
     "opts", CE_OPTIONS, ids=lambda o: ",".join(map(str, o.items())) or "default"
 )
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
-def test_cross_entropy_rows_matches_numpy_path(dtype, opts, n_classes, threads):
+def test_cross_entropy_rows_matches_numpy_path(dtype, opts, n_classes, threads, simd_level):
     logits, target, weight = _ce_problem(
         dtype, c=n_classes, ignore_index=opts.get("ignore_index", -100)
     )
     kw = dict(opts)
     if kw.pop("weight", False):
         kw["weight"] = weight
-    got = K.cross_entropy_rows(logits, target, **kw)
+    got = _ce(logits, target, **kw)
     ref = sl.cross_entropy(logits, target, **kw, backend="numpy")
     assert np.asarray(got).dtype == dtype and np.shape(got) == np.shape(ref)
     rtol = 2e-7 if dtype == np.float32 else 1e-14
     np.testing.assert_allclose(got, ref, rtol=rtol, atol=0)
-    grad, loss = K.cross_entropy_grad_rows(logits, target, return_loss=True, **kw)
+    grad, loss = _ce_grad(logits, target, return_loss=True, **kw)
     np.testing.assert_array_equal(loss, got)  # fused forward = forward alone
     gref = sl.cross_entropy_grad(logits, target, **kw, backend="numpy")
     assert grad.dtype == dtype
@@ -329,12 +341,12 @@ def test_cross_entropy_rows_matches_numpy_path(dtype, opts, n_classes, threads):
     np.testing.assert_allclose(
         grad, gref, rtol=0, atol=scale * (4e-7 if dtype == np.float32 else 1e-15)
     )
-    np.testing.assert_array_equal(K.cross_entropy_grad_rows(logits, target, **kw), grad)
+    np.testing.assert_array_equal(_ce_grad(logits, target, **kw), grad)
 
 
 @pytest.mark.parametrize("opts", CE_OPTIONS[:6], ids=lambda o: ",".join(map(str, o.items())))
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
-def test_cross_entropy_one_long_row(dtype, opts, threads):
+def test_cross_entropy_one_long_row(dtype, opts, threads, simd_level):
     """One row of many classes (split across threads when there are two)."""
     rng = np.random.default_rng(13)
     logits = rng.normal(0, 4, (1, 3001)).astype(dtype)
@@ -343,51 +355,51 @@ def test_cross_entropy_one_long_row(dtype, opts, threads):
     if kw.pop("weight", False):
         kw["weight"] = weight
     for target in (np.array([1234]), np.array([-100])):
-        got = K.cross_entropy_rows(logits, target, **kw)
+        got = _ce(logits, target, **kw)
         ref = sl.cross_entropy(logits, target, **kw, backend="numpy")
         np.testing.assert_allclose(got, ref, rtol=2e-7 if dtype == np.float32 else 1e-14)
-        grad, loss = K.cross_entropy_grad_rows(logits, target, return_loss=True, **kw)
+        grad, loss = _ce_grad(logits, target, return_loss=True, **kw)
         np.testing.assert_array_equal(loss, got)
         gref = sl.cross_entropy_grad(logits, target, **kw, backend="numpy")
         tol = np.abs(gref).max() * (4e-7 if dtype == np.float32 else 1e-15)
         np.testing.assert_allclose(grad, gref, rtol=0, atol=tol)
     bad = logits.copy()
     bad[0, 2000] = np.nan
-    assert np.isnan(K.cross_entropy_rows(bad, np.array([3])))
-    assert np.isnan(K.cross_entropy_grad_rows(bad, np.array([3]))).all()
+    assert np.isnan(_ce(bad, np.array([3])))
+    assert np.isnan(_ce_grad(bad, np.array([3]))).all()
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
-@pytest.mark.parametrize("nrows", [3, 70])  # 70 rows take the short-row kernel (float32)
-def test_cross_entropy_rows_special_cases(dtype, nrows):
+@pytest.mark.parametrize("nrows", [3, 70])  # 70 rows take the short-row kernels
+def test_cross_entropy_rows_special_cases(dtype, nrows, simd_level):
     rows = [[1.0, np.nan, 0.0], [1.0, 2.0, 3.0], [np.inf, 0.0, 0.0]]
     logits = np.array((rows * 24)[:nrows], dtype=dtype)
     target = np.array(([0, 2, -100] * 24)[:nrows])
-    loss = K.cross_entropy_rows(logits, target, reduction="none")
+    loss = _ce(logits, target, reduction="none")
     assert np.isnan(loss[0]) and np.isfinite(loss[1]) and loss[2] == 0.0
     np.testing.assert_array_equal(
         loss, sl.cross_entropy(logits, target, reduction="none", backend="numpy")
     )
-    grad = K.cross_entropy_grad_rows(logits, target, reduction="sum")
+    grad = _ce_grad(logits, target, reduction="sum")
     assert np.isnan(grad[0]).all() and (grad[2] == 0.0).all()
     # Every sample ignored: 'mean' is 0/0 = NaN, as in PyTorch.
-    assert np.isnan(K.cross_entropy_rows(logits, np.full(nrows, -100)))
+    assert np.isnan(_ce(logits, np.full(nrows, -100)))
     # Kept samples whose target weights are all 0: 'mean' divides each part by a zero weight
     # sum, so loss and gradient are NaN (as PyTorch), with or without smoothing.
     w = np.array([1.0, 1.0, 0.0])
     tz = np.where(np.isfinite(logits).all(axis=1), 2, -100)
     for ls in (0.0, 0.5):
-        got = K.cross_entropy_rows(logits, tz, weight=w, label_smoothing=ls)
+        got = _ce(logits, tz, weight=w, label_smoothing=ls)
         assert np.isnan(got) and np.isnan(
             sl.cross_entropy(logits, tz, weight=w, label_smoothing=ls, backend="numpy")
         )
-        g = K.cross_entropy_grad_rows(logits, tz, weight=w, label_smoothing=ls)
+        g = _ce_grad(logits, tz, weight=w, label_smoothing=ls)
         gref = sl.cross_entropy_grad(logits, tz, weight=w, label_smoothing=ls, backend="numpy")
         np.testing.assert_array_equal(g, gref)
         assert np.isnan(g[tz == 2]).all() and (g[tz == -100] == 0).all()
 
 
-def test_cross_entropy_rows_against_torch():
+def test_cross_entropy_rows_against_torch(simd_level):
     import torch
 
     logits, target, weight = _ce_problem(np.float64, n=64, c=9, seed=9)
@@ -396,21 +408,21 @@ def test_cross_entropy_rows_against_torch():
     wt = torch.tensor(weight)
     lt = torch.nn.functional.cross_entropy(zt, tt, weight=wt, label_smoothing=0.1)
     lt.backward()
-    grad, loss = K.cross_entropy_grad_rows(
-        logits, target, weight=weight, label_smoothing=0.1, return_loss=True
-    )
+    grad, loss = _ce_grad(logits, target, weight=weight, label_smoothing=0.1, return_loss=True)
     np.testing.assert_allclose(loss, lt.item(), rtol=1e-13)
     np.testing.assert_allclose(grad, zt.grad.numpy(), rtol=1e-10, atol=1e-17)
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (9, 31), (3, 100003)], ids=str)
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
-def test_softmax_vjp_rows_matches_numpy_path(dtype, shape, threads):
+def test_softmax_vjp_rows_matches_numpy_path(dtype, shape, threads, simd_level):
     rng = np.random.default_rng(10)
     p = sl.softmax(rng.normal(size=shape)).astype(dtype)
     v = rng.normal(size=shape).astype(dtype)
     got = K.softmax_vjp_rows(p, v)
-    ref = sl.softmax_vjp(p, v)  # NumPy only (no backend option)
+    # The float64 reference, formed in NumPy (not with the kernel).
+    pw, vw = p.astype(np.float64), v.astype(np.float64)
+    ref = (pw * (vw - (pw * vw).sum(axis=1, keepdims=True))).astype(dtype)
     assert got.dtype == dtype
     np.testing.assert_allclose(got, ref, rtol=0, atol=np.abs(ref).max() * 4 * np.finfo(dtype).eps)
 
@@ -440,18 +452,14 @@ def test_env_variable_sets_default_in_new_process():
     assert res.stdout.strip() == "5"
 
 
-def test_numba_is_imported_lazily():
-    """The compiled core needs no numba; the first numba kernel call imports it."""
+def test_no_kernel_imports_numba():
+    """Every kernel runs on the compiled core: none imports numba (or needs it)."""
     code = (
-        "import sys, softmaxlab, softmaxlab.kernels\n"
-        "assert softmaxlab.kernels.available()\n"
-        "assert 'numba' not in sys.modules, 'numba imported too early'\n"
-        "import numpy as np\n"
-        "softmaxlab.kernels.softmax_rows(np.ones((1, 3)))\n"
-        "softmaxlab.kernels.logsumexp_rows(np.ones((1, 3)))\n"
-        "assert 'numba' not in sys.modules, 'the compiled core imported numba'\n"
-        "softmaxlab.kernels.cross_entropy_rows(np.ones((1, 3)), np.array([0]))\n"
-        "assert 'numba' in sys.modules\n"
+        "import sys, numpy as np, softmaxlab as sl, softmaxlab.kernels as K\n"
+        "x = np.ones((2, 3)); t = np.array([0, 2])\n"
+        "K.softmax_rows(x); K.logsumexp_rows(x); K.softmax_vjp_rows(x, x)\n"
+        "sl.cross_entropy_and_grad(x, t, backend='numba'); sl.softmax_vjp(x, x)\n"
+        "assert 'numba' not in sys.modules, 'a kernel imported numba'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

@@ -3,7 +3,6 @@ on every SIMD level of the compiled core this machine supports."""
 
 from __future__ import annotations
 
-import numba  # noqa: F401  (the [test] extra installs it)
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings

@@ -116,6 +116,38 @@ static int same_layout(slx_buf *a, slx_buf *b, const char *what)
     return 0;
 }
 
+/* x (read) and a writable buffer ``o`` of the same shape and dtype, both ``ndim``-D; on
+ * failure both are released. */
+static int get_x_out(PyObject *xo, PyObject *oo, slx_buf *x, slx_buf *o, int ndim,
+                     const char *oname)
+{
+    o->ok = 0;
+    if (get_buf(xo, x, 0, ndim, "x") < 0)
+        return -1;
+    if (get_buf(oo, o, 1, ndim, oname) < 0 || same_layout(x, o, oname) < 0) {
+        release(x);
+        release(o);
+        return -1;
+    }
+    return 0;
+}
+
+/* An optional float64 1-D buffer of n entries (None: b->ok stays 0). */
+static int get_opt_f64(PyObject *obj, slx_buf *b, Py_ssize_t n, const char *what)
+{
+    b->ok = 0;
+    if (obj == Py_None)
+        return 0;
+    if (get_buf(obj, b, 0, 1, what) < 0)
+        return -1;
+    if (b->f32 || b->view.shape[0] != n) {
+        PyErr_Format(PyExc_ValueError, "%s must be a float64 buffer of %zd entries", what, n);
+        release(b);
+        return -1;
+    }
+    return 0;
+}
+
 static int row_range(PyObject *const *args, Py_ssize_t nrows, Py_ssize_t *r0, Py_ssize_t *r1)
 {
     *r0 = PyLong_AsSsize_t(args[0]);
@@ -145,16 +177,12 @@ static PyObject *py_softmax(PyObject *self, PyObject *const *args, Py_ssize_t na
 {
     slx_buf x, o;
     Py_ssize_t r0, r1;
-    if (nargs_is(nargs, 6, "softmax") < 0 || get_buf(args[0], &x, 0, 2, "x") < 0)
+    if (nargs_is(nargs, 6, "softmax") < 0 || get_x_out(args[0], args[1], &x, &o, 2, "out") < 0)
         return NULL;
-    if (get_buf(args[1], &o, 1, 2, "out") < 0) {
-        release(&x);
-        return NULL;
-    }
     double t = PyFloat_AsDouble(args[4]);
     int log = PyObject_IsTrue(args[5]);
-    if (same_layout(&x, &o, "out") < 0 || row_range(args + 2, x.view.shape[0], &r0, &r1) < 0 ||
-        (t == -1.0 && PyErr_Occurred()) || log < 0)
+    if (row_range(args + 2, x.view.shape[0], &r0, &r1) < 0 || (t == -1.0 && PyErr_Occurred()) ||
+        log < 0)
         goto fail;
     Py_ssize_t n = x.view.shape[1];
     if (n > 0 && r1 > r0) {
@@ -376,16 +404,12 @@ fail:
 static PyObject *py_row_write(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     slx_buf x, o;
-    if (nargs_is(nargs, 7, "row_write") < 0 || get_buf(args[0], &x, 0, 1, "x") < 0)
+    if (nargs_is(nargs, 7, "row_write") < 0 || get_x_out(args[0], args[1], &x, &o, 1, "out") < 0)
         return NULL;
-    if (get_buf(args[1], &o, 1, 1, "out") < 0) {
-        release(&x);
-        return NULL;
-    }
     double m = PyFloat_AsDouble(args[2]), t = PyFloat_AsDouble(args[3]);
     double a = PyFloat_AsDouble(args[4]), b = PyFloat_AsDouble(args[5]);
     int log = PyObject_IsTrue(args[6]);
-    if (PyErr_Occurred() || log < 0 || same_layout(&x, &o, "out") < 0) {
+    if (PyErr_Occurred() || log < 0) {
         release(&x);
         release(&o);
         return NULL;
@@ -412,15 +436,10 @@ static PyObject *py_row_write(PyObject *self, PyObject *const *args, Py_ssize_t 
 static PyObject *py_exp32(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     slx_buf d, o;
-    if (nargs_is(nargs, 2, "_exp32") < 0 || get_buf(args[0], &d, 0, 1, "d") < 0)
+    if (nargs_is(nargs, 2, "_exp32") < 0 || get_x_out(args[0], args[1], &d, &o, 1, "out") < 0)
         return NULL;
-    if (get_buf(args[1], &o, 1, 1, "out") < 0) {
-        release(&d);
-        return NULL;
-    }
-    if (d.f32 || same_layout(&d, &o, "out") < 0) {
-        if (d.f32)
-            PyErr_SetString(PyExc_TypeError, "d must be a float64 buffer");
+    if (d.f32) {
+        PyErr_SetString(PyExc_TypeError, "d must be a float64 buffer");
         release(&d);
         release(&o);
         return NULL;
@@ -450,6 +469,260 @@ static PyObject *py_exp_table(PyObject *self, PyObject *arg)
     if (old < 0)
         Py_RETURN_NONE;
     return PyBool_FromLong(old);
+}
+
+/* ------------------------------------------------------------------ cross-entropy, vjp */
+
+/* The class indices of a 1-D int64 buffer ``target`` of ``nrows`` entries: kept ones must be
+ * in [0, n) (ignore: skipped). Rows r0..r1 are checked; *denom gets the sum of the target
+ * weights (w NULL: 1) over them. */
+static int check_targets(const int64_t *t, Py_ssize_t r0, Py_ssize_t r1, Py_ssize_t n,
+                         int64_t ignore, const double *w, double *denom)
+{
+    double s = 0.0, err = 0.0; /* compensated (TwoSum): the sum of many weights */
+    for (Py_ssize_t i = r0; i < r1; i++) {
+        int64_t y = t[i];
+        if (y == ignore)
+            continue;
+        if (y < 0 || y >= n) {
+            PyErr_Format(PyExc_ValueError, "target %lld at row %zd is outside [0, %zd)",
+                         (long long)y, i, n);
+            return -1;
+        }
+        double v = w ? w[y] : 1.0;
+        double u = s + v, bb = u - s;
+        err += (s - (u - bb)) + (v - bb);
+        s = u;
+    }
+    *denom = s + err;
+    return 0;
+}
+
+static int get_target(PyObject *obj, Py_buffer *v, Py_ssize_t nrows)
+{
+    if (PyObject_GetBuffer(obj, v, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        return -1;
+    const char *f = v->format ? v->format : "B";
+    if (*f == '<' || *f == '=' || *f == '@')
+        f++;
+    if (v->itemsize != 8 || (strcmp(f, "q") != 0 && strcmp(f, "l") != 0) || v->ndim != 1 ||
+        v->len != nrows * 8) {
+        PyErr_Format(PyExc_ValueError, "target must be an int64 buffer of %zd entries", nrows);
+        PyBuffer_Release(v);
+        return -1;
+    }
+    return 0;
+}
+
+/* ce_denom(target, weight, n, ignore) -> sum of the target weights over the kept rows (the
+ * 'mean' denominator); ValueError for a kept index outside [0, n). */
+static PyObject *py_ce_denom(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_buffer tv;
+    slx_buf w;
+    double denom = 0.0;
+    if (nargs_is(nargs, 4, "ce_denom") < 0)
+        return NULL;
+    Py_ssize_t n = PyLong_AsSsize_t(args[2]);
+    long long ignore = PyLong_AsLongLong(args[3]);
+    if (PyErr_Occurred())
+        return NULL;
+    if (PyObject_GetBuffer(args[0], &tv, PyBUF_C_CONTIGUOUS) < 0)
+        return NULL;
+    Py_ssize_t nrows = tv.len / 8;
+    PyBuffer_Release(&tv);
+    if (get_target(args[0], &tv, nrows) < 0)
+        return NULL;
+    if (get_opt_f64(args[1], &w, n, "weight") < 0) {
+        PyBuffer_Release(&tv);
+        return NULL;
+    }
+    int rc = check_targets((const int64_t *)tv.buf, 0, nrows, n, ignore,
+                           w.ok ? (const double *)w.view.buf : NULL, &denom);
+    release(&w);
+    PyBuffer_Release(&tv);
+    return rc < 0 ? NULL : PyFloat_FromDouble(denom);
+}
+
+/* Compensated sum of v[r0..r1); a sum of -0s only is -0 (the sign PyTorch's sums keep). */
+static double csum(const double *v, Py_ssize_t r0, Py_ssize_t r1)
+{
+    double s = -0.0, err = 0.0;
+    for (Py_ssize_t i = r0; i < r1; i++) {
+        double u = s + v[i], bb = u - s;
+        err += (s - (u - bb)) + (v[i] - bb);
+        s = u;
+    }
+    return err == 0.0 ? s : s + err;
+}
+
+/* cross_entropy(x, target, weight, grad, parts, r0, r1, ignore, eps, scale, sum_w) ->
+ * (sum of nllw, sum of smooth, sum of wy) over rows r0..r1, whose per-row parts go to
+ * ``parts`` (a (3, rows) float64 buffer: nllw, smooth, wy; None: only the sums) and their
+ * gradient into ``grad`` (like x, or None). */
+static PyObject *py_cross_entropy(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    slx_buf x, w, g, pt;
+    Py_buffer tv;
+    Py_ssize_t r0, r1;
+    double denom, *scratch = NULL;
+    if (nargs_is(nargs, 11, "cross_entropy") < 0 || get_buf(args[0], &x, 0, 2, "x") < 0)
+        return NULL;
+    Py_ssize_t nrows = x.view.shape[0], n = x.view.shape[1];
+    w.ok = g.ok = pt.ok = 0;
+    if (get_target(args[1], &tv, nrows) < 0) {
+        release(&x);
+        return NULL;
+    }
+    slx_ce p;
+    p.ignore = PyLong_AsLongLong(args[7]);
+    p.eps = PyFloat_AsDouble(args[8]);
+    p.scale = PyFloat_AsDouble(args[9]);
+    p.sum_w = PyFloat_AsDouble(args[10]);
+    if (PyErr_Occurred() || get_opt_f64(args[2], &w, n, "weight") < 0)
+        goto fail;
+    if (args[3] != Py_None && (get_buf(args[3], &g, 1, 2, "grad") < 0 ||
+                               same_layout(&x, &g, "grad") < 0))
+        goto fail;
+    if (args[4] != Py_None) {
+        if (get_buf(args[4], &pt, 1, 2, "parts") < 0)
+            goto fail;
+        if (pt.f32 || pt.view.shape[0] != 3 || pt.view.shape[1] != nrows) {
+            PyErr_Format(PyExc_ValueError, "parts must be a (3, %zd) float64 buffer", nrows);
+            goto fail;
+        }
+    }
+    if (row_range(args + 5, nrows, &r0, &r1) < 0)
+        goto fail;
+    p.target = (const int64_t *)tv.buf;
+    p.w = w.ok ? (const double *)w.view.buf : NULL;
+    if (check_targets(p.target, r0, r1, n, p.ignore, p.w, &denom) < 0)
+        goto fail;
+    if (pt.ok) {
+        p.nllw = (double *)pt.view.buf;
+        p.smooth = p.nllw + nrows;
+        p.wy = p.smooth + nrows;
+    } else { /* only the sums are wanted: rows r0..r1 in scratch, indexed as absolute rows */
+        Py_ssize_t k = r1 - r0;
+        scratch = (double *)malloc(sizeof(double) * (size_t)(3 * k + 1));
+        if (scratch == NULL) {
+            PyErr_NoMemory();
+            goto fail;
+        }
+        p.nllw = scratch - r0;
+        p.smooth = scratch + k - r0;
+        p.wy = scratch + 2 * k - r0;
+    }
+    const slx_table *tab = g_tab;
+    void *gb = g.ok ? g.view.buf : NULL;
+    double tot[3];
+    Py_BEGIN_ALLOW_THREADS
+    if (x.f32)
+        tab->ce32((const float *)x.view.buf, (float *)gb, n, r0, r1, &p);
+    else
+        tab->ce64((const double *)x.view.buf, (double *)gb, n, r0, r1, &p);
+    tot[0] = csum(p.nllw, r0, r1);
+    tot[1] = csum(p.smooth, r0, r1);
+    tot[2] = csum(p.wy, r0, r1);
+    Py_END_ALLOW_THREADS
+    free(scratch);
+    release(&pt);
+    release(&g);
+    release(&w);
+    PyBuffer_Release(&tv);
+    release(&x);
+    return Py_BuildValue("(ddd)", tot[0], tot[1], tot[2]);
+fail:
+    free(scratch);
+    release(&pt);
+    release(&g);
+    release(&w);
+    PyBuffer_Release(&tv);
+    release(&x);
+    return NULL;
+}
+
+/* ce_wsum(x, weight, m) -> sum_c w_c (x_c - m) of a 1-D chunk (weight sliced alike, or None). */
+static PyObject *py_ce_wsum(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    slx_buf x, w;
+    if (nargs_is(nargs, 3, "ce_wsum") < 0 || get_buf(args[0], &x, 0, 1, "x") < 0)
+        return NULL;
+    double m = PyFloat_AsDouble(args[2]);
+    if (PyErr_Occurred() || get_opt_f64(args[1], &w, x.view.shape[0], "weight") < 0) {
+        release(&x);
+        return NULL;
+    }
+    const slx_table *tab = g_tab;
+    const double *wp = w.ok ? (const double *)w.view.buf : NULL;
+    Py_ssize_t n = x.view.shape[0];
+    double s;
+    Py_BEGIN_ALLOW_THREADS
+    s = x.f32 ? tab->wsum32((const float *)x.view.buf, wp, n, m)
+              : tab->wsum64((const double *)x.view.buf, wp, n, m);
+    Py_END_ALLOW_THREADS
+    release(&w);
+    release(&x);
+    return PyFloat_FromDouble(s);
+}
+
+/* ce_grad_chunk(x, weight, g, m, a, b): g = a exp(x - m) - b w over a 1-D chunk. */
+static PyObject *py_ce_grad_chunk(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    slx_buf x, w, g;
+    if (nargs_is(nargs, 6, "ce_grad_chunk") < 0 || get_x_out(args[0], args[2], &x, &g, 1, "g") < 0)
+        return NULL;
+    double m = PyFloat_AsDouble(args[3]), a = PyFloat_AsDouble(args[4]);
+    double b = PyFloat_AsDouble(args[5]);
+    if (PyErr_Occurred() || get_opt_f64(args[1], &w, x.view.shape[0], "weight") < 0) {
+        release(&x);
+        release(&g);
+        return NULL;
+    }
+    const slx_table *tab = g_tab;
+    const double *wp = w.ok ? (const double *)w.view.buf : NULL;
+    Py_ssize_t n = x.view.shape[0];
+    Py_BEGIN_ALLOW_THREADS
+    if (x.f32)
+        tab->ceg32((const float *)x.view.buf, wp, (float *)g.view.buf, n, m, a, b, NULL);
+    else
+        tab->ceg64((const double *)x.view.buf, wp, (double *)g.view.buf, n, m, a, b, 0);
+    Py_END_ALLOW_THREADS
+    release(&w);
+    release(&g);
+    release(&x);
+    Py_RETURN_NONE;
+}
+
+/* vjp(p, v, out, r0, r1): out = p (v - sum(p v)) for rows r0..r1 (2-D, all alike). */
+static PyObject *py_vjp(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    slx_buf p, v, o;
+    Py_ssize_t r0, r1;
+    if (nargs_is(nargs, 5, "vjp") < 0 || get_x_out(args[0], args[2], &p, &o, 2, "out") < 0)
+        return NULL;
+    v.ok = 0;
+    if (get_buf(args[1], &v, 0, 2, "v") < 0 || same_layout(&p, &v, "v") < 0 ||
+        row_range(args + 3, p.view.shape[0], &r0, &r1) < 0) {
+        release(&v);
+        release(&o);
+        release(&p);
+        return NULL;
+    }
+    const slx_table *tab = g_tab;
+    Py_ssize_t n = p.view.shape[1];
+    Py_BEGIN_ALLOW_THREADS
+    if (p.f32)
+        tab->vjp32((const float *)p.view.buf, (const float *)v.view.buf, (float *)o.view.buf, n,
+                   r0, r1);
+    else
+        tab->vjp64((const double *)p.view.buf, (const double *)v.view.buf,
+                   (double *)o.view.buf, n, r0, r1);
+    Py_END_ALLOW_THREADS
+    release(&v);
+    release(&o);
+    release(&p);
+    Py_RETURN_NONE;
 }
 
 /* ------------------------------------------------------------------ levels */
@@ -510,22 +783,34 @@ static PyObject *py_supported_levels(PyObject *self, PyObject *unused)
     return level_list(1);
 }
 
+/* A METH_FASTCALL entry of the method table. */
+#define FASTCALL(name, fn, doc) {name, (PyCFunction)(void (*)(void))fn, METH_FASTCALL, doc}
+
 static PyMethodDef methods[] = {
-    {"softmax", (PyCFunction)(void (*)(void))py_softmax, METH_FASTCALL,
-     "softmax(x, out, r0, r1, temperature, log): rows r0..r1 of x into out."},
-    {"softmax_small", (PyCFunction)(void (*)(void))py_softmax_small, METH_FASTCALL,
-     "softmax_small(x, temperature, log, max_elements) -> new array, or None."},
+    FASTCALL("softmax", py_softmax,
+             "softmax(x, out, r0, r1, temperature, log): rows r0..r1 of x into out."),
+    FASTCALL("softmax_small", py_softmax_small,
+             "softmax_small(x, temperature, log, max_elements) -> new array, or None."),
     {"set_allocator", py_set_allocator, METH_O, "Set the allocator of softmax_small."},
-    {"logsumexp", (PyCFunction)(void (*)(void))py_logsumexp, METH_FASTCALL,
-     "logsumexp(x, out, flags, r0, r1): log-sum-exp of rows r0..r1."},
-    {"row_max", (PyCFunction)(void (*)(void))py_row_max, METH_FASTCALL,
-     "row_max(x) -> (max, has_nan) of a 1-D chunk."},
-    {"row_sum", (PyCFunction)(void (*)(void))py_row_sum, METH_FASTCALL,
-     "row_sum(x, m, t, store) -> (count of maxima, hi, lo) of one chunk."},
-    {"row_write", (PyCFunction)(void (*)(void))py_row_write, METH_FASTCALL,
-     "row_write(x, out, m, t, a, b, log): write pass of one chunk."},
-    {"_exp32", (PyCFunction)(void (*)(void))py_exp32, METH_FASTCALL,
-     "exp of the float32 softmax passes (test hook)."},
+    FASTCALL("logsumexp", py_logsumexp,
+             "logsumexp(x, out, flags, r0, r1): log-sum-exp of rows r0..r1."),
+    FASTCALL("row_max", py_row_max, "row_max(x) -> (max, has_nan) of a 1-D chunk."),
+    FASTCALL("row_sum", py_row_sum,
+             "row_sum(x, m, t, store) -> (count of maxima, hi, lo) of one chunk."),
+    FASTCALL("row_write", py_row_write,
+             "row_write(x, out, m, t, a, b, log): write pass of one chunk."),
+    FASTCALL("cross_entropy", py_cross_entropy,
+             "cross_entropy(x, target, weight, grad, parts, r0, r1, ignore, eps, scale, "
+             "sum_w) -> (sums of nllw, smooth, wy)."),
+    FASTCALL("ce_denom", py_ce_denom,
+             "ce_denom(target, weight, n, ignore) -> sum of the kept target weights."),
+    FASTCALL("ce_wsum", py_ce_wsum,
+             "ce_wsum(x, weight, m) -> sum of w (x - m) over a 1-D chunk."),
+    FASTCALL("ce_grad_chunk", py_ce_grad_chunk,
+             "ce_grad_chunk(x, weight, g, m, a, b): g = a exp(x - m) - b w over a 1-D chunk."),
+    FASTCALL("vjp", py_vjp,
+             "vjp(p, v, out, r0, r1): softmax vector-Jacobian product of rows r0..r1."),
+    FASTCALL("_exp32", py_exp32, "exp of the float32 softmax passes (test hook)."),
     {"_exp_table", py_exp_table, METH_O, "Private switch of the AVX-512 table exp."},
     {"get_level", py_get_level, METH_NOARGS, "The SIMD level running."},
     {"set_level", py_set_level, METH_O, "Run the named SIMD level (ValueError if impossible)."},

@@ -4,6 +4,15 @@
 
 #include <stdint.h>
 
+/* Arguments of the cross-entropy rows (ce_rows.inc): per-row parts indexed by absolute row. */
+typedef struct {
+    const int64_t *target; /* class index per row, or ``ignore`` */
+    const double *w;       /* class weights, NULL: unweighted */
+    int64_t ignore;
+    double eps, scale, sum_w; /* label smoothing, gradient scale, sum of the weights (or C) */
+    double *nllw, *smooth, *wy;
+} slx_ce;
+
 typedef struct {
     /* softmax (log=0) or log_softmax (log=1) of rows r0..r1 of an (rows, n) array. */
     void (*sm32)(const float *x, float *out, intptr_t n, intptr_t r0, intptr_t r1,
@@ -32,6 +41,23 @@ typedef struct {
     /* Private switch of the AVX-512 table-driven exp (1 on, 0 off, -1 query): previous state,
      * -1 where the level has none. */
     int (*exp_table)(int on);
+    /* Cross-entropy parts (and the gradient into g unless NULL) of rows r0..r1. */
+    void (*ce32)(const float *x, float *g, intptr_t n, intptr_t r0, intptr_t r1,
+                 const slx_ce *p);
+    void (*ce64)(const double *x, double *g, intptr_t n, intptr_t r0, intptr_t r1,
+                 const slx_ce *p);
+    /* Pieces of one long cross-entropy row: sum_c w_c (x_c - m); g = a e - b w. */
+    double (*wsum32)(const float *x, const double *w, intptr_t n, double m);
+    double (*wsum64)(const double *x, const double *w, intptr_t n, double m);
+    void (*ceg32)(const float *x, const double *w, float *g, intptr_t n, double m, double a,
+                  double b, const double *store);
+    void (*ceg64)(const double *x, const double *w, double *g, intptr_t n, double m, double a,
+                  double b, int in_place);
+    /* softmax_vjp: out = p (v - sum(p v)) per row. */
+    void (*vjp32)(const float *p, const float *v, float *out, intptr_t n, intptr_t r0,
+                  intptr_t r1);
+    void (*vjp64)(const double *p, const double *v, double *out, intptr_t n, intptr_t r0,
+                  intptr_t r1);
 } slx_table;
 
 extern const slx_table slx_table_baseline;

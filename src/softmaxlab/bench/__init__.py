@@ -6,11 +6,9 @@ hit them alike) and summarised by medians:
 
 * ``softmaxlab``: the public functions (:func:`softmaxlab.softmax`, :func:`~softmaxlab.log_softmax`,
   :func:`~softmaxlab.cross_entropy`, and for the loss with its gradient
-  :func:`~softmaxlab.cross_entropy_and_grad`, one fused pass on the kernels), i.e. what
-  users get, through the dispatch point; the ``backend`` column says which path ran
-  (``numba`` kernels or the ``numpy`` reference path);
-* ``sl-numba``: softmax and log_softmax only, on inputs that ``backend="auto"`` keeps on the
-  NumPy path (below 16,384 elements): the same public function with ``backend="numba"``;
+  :func:`~softmaxlab.cross_entropy_and_grad`, one fused pass on the compiled core), i.e.
+  what users get, through the dispatch point; the ``backend`` column says which path ran
+  (the ``compiled`` core or the ``numpy`` reference path);
 * ``numpy``: the naive ``exp(x - max) / sum`` (and ``x - max - log(sum)``, and the loss and
   gradient written with them);
 * ``scipy``: ``scipy.special.softmax`` / ``log_softmax``;

@@ -44,14 +44,13 @@ def _naive_ce(x: np.ndarray, t: np.ndarray, grad: bool) -> Any:
 
 
 def softmaxlab_path(op: str, x: np.ndarray, backend: str) -> str:
-    """Which path the public function takes for ``x``: 'compiled', 'numba' or 'numpy'."""
+    """Which path the public function takes for ``x``: 'compiled' or 'numpy' (or the
+    ``backend`` asked for)."""
     from ..core import _dispatch
 
     if backend != "auto":
         return backend
-    if op in ("softmax", "log_softmax"):
-        return "compiled" if _dispatch.use_core("auto", x.dtype, x.size, op) else "numpy"
-    return "numba" if _dispatch.use_kernels("auto", x.dtype, x.size, op) else "numpy"
+    return "compiled" if _dispatch.use_core("auto", x.dtype, x.size, op) else "numpy"
 
 
 def build_impls(
@@ -69,13 +68,6 @@ def build_impls(
         log = op == "log_softmax"
         slf = sl.log_softmax if log else sl.softmax
         impls["softmaxlab"] = lambda: slf(x, backend=backend)
-        if softmaxlab_path(op, x, backend) == "numpy" and backend == "auto":
-            from .. import kernels
-
-            if kernels.available():
-                # What a caller who asks for the kernels gets on inputs 'auto' keeps on the
-                # NumPy path (a small call is then one compiled-kernel call).
-                impls["sl-numba"] = lambda: slf(x, backend="numba")
         impls["numpy"] = lambda: _naive(x, log)
         if sp is not None:
             spf = sp.log_softmax if log else sp.softmax

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import math
 import os
 import platform
@@ -45,11 +44,10 @@ def machine_info(libs: dict[str, Any]) -> dict[str, Any]:
         "numpy": np.__version__,
         "softmaxlab": softmaxlab.__version__,
     }
-    try:
-        # The installed version, without paying for `import numba` here.
-        versions["numba"] = importlib.metadata.version("numba")
-    except importlib.metadata.PackageNotFoundError:
-        versions["numba"] = None
+    from .. import _simd
+
+    # The SIMD level of the compiled core that runs (None: not loaded, the NumPy path runs).
+    versions["simd"] = _simd.core.get_level() if _simd.core is not None else None
     for name, mod in libs.items():
         if name == "scipy" and mod is not None:
             import scipy

@@ -20,7 +20,7 @@ class BenchResult:
     threads: int
     shape: tuple[int, int]
     impl: str
-    backend: str  # the softmaxlab path that ran ('numba' or 'numpy'); '-' for others
+    backend: str  # the softmaxlab path that ran ('compiled' or 'numpy'); '-' for others
     seconds: float | None
     gelem_s: float | None = None
     gb_s: float | None = None
@@ -109,7 +109,7 @@ def results_for(
                 threads=nt,
                 shape=(x.shape[0], x.shape[1]),
                 impl=name,
-                backend=path if name == "softmaxlab" else "numba" if name == "sl-numba" else "-",
+                backend=path if name == "softmaxlab" else "-",
                 seconds=t,
                 gelem_s=x.size / t / 1e9,
                 gb_s=gb_s,

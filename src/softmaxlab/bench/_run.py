@@ -32,6 +32,7 @@ FULL_SHAPES: list[tuple[int, int]] = [
     (1, 10),
     (256, 10),
     (100_000, 10),
+    (128, 1000),
     (4096, 1000),
     (64, 32_000),
     (16, 128_256),
@@ -141,8 +142,8 @@ def run(
         Fewer repeats (when ``repeat`` is not given).
     repeat : int, optional
         Timing samples per implementation (default: by size, 7 to 200).
-    backend : {'auto', 'numba', 'numpy'}
-        Passed to the softmaxlab functions.
+    backend : {'auto', 'compiled', 'numba', 'numpy'}
+        Passed to the softmaxlab functions ('numba' is an alias of 'compiled').
     scipy_on_huge : bool
         Also time scipy on inputs of 10**7 elements or more (slow).
     emit : callable or None

@@ -382,7 +382,7 @@ def check(fn: Callable[..., Any], *, lang: str = "en", timeout: float = 5.0) -> 
     The learner's function runs in this process, so only check code you trust (your own).
     Each call runs in a worker thread under ``np.errstate(all="ignore")``, so the overflow
     some cases provoke does not print NumPy warnings. A function compiled on its first call
-    (``numba.njit``) may need a larger ``timeout`` for the first case.
+    (a JIT) may need a larger ``timeout`` for the first case.
 
     Examples
     --------

@@ -4,7 +4,7 @@ Each command lives in its own module as a thin Typer function over a plain, impo
 function (the report builders of :mod:`softmaxlab.reports`, the library itself), and registers
 itself on the app of :mod:`softmaxlab.cli._util`. This module is the one place that imports
 the command modules; they import the app from ``_util``, never from here, so the imports
-point one way. Heavy libraries (gradio, scikit-learn, dask, numba, matplotlib) are imported
+point one way. Heavy libraries (gradio, scikit-learn, dask, matplotlib) are imported
 inside the command functions, never at module level, so that ``softmaxlab compute`` starts
 fast.
 

@@ -5,7 +5,7 @@ per implementation, the median time per call, Gelem/s, effective GB/s, the ratio
 and the fraction of copy speed, with the machine and its load average before and after.
 The work is done by :func:`softmaxlab.bench.run` (also behind
 ``python benchmarks/bench_softmax.py``); this command only reads the options. numpy is the
-only library it needs: numba, scipy, torch and jax are imported when the command runs, and a
+only library it needs: scipy, torch and jax are imported when the command runs, and a
 missing one is reported as "not installed".
 
 Timings depend on the machine and its load: nothing here asserts a speed.
@@ -151,7 +151,10 @@ def bench(
         int | None, typer.Option("--repeat", min=1, help="Timing samples per implementation.")
     ] = None,
     backend: Annotated[
-        Backend, typer.Option("--backend", help="softmaxlab backend: auto, numba or numpy.")
+        Backend,
+        typer.Option(
+            "--backend", help="softmaxlab backend: auto, compiled (alias numba) or numpy."
+        ),
     ] = Backend.auto,
     scipy_on_huge: Annotated[
         bool,
@@ -171,11 +174,12 @@ def bench(
     )
     from .. import kernels
 
-    if backend == Backend.numba and not kernels.available():
+    if backend in (Backend.compiled, Backend.numba) and not kernels.available():
         raise option_error(
             "--backend",
-            "'auto' or 'numpy' while numba is not installed (pip install 'softmaxlab[fast]')",
-            "numba",
+            "'auto' or 'numpy' while the compiled core is not loaded (softmaxlab.show_config() "
+            "says why)",
+            str(backend),
             command="bench",
         )
     from ..bench import run

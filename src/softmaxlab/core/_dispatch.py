@@ -6,21 +6,17 @@ pure-NumPy reference path. ``backend="numpy"`` always keeps the reference path.
 
 ``backend`` values:
 
-* ``'auto'`` (or None): softmax, log_softmax and logsumexp use the compiled SIMD core
-  (:mod:`softmaxlab._simd`) for every size when it is loaded; where it is not, inputs of at
-  least ``KERNEL_MIN_ELEMENTS`` use the numba kernels when numba is installed, and the rest
-  the NumPy path. Cross-entropy uses the numba kernels from ``KERNEL_MIN_ELEMENTS`` on.
-* ``'compiled'``: the compiled kernels, always (an error if that is impossible): the C core
-  for softmax, log_softmax and logsumexp, the numba kernels for cross-entropy.
-* ``'numba'``: kept as an alias of ``'compiled'`` (the option's name before the C core); for
-  softmax, log_softmax and logsumexp it also accepts the numba kernels when the C core is not
-  loaded.
+* ``'auto'`` (or None): softmax, log_softmax, logsumexp and cross-entropy (class-index
+  targets) use the compiled SIMD core (:mod:`softmaxlab._simd`) for every size when it is
+  loaded, and the NumPy path where it is not.
+* ``'compiled'``: the compiled core, always (an error if that is impossible).
+* ``'numba'``: an alias of ``'compiled'`` (the option's name before the C core replaced the
+  numba kernels).
 * ``'numpy'``: the pure-NumPy reference path.
 """
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import numpy as np
@@ -30,20 +26,11 @@ from .._validation import BACKENDS as BACKENDS  # re-exported
 from .._validation import check_backend as check_backend  # re-exported
 from ..kernels import _threads
 
-#: Without the compiled core, with ``backend="auto"``, inputs of at least this many elements
-#: use the numba kernels (when installed): smaller ones never pay for importing numba. It is
-#: also the threshold of the numba cross-entropy kernels.
-KERNEL_MIN_ELEMENTS = 1 << 14
-
 _KERNEL_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 
 
-@functools.cache
-def _numba_installed() -> bool:
-    return kernels.available()
-
-
 def _core_loaded() -> bool:
+    """True when the compiled core is loaded."""
     return _simd.core is not None
 
 
@@ -56,40 +43,23 @@ def _check_kernel_dtype(backend: str, dtype: np.dtype[Any], func: str) -> None:
 
 
 def use_core(backend: str, dtype: np.dtype[Any], size: int, func: str) -> bool:
-    """Whether softmax / log_softmax / logsumexp rows of ``dtype`` go to the kernels.
-
-    :func:`softmaxlab.kernels.softmax_rows` and ``logsumexp_rows`` then run on the compiled
-    core when it is loaded, and on numba otherwise.
-    """
+    """Whether rows of ``dtype`` go to the compiled core (:mod:`softmaxlab.kernels`): the one
+    decision for softmax, log_softmax, logsumexp and cross-entropy, at every ``size``."""
     if backend == "numpy":
         return False
     if backend in ("compiled", "numba"):
         _check_kernel_dtype(backend, dtype, func)
-        if _core_loaded() or (backend == "numba" and _numba_installed()):
+        if _core_loaded():
             return True
         raise ValueError(
             f"The 'backend' parameter of {func} is {backend!r}, but the compiled core is not "
             f"loaded ({_simd.load_error}); use backend='auto' or 'numpy'."
         )
-    if dtype not in _KERNEL_DTYPES:
-        return False
-    return _core_loaded() or (size >= KERNEL_MIN_ELEMENTS and _numba_installed())
+    return dtype in _KERNEL_DTYPES and _core_loaded()
 
 
-def use_kernels(backend: str, dtype: np.dtype[Any], size: int, func: str) -> bool:
-    """Whether rows of ``dtype`` with ``size`` elements in all go to the numba kernels
-    (cross-entropy and its gradient; ``'compiled'`` means them there)."""
-    if backend == "numpy":
-        return False
-    if backend in ("compiled", "numba"):
-        _check_kernel_dtype(backend, dtype, func)
-        if not _numba_installed():
-            raise ValueError(
-                f"The 'backend' parameter of {func} is {backend!r}, but numba is not "
-                "installed (pip install 'softmaxlab[fast]')."
-            )
-        return True
-    return dtype in _KERNEL_DTYPES and size >= KERNEL_MIN_ELEMENTS and _numba_installed()
+#: Below this many elements a call runs on the calling thread (the fast paths' one C call).
+SMALL_ELEMENTS = _threads.PARALLEL_MIN_ELEMENTS
 
 
 def kernel_rows(rows2d: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:

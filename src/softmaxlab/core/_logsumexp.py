@@ -320,10 +320,10 @@ def logsumexp(
         Entries to include; masked entries are never read.
     backend : {'auto', 'numpy', 'compiled', 'numba'} or None, default None (= 'auto')
         ``'auto'`` uses the compiled SIMD core for real float16/32/64 input without ``b``,
-        ``where`` or ``return_sign`` when it is loaded, else the NumPy reference path (numba
-        from 16,384 elements if installed); ``'numpy'`` always the reference path;
-        ``'compiled'`` (alias ``'numba'``) always the core (an error if impossible). Both
-        paths have the same special values and accuracy bounds.
+        ``where`` or ``return_sign`` when it is loaded, else the NumPy reference path;
+        ``'numpy'`` always the reference path; ``'compiled'`` (alias ``'numba'``, its former
+        name) always the core (an error if impossible). Both paths have the same special
+        values and accuracy bounds.
 
     Returns
     -------

@@ -14,9 +14,11 @@ from .._validation import (
     check_cross_entropy_options,
     param_error,
     shown,
+    target_kind_error,
     type_error,
 )
 from . import _dispatch
+from ._ce_kernel import _fast_ce, _kernel_ce
 from ._softmax import log_softmax
 
 __all__ = ["cross_entropy", "cross_entropy_and_grad", "cross_entropy_grad"]
@@ -38,7 +40,7 @@ class _Problem:
     weight: NDArray[Any] | None  # (C,)
     smoothing: float
     reduction: str
-    kernel: bool = False  # the rows go to the fused numba kernels
+    kernel: bool = False  # the rows go to the fused kernels of the compiled core
     kernel_target: NDArray[np.int64] | None = None  # (N,) indices, -1 where ignored (kernel)
 
 
@@ -167,16 +169,11 @@ def _prepare(
     elif t.dtype.kind == "f":
         probs = _prob_target(t, z, ax, ls, wdt, be, func)
     else:
-        raise type_error(
-            "target",
-            "integer class indices or floating class probabilities",
-            shown(f"an array of dtype {t.dtype}"),
-            func=func,
-        )
+        raise target_kind_error(t.dtype, func)
     kernel = (
         valid is not None
-        and _dispatch.use_kernels(be, z.dtype, z.size, func)
-        and z.size > 0  # the kernels need C >= 1; empty inputs have nothing to compute
+        and _dispatch.use_core(be, z.dtype, z.size, func)
+        and z.size > 0  # empty inputs have nothing to compute
     )
     if valid is not None:
         if kernel:
@@ -239,16 +236,6 @@ def _is_foreign(logits: Any) -> bool:
     from .. import interop
 
     return interop.is_foreign(logits)
-
-
-def _kernel_options(prob: _Problem) -> dict[str, Any]:
-    """Keyword arguments of the fused kernels (ignored samples are marked -1 there)."""
-    return {
-        "weight": prob.weight,
-        "ignore_index": -1,
-        "label_smoothing": prob.smoothing,
-        "reduction": prob.reduction,
-    }
 
 
 def _grad_out(rows: NDArray[Any], prob: _Problem) -> NDArray[Any]:
@@ -361,6 +348,45 @@ def _numpy_grad(prob: _Problem, logp: NDArray[Any]) -> NDArray[Any]:
     return _grad_out(grad, prob)
 
 
+def _compute(
+    logits: Any, target: Any, options: tuple[Any, ...], func: str, want_loss: bool, want_grad: bool
+) -> tuple[Any, Any]:
+    """(loss or None, gradient or None) of the three public functions, on one path;
+    ``options``: (axis, weight, ignore_index, label_smoothing, reduction, backend)."""
+    fast = _fast_ce(logits, target, options, want_grad)
+    if fast is not None:
+        return fast
+    opts = _options(*options)
+    if _is_foreign(logits):
+        from .. import interop
+
+        return (
+            interop.cross_entropy(logits, target, **opts) if want_loss else None,
+            interop.cross_entropy_grad(logits, target, **opts) if want_grad else None,
+        )
+    prob = _prepare(logits, target, **opts, func=func)
+    if prob.kernel:
+        assert prob.kernel_target is not None
+        loss, g = _kernel_ce(
+            prob.logits,
+            prob.kernel_target,
+            prob.weight,
+            -1,
+            prob.smoothing,
+            prob.reduction,
+            want_grad,
+        )
+        return (
+            _finish(np.asarray(loss), prob, prob.shape[:-1]) if want_loss else None,
+            _grad_out(g, prob) if g is not None else None,
+        )
+    logp = _log_probs(prob)
+    return (
+        _numpy_loss(prob, logp) if want_loss else None,
+        _numpy_grad(prob, logp) if want_grad else None,
+    )
+
+
 def cross_entropy(
     logits: ArrayLike,
     target: ArrayLike,
@@ -410,13 +436,13 @@ def cross_entropy(
         In [0, 1]; mixes the target with the uniform distribution.
     reduction : {'mean', 'sum', 'none'}, default 'mean'
         ``'none'`` returns one loss per sample (ignored samples give 0).
-    backend : {'auto', 'numpy', 'numba'} or None, default None (= 'auto')
-        ``'auto'`` uses the fused numba kernels of :mod:`softmaxlab.kernels` (no probability
-        is written) for class-index targets and float16/32/64 logits of at least 16,384
-        elements when numba is installed, and the pure-NumPy reference path otherwise;
-        ``'numpy'`` always takes the reference path; ``'numba'`` always takes the kernels
-        (an error with probability targets, or if numba is not installed). Both paths have
-        the same semantics and special values.
+    backend : {'auto', 'numpy', 'compiled', 'numba'} or None, default None (= 'auto')
+        ``'auto'`` uses the fused kernels of the compiled core (:mod:`softmaxlab.kernels`;
+        no probability is written) for class-index targets and float16/32/64 logits of any
+        size when the core is loaded, and the pure-NumPy reference path otherwise;
+        ``'numpy'`` always takes the reference path; ``'compiled'`` (alias ``'numba'``)
+        always takes the kernels (an error with probability targets, or if the core is not
+        loaded). Both paths have the same semantics and special values.
 
     Returns
     -------
@@ -428,7 +454,7 @@ def cross_entropy(
     ValueError
         Shape mismatches (naming both shapes and the axis), class indices out of range,
         ``label_smoothing`` outside [0, 1], unknown ``reduction``, wrong ``weight`` shape,
-        unknown ``backend`` or ``backend='numba'`` where the kernels cannot be used.
+        unknown ``backend`` or ``backend='compiled'`` where the kernels cannot be used.
     TypeError
         A target that is neither integer nor floating.
 
@@ -450,19 +476,8 @@ def cross_entropy(
     >>> round(float(cross_entropy(logits, [0, -100])), 4)  # the second sample is ignored
     0.2413
     """
-    opts = _options(axis, weight, ignore_index, label_smoothing, reduction, backend)
-    if _is_foreign(logits):
-        from .. import interop
-
-        return interop.cross_entropy(logits, target, **opts)
-    prob = _prepare(logits, target, **opts, func="cross_entropy")
-    if prob.kernel:
-        from .. import kernels
-
-        assert prob.kernel_target is not None
-        loss = kernels.cross_entropy_rows(prob.logits, prob.kernel_target, **_kernel_options(prob))
-        return _finish(np.asarray(loss), prob, prob.shape[:-1])
-    return _numpy_loss(prob, _log_probs(prob))
+    opts = (axis, weight, ignore_index, label_smoothing, reduction, backend)
+    return _compute(logits, target, opts, "cross_entropy", True, False)[0]
 
 
 def cross_entropy_grad(
@@ -506,21 +521,9 @@ def cross_entropy_grad(
     >>> (softmax([2.0, 1.0, 0.1]) - [1, 0, 0]).round(4)
     array([-0.341 ,  0.2424,  0.0986])
     """
-    opts = _options(axis, weight, ignore_index, label_smoothing, reduction, backend)
-    if _is_foreign(logits):
-        from .. import interop
-
-        return interop.cross_entropy_grad(logits, target, **opts)
-    prob = _prepare(logits, target, **opts, func="cross_entropy_grad")
-    if prob.kernel:
-        from .. import kernels
-
-        assert prob.kernel_target is not None
-        g = kernels.cross_entropy_grad_rows(
-            prob.logits, prob.kernel_target, **_kernel_options(prob)
-        )
-        return _grad_out(g, prob)
-    return _numpy_grad(prob, _log_probs(prob))
+    opts = (axis, weight, ignore_index, label_smoothing, reduction, backend)
+    grad: NDArray[Any] = _compute(logits, target, opts, "cross_entropy_grad", False, True)[1]
+    return grad
 
 
 def cross_entropy_and_grad(
@@ -536,7 +539,7 @@ def cross_entropy_and_grad(
 ) -> tuple[Any, Any]:
     r"""The loss and its gradient together: ``(cross_entropy(...), cross_entropy_grad(...))``.
 
-    What a training step needs. On the numba kernels (see ``backend`` in
+    What a training step needs. On the compiled core (see ``backend`` in
     :func:`cross_entropy`) both come from one fused pass over the logits that never writes the
     probabilities; elsewhere the two functions are called in turn. The values are those of
     :func:`cross_entropy` and :func:`cross_entropy_grad` (the same order as scikit-learn's
@@ -563,22 +566,5 @@ def cross_entropy_and_grad(
     >>> grad.round(4)
     array([[-0.341 ,  0.2424,  0.0986]])
     """
-    opts = _options(axis, weight, ignore_index, label_smoothing, reduction, backend)
-    if _is_foreign(logits):
-        from .. import interop
-
-        return (
-            interop.cross_entropy(logits, target, **opts),
-            interop.cross_entropy_grad(logits, target, **opts),
-        )
-    prob = _prepare(logits, target, **opts, func="cross_entropy_and_grad")
-    if not prob.kernel:
-        logp = _log_probs(prob)
-        return _numpy_loss(prob, logp), _numpy_grad(prob, logp)
-    from .. import kernels
-
-    assert prob.kernel_target is not None
-    g, loss = kernels.cross_entropy_grad_rows(
-        prob.logits, prob.kernel_target, **_kernel_options(prob), return_loss=True
-    )
-    return _finish(np.asarray(loss), prob, prob.shape[:-1]), _grad_out(g, prob)
+    opts = (axis, weight, ignore_index, label_smoothing, reduction, backend)
+    return _compute(logits, target, opts, "cross_entropy_and_grad", True, True)

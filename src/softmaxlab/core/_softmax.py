@@ -231,8 +231,8 @@ def softmax(
     backend : {'auto', 'numpy', 'compiled', 'numba'} or None, default None (= 'auto')
         ``'auto'`` uses the compiled SIMD core (see :func:`softmaxlab.show_config`) for
         float16/32/64 input without ``where`` when it is loaded, else the NumPy reference
-        path (numba from 16,384 elements if installed); ``'numpy'`` always the reference
-        path; ``'compiled'`` (alias ``'numba'``) always the core (an error if impossible).
+        path; ``'numpy'`` always the reference path; ``'compiled'`` (alias ``'numba'``, its
+        former name) always the core (an error if impossible).
         Both paths have the same special values and accuracy bounds.
     out : ndarray, optional
         Where to write the result (NumPy's convention): an ndarray of the result's shape and

@@ -24,6 +24,7 @@ from .._validation import (
     normalize_axes,
     param_error,
     shown,
+    target_kind_error,
     type_error,
 )
 from . import _dask
@@ -148,6 +149,17 @@ def _log_sum(xp: Any, d: Any, axes: tuple[int, ...], work: Any) -> Any:
     return xp.log1p(rest + (count - 1.0))
 
 
+def _widened_max(xp: Any, x: Any, work: Any, mask: Any, axes: Any) -> tuple[Any, Any, Any, Any]:
+    """(x widened to ``work`` with masked entries -inf, its max over ``axes``, where the max is
+    finite, the max with 0 elsewhere). A NaN, +inf or all -inf slice has a non-finite maximum
+    (the max of every supported library propagates NaN); it is shifted by 0 so that nothing
+    overflows, and its result set at the end."""
+    xw0 = _widen(xp, x, work, mask)
+    m = xp.max(xw0, axis=axes, keepdims=True)
+    good = xp.isfinite(m)
+    return xw0, m, good, xp.where(good, m, 0.0)
+
+
 def softmax(
     x: Any, axis: Any, temperature: Any, where: Any, *, log: bool, func: str, dask: bool
 ) -> Any:
@@ -160,13 +172,7 @@ def softmax(
         blocks = _dask.blockwise_softmax(x, axes, t, mask, log=log)
         if blocks is not None:
             return blocks
-    xw0 = _widen(xp, x, work, mask)
-    m = xp.max(xw0, axis=axes, keepdims=True)
-    # A NaN, +inf or all -inf slice has a non-finite maximum (the max of every supported
-    # library propagates NaN); it is shifted by 0 so that nothing overflows, and set to
-    # NaN at the end.
-    good = xp.isfinite(m)
-    m0 = xp.where(good, m, 0.0)
+    xw0, m, good, m0 = _widened_max(xp, x, work, mask, axes)
 
     def shifted(after: Any) -> Any:
         if dask:
@@ -202,10 +208,7 @@ def logsumexp(x: Any, axis: Any, where: Any, *, keepdims: bool, func: str, dask:
         blocks = _dask.blockwise_logsumexp(x, axes, mask, keepdims=keepdims)
         if blocks is not None:
             return blocks
-    xw0 = _widen(xp, x, work, mask)
-    m = xp.max(xw0, axis=axes, keepdims=True)
-    good = xp.isfinite(m)
-    m0 = xp.where(good, m, 0.0)
+    xw0, m, good, m0 = _widened_max(xp, x, work, mask, axes)
     if dask:
         d = _dask.shift(_dask.after(xw0, m), m0, good, 1.0)
     else:
@@ -286,12 +289,7 @@ def cross_entropy(
             )
         res = ce.probability_targets(xp.moveaxis(xp.astype(t, work), ax, -1))
     else:
-        raise type_error(
-            "target",
-            "integer class indices or floating class probabilities",
-            shown(f"an array of dtype {t.dtype}"),
-            func=func,
-        )
+        raise target_kind_error(t.dtype, func)
     if grad:
         res = xp.moveaxis(res, -1, ax)
     return xp.astype(res, out_dtype)

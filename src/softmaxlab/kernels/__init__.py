@@ -7,26 +7,20 @@ one normalised (one row per slice), and never validates: the public functions of
 :mod:`softmaxlab.core` (same special values; float32 within 1 ulp of the exact value, float64
 within a few ulps).
 
-softmax, log_softmax and logsumexp run on the compiled SIMD core (:mod:`softmaxlab._simd`,
-C, level chosen at import by the CPU's features) when it is loaded, and on the numba kernels
-otherwise; cross-entropy, its gradient and softmax_vjp run on the numba kernels for now.
-numba is imported on the first numba kernel call, not when this package is imported. Large
-inputs are split across threads (see :func:`set_num_threads`; the environment variable
-``SOFTMAXLAB_NUM_THREADS`` sets the default).
+Every kernel (softmax, log_softmax, logsumexp, cross-entropy with its gradient, softmax_vjp)
+runs on the compiled SIMD core (:mod:`softmaxlab._simd`, C, level chosen at import by the
+CPU's features); where it is not loaded (see :func:`core_loaded`) they raise RuntimeError and
+:mod:`softmaxlab.core` keeps its NumPy reference path. Large inputs are split across threads
+(see :func:`set_num_threads`; the environment variable ``SOFTMAXLAB_NUM_THREADS`` sets the
+default).
 """
 
 from __future__ import annotations
 
-import importlib.util
-
 from .. import _simd
+from ._ce import ce_denom, cross_entropy_parts, softmax_vjp_rows
 from ._compiled import logsumexp_rows, softmax_rows
 from ._config import show_config
-from ._numba_rows import (
-    cross_entropy_grad_rows,
-    cross_entropy_rows,
-    softmax_vjp_rows,
-)
 from ._threads import (
     ENV_THREADS,
     PARALLEL_MIN_ELEMENTS,
@@ -43,9 +37,9 @@ __all__ = [
     "SHORT_MIN_ROWS",
     "SHORT_ROW",
     "available",
+    "ce_denom",
     "core_loaded",
-    "cross_entropy_grad_rows",
-    "cross_entropy_rows",
+    "cross_entropy_parts",
     "get_num_threads",
     "logsumexp_rows",
     "set_num_threads",
@@ -56,10 +50,9 @@ __all__ = [
 
 
 def available() -> bool:
-    """True when numba is installed (the cross-entropy kernels need it; the NumPy path does
-    not). Only looks for the package: numba itself is imported by the first kernel call.
-    """
-    return importlib.util.find_spec("numba") is not None
+    """True when the compiled kernels can run (the core is loaded): the same as
+    :func:`core_loaded`, kept for callers of the numba era."""
+    return _simd.core is not None
 
 
 def core_loaded() -> bool:

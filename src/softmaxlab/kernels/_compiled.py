@@ -1,6 +1,7 @@
 """Drivers of the compiled SIMD core (:mod:`softmaxlab._simd`): threads and one-row splits.
 
-softmax_rows and logsumexp_rows fall back to the numba drivers when the core is not loaded.
+Where the core is not loaded they raise RuntimeError (softmaxlab.core then keeps its NumPy
+reference path and never calls them).
 
 The C functions release the GIL; large inputs are split into row ranges across the pool of
 :mod:`._threads`, and a single long row (fewer rows than threads) is split into chunks whose
@@ -21,11 +22,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import _simd
-from . import _numba_rows
 from . import _threads as _t
 from ._threads import _bounds, _map, _row_split, _threads_for, get_num_threads
 
 _TINY_T = 1.0 / sys.float_info.max
+
+
+def _core() -> ModuleType:
+    """The loaded core, or RuntimeError (naming why it is not loaded)."""
+    core = _simd.core
+    if core is None:
+        raise RuntimeError(f"the compiled core is not loaded ({_simd.load_error})")
+    return core
 
 
 def _one_row_split(
@@ -96,9 +104,7 @@ def softmax_rows(
     >>> softmax_rows(np.array([[1000.0, 1.0]], dtype=np.float32), log=True)
     array([[   0., -999.]], dtype=float32)
     """
-    core = _simd.core
-    if core is None:
-        return _numba_rows.softmax_rows(x, out, temperature=temperature, log=log)
+    core = _core()
     if out is None:
         out = np.empty_like(x)
     nrows, n = x.shape
@@ -152,9 +158,7 @@ def logsumexp_rows(
     >>> bool(logsumexp_rows(np.array([[0.0, -40.0]]))[0] == np.logaddexp(0.0, -40.0))
     True
     """
-    core = _simd.core
-    if core is None:
-        return _numba_rows.logsumexp_rows(x, out, fallback=fallback)
+    core = _core()
     nrows, n = x.shape
     if out is None:
         out = np.empty(nrows, dtype=x.dtype)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 from .. import _simd
@@ -19,9 +18,8 @@ def show_config(*, quiet: bool = False) -> dict[str, Any]:
         None), ``simd_level`` (``'avx512'``, ``'avx2'``, ``'baseline'`` or None),
         ``simd_reason`` (why that level: the best the CPU supports, or forced by
         ``SOFTMAXLAB_SIMD``), ``compiled_levels`` and ``supported_levels`` (compiled and
-        supported by this CPU), ``threads`` (threads large inputs may use, from
-        ``SOFTMAXLAB_NUM_THREADS`` or the CPUs available) and ``numba`` (installed: the
-        cross-entropy kernels use it).
+        supported by this CPU) and ``threads`` (threads large inputs may use, from
+        ``SOFTMAXLAB_NUM_THREADS`` or the CPUs available).
 
     Examples
     --------
@@ -34,7 +32,6 @@ def show_config(*, quiet: bool = False) -> dict[str, Any]:
     """
     info = _simd.config()
     info["threads"] = get_num_threads()
-    info["numba"] = importlib.util.find_spec("numba") is not None
     if not quiet:
         if info["compiled_core"]:
             print(f"compiled core:    loaded ({_simd.__name__}._core)")
@@ -45,5 +42,4 @@ def show_config(*, quiet: bool = False) -> dict[str, Any]:
             print(f"compiled core:    not loaded ({info['load_error']})")
             print(f"SIMD level:       none ({info['simd_reason']})")
         print(f"threads:          {info['threads']} (set_num_threads, {ENV_THREADS})")
-        print(f"numba:            {'installed' if info['numba'] else 'not installed'}")
     return info
