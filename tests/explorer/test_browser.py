@@ -185,13 +185,16 @@ def test_bad_entries_show_a_message_and_the_app_keeps_working(page_en: tuple[Any
     # A duplicate class name.
     page.fill("#sm-names textarea, #sm-names input", "A, A, C")
     page.locator("#sm-rename").click()
-    page.wait_for_selector("#sm-message .sl-error")
-    assert "'A'" in page.inner_text("#sm-message")
-    # The sliders still work afterwards, and the message goes away.
+    # The message is next to the names box and the class buttons.
+    page.wait_for_selector("#sm-class-message .sl-error")
+    assert "'A'" in page.inner_text("#sm-class-message")
+    # The sliders still work afterwards; good names make the message go away.
     page.locator("#sm-logit-0 input[type=range]").focus()
     page.keyboard.press("ArrowLeft")
     wait_probs(page, ref_softmax([2.9, 1.0, -3.0]))
-    assert page.inner_text("#sm-message").strip() == ""
+    page.fill("#sm-names textarea, #sm-names input", "A, B, C")
+    page.locator("#sm-rename").click()
+    wait_until(lambda: page.inner_text("#sm-class-message").strip() == "", what="no message")
     # Non-numeric and empty logits on the Compare tab.
     page.locator("#tab-compare-button").click()
     page.fill("#cmp-logits textarea, #cmp-logits input", "1, two, 3")
@@ -228,8 +231,14 @@ def test_add_rename_and_remove_classes(page_en: tuple[Any, Any]) -> None:
         wait_until(lambda n=expected: len(bar_probs(page)) == n, what=f"{expected} classes")
     wait_probs(page, ref_softmax([3.0, 1.0]))
     page.locator("#sm-remove").click()  # below two classes: refused with a message
-    page.wait_for_selector("#sm-message .sl-error")
+    page.wait_for_selector("#sm-class-message .sl-error")
     assert len(bar_probs(page)) == 2
+    # The limits are on the buttons, and the message sits right below them.
+    assert "(at least 2)" in page.inner_text("#sm-remove")
+    assert "(up to 10)" in page.inner_text("#sm-add")
+    buttons = page.locator("#sm-remove").bounding_box()
+    message = page.locator("#sm-class-message").bounding_box()
+    assert 0 <= message["y"] - (buttons["y"] + buttons["height"]) < 60
 
 
 def test_sessions_have_their_own_state(new_page: Any) -> None:
@@ -327,7 +336,9 @@ def digit_probs(page: Any) -> list[float]:
 def test_drawn_digit_gets_probabilities(page_en: tuple[Any, Any], screenshot_dir: Path) -> None:
     page, log = page_en
     page.locator("#tab-digit-button").click()
-    page.locator("#dg-pad button[aria-label=Brush]").click()
+    # The brush is selected when the tab opens: no click on it first.
+    brush = page.locator("#dg-pad button[aria-label=Brush]")
+    wait_until(lambda: "highlight" in (brush.get_attribute("class") or ""), what="brush ready")
     draw_stroke(page, [(0.5, 0.15 + 0.035 * i) for i in range(21)])  # a vertical "1"
     page.wait_for_selector("#dg-out .sl-digit-probs", timeout=90_000)
     probs = digit_probs(page)

@@ -57,15 +57,22 @@ def test_action_tab_runs_and_refuses_bad_settings(page_en: tuple[Any, Any]) -> N
     wait_until(lambda: page.locator("#act-out .sl-area").count() == 3, what="three arms")
     assert page.get_attribute("#act-out .sl-action", "data-arms") == "3"
     assert page.locator("#act-probs-table tr").count() == 1 + 3
-    # A negative seed: a message next to the controls, the charts stay as they were.
+    # A negative seed: set to 0 with a message under the seed box; the charts are those of
+    # seed 0, which the box now shows (the run before also used seed 0).
+    seed0 = data_values(page, "#act-out .sl-regret", "final")
     set_number(page, "act-seed", "-1")
     page.locator("#act-run").click()
-    page.wait_for_selector("#act-message .sl-error")
-    assert "seed" in page.inner_text("#act-message")
+    wait_until(lambda: page.locator("#act-seed .info-text").count() == 1, what="seed message")
+    assert "seed" in page.inner_text("#act-seed .info-text").lower()
+    assert "[0, 2.14748e+09]" in page.inner_text("#act-seed .info-text")
+    assert page.input_value("#act-seed input") == "0"
     assert page.locator("#act-out .sl-area").count() == 3
+    wait_until(lambda: data_values(page, "#act-out .sl-regret", "final") == seed0, what="seed 0")
     set_number(page, "act-seed", "4")
     page.locator("#act-run").click()
-    wait_until(lambda: page.inner_text("#act-message").strip() == "", what="message cleared")
+    wait_until(lambda: page.locator("#act-seed .info-text").count() == 0, what="message cleared")
+    wait_until(lambda: data_values(page, "#act-out .sl-regret", "final") != seed0, what="seed 4")
+    assert page.inner_text("#act-message").strip() == ""
     assert log.page_errors == []
 
 

@@ -150,10 +150,11 @@ def test_segmentation_temperature_and_pixel(page_en: tuple[Any, Any]) -> None:
         )
         == labels
     )
-    page.fill("#seg-seed input", "-1")  # precision=0 rounds fractions, so go out of range
+    page.fill("#seg-seed input", "-1")  # out of range: set to 0, said under the box
     page.locator("#seg-seed input").press("Enter")
-    page.wait_for_selector("#seg-message .sl-error")
-    assert "seed" in page.inner_text("#seg-message")
+    wait_until(lambda: page.locator("#seg-seed .info-text").count() == 1, what="seed message")
+    assert "seed" in page.inner_text("#seg-seed .info-text").lower()
+    assert page.input_value("#seg-seed input") == "0"
     assert log.page_errors == []
 
 

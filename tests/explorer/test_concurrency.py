@@ -31,7 +31,8 @@ def test_fifty_concurrent_sessions_get_correct_answers(explorer_url: str) -> Non
         )
         logits = [round(-3.0 + 0.1 * i, 1), 1.0, round(2.0 - 0.05 * i, 2)]
         log10_t = round(-1.0 + 0.04 * i, 2)
-        chart, details, message = client.predict(
+        # Then the winner-takes-all plots and the temperature slider (its value and message).
+        chart, details, _winner, message, _slider = client.predict(
             "en", log10_t, *logits, *([0.0] * 7), api_name="/softmax"
         )
         assert message == ""

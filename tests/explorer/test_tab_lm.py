@@ -134,7 +134,7 @@ def test_generation_is_reproducible_and_equals_the_library(model_en: object) -> 
     assert len(others) > 1
     # The step button appends exactly the token the view calls "sampled".
     view = _lm.lm_view(*settings)
-    prompt, ended = _lm.step_prompt(*settings)
+    prompt, ended = _lm.stepped(settings[1], _lm.generate_view(*settings, 1))
     if ended:
         assert view["sampled"] == EOS
     else:

@@ -22,7 +22,9 @@ from softmaxlab.explorer.tabs import (
 
 
 def test_handlers_turn_bad_entries_into_messages() -> None:
-    _chart, _details, message = softmax.softmax_outputs(["A", "A"], "zh-Hant", 0.0, [1.0, 2.0])
+    _chart, _details, _winner, message = softmax.softmax_outputs(
+        ["A", "A"], "zh-Hant", 0.0, [1.0, 2.0]
+    )
     assert "sl-error" in message and "'A'" in html.unescape(message)
     assert "sl-error" in compare.compare_output("1, x", "en")
     assert "sl-error" in precision.precision_output("", "en")
@@ -68,7 +70,7 @@ def test_rename_and_refusals_keep_the_page() -> None:
     assert out[0] == ["x", "y"] and out[1] == "x, y"
     # Two classes: removing one is refused; everything but the message is left alone.
     out = softmax.apply_action(_callbacks.remove_class, ["A", "B"], "en", 0.0, 1.0, 2.0)
-    assert len(out) == 2 + softmax.N_SLOTS + 3
+    assert len(out) == 2 + softmax.N_SLOTS + 4
     assert "sl-error" in out[-1]
 
 
@@ -82,7 +84,7 @@ def test_shift_preset_keeps_the_probabilities() -> None:
     assert values == pytest.approx([3.0 + c, 1.0 + c, -3.0 + c], abs=1e-12)
     assert "sl-note" in out[-1]
     # The chart still shows softmax(3, 1, -3), exp-normalised here by hand.
-    shown = [float(v) for v in re.findall(r'data-p="([^"]+)"', out[-3])]
+    shown = [float(v) for v in re.findall(r'data-p="([^"]+)"', out[-4])]
     e = [math.exp(v - 3.0) for v in (3.0, 1.0, -3.0)]
     assert shown == pytest.approx([v / math.fsum(e) for v in e], abs=1e-15)
 

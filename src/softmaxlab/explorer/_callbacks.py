@@ -33,6 +33,7 @@ from .. import (
     cross_entropy,
     cross_entropy_grad,
     log_softmax,
+    relu,
     reports,
     sigmoid,
     softmax,
@@ -336,7 +337,7 @@ def compare_view(logits: list[float]) -> dict[str, Any]:
         "argmax": hard,
         "sparsemax": sparsemax(z),
         # ReLU max(z, 0) is shown as the counter-example: an activation, not a distribution.
-        "relu": np.maximum(z, 0.0),
+        "relu": relu(z),
     }
     out: dict[str, Any] = {"logits": z.tolist()}
     for name, values in maps.items():
@@ -344,7 +345,7 @@ def compare_view(logits: list[float]) -> dict[str, Any]:
         out[name + "_sum"] = float(np.sum(values))
     out["sparse_zeros"] = int(np.count_nonzero(maps["sparsemax"] == 0.0))
     # Doubling the logits doubles ReLU (it keeps the scale) but sharpens softmax.
-    out["relu_doubled_sum"] = float(np.sum(np.maximum(2.0 * z, 0.0)))
+    out["relu_doubled_sum"] = float(np.sum(relu(2.0 * z)))
     out["softmax_doubled_max"] = float(np.max(softmax(2.0 * z)))
     return out
 

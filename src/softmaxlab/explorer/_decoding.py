@@ -191,4 +191,5 @@ def histogram_view(
         "freq": report.frequencies,
         "n": report.n,
         "max_gap": float(np.max(np.abs(freq - probs))),
+        "seed": rng_seed,
     }

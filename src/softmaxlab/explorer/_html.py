@@ -69,7 +69,7 @@ def error_box(message: str, lang: str) -> str:
     return (
         '<div class="sl-error" role="alert" style="border:1px solid #d93025;background:#fdecea;'
         'color:#8a1c12;padding:8px 12px;border-radius:6px;">'
-        f"<b>{esc(t('err.title', lang))}</b>: {esc(message)}</div>"
+        f"<b>{esc(t('err.title', lang))}</b>{esc(t('punct.colon', lang))}{esc(message)}</div>"
     )
 
 
@@ -120,6 +120,17 @@ def bars(
         )
     head = f'<div style="font-weight:600;margin-bottom:4px;">{esc(title)}</div>' if title else ""
     return f'<div class="{elem_class}">{head}{"".join(rows)}</div>'
+
+
+def texts(lang: str, *keys: str) -> list[str]:
+    """The strings ``keys`` in ``lang`` (a table's column headers, say).
+
+    Examples
+    --------
+    >>> texts("zh-Hant", "tab.compare", "tab.precision")
+    ['比較', '數值精度']
+    """
+    return [t(key, lang) for key in keys]
 
 
 def heading(text: str) -> str:

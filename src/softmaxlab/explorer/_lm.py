@@ -30,7 +30,7 @@ __all__ = [
     "is_started",
     "lm_view",
     "start_models",
-    "step_prompt",
+    "stepped",
 ]
 
 CORPUS_CHOICES = (("English", "en"), ("简体中文", "zh-Hans"), ("繁體中文", "zh-Hant"))
@@ -228,19 +228,11 @@ def generate_view(
     }
 
 
-def step_prompt(
-    corpus: str,
-    prompt: str | None,
-    temperature: float,
-    top_k: float | None,
-    top_p: float,
-    min_p: float,
-    seed: float | None,
-) -> tuple[str, bool]:
-    """The prompt with the next sampled token appended, and whether the model ended instead."""
+def stepped(prompt: str | None, view: dict[str, Any]) -> tuple[str, bool]:
+    """The prompt with the token of ``view`` (a :func:`generate_view` of one token) appended,
+    and whether the model ended the text instead (then the prompt is left as it was)."""
     from ..models._ngram import EOS, join_tokens
 
-    view = generate_view(corpus, prompt, temperature, top_k, top_p, min_p, seed, 1)
     token = view["steps"][0]["token"]
     if token == EOS:
         return prompt or "", True

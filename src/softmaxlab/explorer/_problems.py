@@ -9,15 +9,20 @@ from __future__ import annotations
 from typing import Any
 
 from .. import reports
+from .._validation import SoftmaxLabError, describe_value
 from ._i18n import t
 
 __all__ = ["InputProblem", "parse_problem"]
 
 
-class InputProblem(ValueError):
+class InputProblem(SoftmaxLabError):
     """A bad entry, described by an i18n message key and its parameters.
 
-    Parameters whose value is itself a key starting with ``what.`` are translated too.
+    Parameters whose value is itself a key starting with ``what.`` are translated too. It is a
+    :class:`~softmaxlab.SoftmaxLabError` (a ``ValueError``) like the library's own argument
+    errors: ``parameter`` is the entry's name (its ``what.`` key) and ``value`` the short
+    description of what was received (:func:`~softmaxlab._validation.describe_value`); the
+    page shows :meth:`message` in its language instead of the English ``str()``.
 
     Examples
     --------
@@ -29,6 +34,9 @@ class InputProblem(ValueError):
     def __init__(self, key: str, **params: Any) -> None:
         self.key = key
         self.params = params
+        what = params.get("what")
+        self.parameter = str(what) if what is not None else None
+        self.value = describe_value(params["value"]) if "value" in params else None
         super().__init__(self.message("en"))
 
     def message(self, lang: str) -> str:

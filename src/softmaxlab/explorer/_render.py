@@ -32,6 +32,7 @@ from ._html import (
     md_bold,
     note,
     table,
+    texts,
 )
 from ._i18n import t
 from ._render_lessons import relu_note, relu_panel
@@ -100,7 +101,7 @@ def softmax_details(view: dict[str, Any], lang: str) -> str:
     color = "#1e7e34" if ok else "#d93025"
     sum_line = (
         f'<p class="sl-sum" data-total="{view["total"]!r}" style="margin:4px 0;">'
-        f"<b>{esc(t('sm.sum_label', lang))}</b>: "
+        f"<b>{esc(t('sm.sum_label', lang))}</b>{esc(t('punct.colon', lang))}"
         + esc(
             t(
                 "sm.sum",
@@ -122,7 +123,9 @@ def softmax_details(view: dict[str, Any], lang: str) -> str:
     names = view["names"]
     winners = view["winners"]
     if len(winners) > 1:
-        explain = t("sm.explain_tie", lang, winners=", ".join(names[i] for i in winners))
+        explain = t(
+            "sm.explain_tie", lang, winners=t("punct.list", lang).join(names[i] for i in winners)
+        )
     else:
         ratio = view["ratio"]
         explain = t(
@@ -262,12 +265,37 @@ def _per_class_table(
     view: dict[str, Any], lang: str, columns: tuple[str, ...], elem_id: str
 ) -> str:
     """Class, logit and one column per ``view`` key (its header is ``col.<key>``)."""
-    headers = [t("col.class", lang), t("col.logit", lang)] + [t(f"col.{c}", lang) for c in columns]
+    headers = texts(lang, "col.class", "col.logit", *(f"col.{c}" for c in columns))
     rows = [
         [str(i), fmt(z), *(_flagged(view[c][i]) for c in columns)]
         for i, z in enumerate(view["logits"])
     ]
     return table(headers, rows, elem_id=elem_id)
+
+
+def sum_note(dtypes: list[dict[str, Any]], lang: str) -> str:
+    """What the Σp table shows (exactly 1, off by k ε, or NaN, dtypes grouped), then the rule.
+
+    Examples
+    --------
+    >>> rows = [{"dtype": "float16", "error": 0.0, "in_eps": 0.0},
+    ...         {"dtype": "float32", "error": 0.0, "in_eps": 0.0},
+    ...         {"dtype": "float64", "error": 1.1e-16, "in_eps": 0.5}]
+    >>> print(sum_note(rows, "en").split(". In general")[0])
+    float16, float32: Σ p is exactly 1 here (its rounding errors cancel). float64: Σ p misses 1 by 0.5 ε
+    """  # noqa: E501
+    groups: dict[tuple[str, str], list[str]] = {}
+    for d in dtypes:
+        if not math.isfinite(d["error"]):
+            status = ("prec.sum_nan", "")
+        elif d["error"] == 0:
+            status = ("prec.sum_exact", "")
+        else:
+            status = ("prec.sum_missed", fmt(d["in_eps"], 3))
+        groups.setdefault(status, []).append(d["dtype"])
+    parts = [t(key, lang, dtype=", ".join(names), k=k) for (key, k), names in groups.items()]
+    sep = t("prec.sum_sep", lang)
+    return sep.join([*parts, t("prec.dtype_note", lang)])
 
 
 def precision_html(view: dict[str, Any], lang: str) -> str:
@@ -289,17 +317,19 @@ def precision_html(view: dict[str, Any], lang: str) -> str:
         ]
         for d in view["dtypes"]
     ]
-    dheaders = [t(f"col.{c}", lang) for c in ("dtype", "eps", "sum", "sum_err", "in_eps")]
+    dheaders = texts(lang, *(f"col.{c}" for c in ("dtype", "eps", "sum", "sum_err", "in_eps")))
     part2 = (
         heading(t("prec.dtype_title", lang))
         + table(dheaders, drows, elem_id="prec-dtype-table")
-        + note(t("prec.dtype_note", lang))
+        + note(sum_note(view["dtypes"], lang))
     )
     k = view["log_bad"]
+    undefined = not all(math.isfinite(p) for p in view["stable_p"])
+    log_key = "prec.log_nan" if undefined else "prec.log_bad" if k else "prec.log_ok"
     part3 = (
         heading(t("prec.log_title", lang))
         + _per_class_table(view, lang, ("log_of_softmax", "log_softmax"), "prec-log-table")
-        + note(t("prec.log_bad", lang, k=k) if k else t("prec.log_ok", lang))
+        + note(t(log_key, lang, k=k))
     )
     return part1 + part2 + part3
 
@@ -331,15 +361,9 @@ def gradient_html(view: dict[str, Any], lang: str) -> str:
         + heat_map
         + note(t("grad.row_sums", lang, value=fmt(view["row_sum_max"], 3)))
     )
-    headers = [
-        t("col.class", lang),
-        t("col.logit", lang),
-        t("col.p", lang),
-        t("col.y", lang),
-        t("col.grad", lang),
-        t("col.z_new", lang),
-        t("col.p_new", lang),
-    ]
+    headers = texts(
+        lang, "col.class", "col.logit", "col.p", "col.y", "col.grad", "col.z_new", "col.p_new"
+    )
     rows = [
         [
             str(i),
@@ -468,6 +492,21 @@ def histogram_html(view: dict[str, Any], lang: str) -> str:
         )
     heading = esc(t("nt.hist_title", lang, n=view["n"]))
     title = f'<div style="font-weight:600;margin-bottom:4px;">{heading}</div>'
-    return f'<div class="sl-hist" data-n="{view["n"]}">{title}{"".join(rows)}</div>' + note(
-        t("nt.hist_note", lang, gap=fmt(view["max_gap"], 3))
+    seed = view["seed"]
+    notes = t("nt.hist_note", lang, gap=fmt(view["max_gap"], 3))
+    notes += " " + t("nt.hist_seed", lang, seed=seed, next=next_seed(seed))
+    return (
+        f'<div class="sl-hist" data-n="{view["n"]}" data-seed="{seed}">{title}{"".join(rows)}'
+        "</div>" + note(notes)
     )
+
+
+def next_seed(seed: float) -> int:
+    """The seed after ``seed`` for "Sample N times": one more, wrapping at 2**32.
+
+    Examples
+    --------
+    >>> next_seed(0), next_seed(2**32 - 1)
+    (1, 0)
+    """
+    return (int(seed) + 1) % 2**32

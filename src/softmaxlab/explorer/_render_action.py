@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ._html import esc, fmt, heading, note, svg_frame, table
+from ._html import esc, fmt, heading, note, svg_frame, table, texts
 from ._i18n import t
 
 __all__ = ["action_html"]
@@ -130,7 +130,7 @@ def _snapshot_table(view: dict[str, Any], lang: str) -> str:
 
 
 def _summary_table(view: dict[str, Any], lang: str) -> str:
-    headers = [t("act.policy", lang), t("act.final_regret", lang), t("act.best_rate", lang)]
+    headers = texts(lang, "act.policy", "act.final_regret", "act.best_rate")
     rows = [
         [
             esc(_policy_name(row["name"], lang)),

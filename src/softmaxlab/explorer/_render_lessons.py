@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ._html import bars, esc, fmt, heading, md_bold, note, table
+from ._html import bars, esc, fmt, heading, md_bold, note, table, texts
 from ._i18n import t
 
 __all__ = [
@@ -43,15 +43,16 @@ def _value(elem_id: str, label: str, value: float, digits: int = 8) -> str:
 
 def _steps_table(view: dict[str, Any], lang: str) -> str:
     k = view["target"]
-    headers = [
-        t("col.class", lang),
-        t("col.logit", lang),
-        t("ce.col_shifted", lang),
-        t("ce.col_exp", lang),
-        t("ce.col_log_softmax", lang),
-        t("ce.col_naive_exp", lang),
-        t("ce.col_log_of_softmax", lang),
-    ]
+    headers = texts(
+        lang,
+        "col.class",
+        "col.logit",
+        "ce.col_shifted",
+        "ce.col_exp",
+        "ce.col_log_softmax",
+        "ce.col_naive_exp",
+        "ce.col_log_of_softmax",
+    )
     rows = [
         [
             f"{i}{' ← y' if i == k else ''}",
@@ -200,7 +201,9 @@ def multilabel_html(view: dict[str, Any], lang: str) -> str:
         title=t("cmp.ml_softmax", lang, total=fmt(view["softmax_sum"], 4)),
         elem_class="sl-bars sl-ml-softmax",
     )
-    labels = ", ".join(t(f"cmp.ml_{name}", lang) for name in view["sigmoid_labels"])
+    labels = t("punct.list", lang).join(
+        t(f"cmp.ml_{name}", lang) for name in view["sigmoid_labels"]
+    )
     verdict = t(
         "cmp.ml_verdict",
         lang,
@@ -221,12 +224,7 @@ def multilabel_html(view: dict[str, Any], lang: str) -> str:
 def ovr_sample_html(view: dict[str, Any], lang: str) -> str:
     """One test sample's probabilities: raw one-vs-rest, normalised one-vs-rest, softmax."""
     names = view["names"]
-    headers = [
-        t("col.class", lang),
-        t("cmp.ovr_raw", lang),
-        t("cmp.ovr_norm", lang),
-        t("cmp.ovr_softmax", lang),
-    ]
+    headers = texts(lang, "col.class", "cmp.ovr_raw", "cmp.ovr_norm", "cmp.ovr_softmax")
     rows = [
         [
             f"{esc(names[c])}{' ✓' if c == view['true'] else ''}",

@@ -55,7 +55,7 @@ def _read_line(view: dict[str, Any], lang: str) -> str:
         f"{''.join(chips) or esc(t('lm.empty_prompt', lang))}</div>"
     )
     if view["unknown"]:
-        words = "、".join(view["unknown"]) if lang != "en" else ", ".join(view["unknown"])
+        words = t("punct.list", lang).join(view["unknown"])
         line += note(t("lm.unk", lang, words=words), cls="sl-note sl-lm-unk")
     return line + note(t("lm.context", lang, token=view["context"]), cls="sl-note sl-lm-context")
 

@@ -6,7 +6,19 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from ._html import BAR, CELL_STYLE, HEAD_STYLE, TABLE_STYLE, bars, esc, fmt, note, svg_frame, table
+from ._html import (
+    BAR,
+    CELL_STYLE,
+    HEAD_STYLE,
+    TABLE_STYLE,
+    bars,
+    esc,
+    fmt,
+    note,
+    svg_frame,
+    table,
+    texts,
+)
 from ._i18n import t
 
 # ---------------------------------------------------------------------------- model tabs
@@ -14,13 +26,9 @@ from ._i18n import t
 
 def ovr_html(view: dict[str, Any], lang: str) -> str:
     """The one-vs-rest vs softmax regression table."""
-    headers = [
-        t("col.model", lang),
-        t("col.accuracy", lang),
-        t("col.log_loss", lang),
-        t("col.fit_time", lang),
-        t("col.n_params", lang),
-    ]
+    headers = texts(
+        lang, "col.model", "col.accuracy", "col.log_loss", "col.fit_time", "col.n_params"
+    )
     rows = [
         [
             esc(r["name"]),
@@ -82,6 +90,7 @@ def digit_html(view: dict[str, Any], lang: str) -> str:
         f'<p class="sl-top3" style="margin:4px 0;font-weight:600;">'
         f"{esc(t('dg.top3', lang, top=top))}</p>"
         + note(t("dg.temperature", lang, t=fmt(view["temperature"], 4), state=state))
+        + note(t("dg.none", lang), cls="sl-note sl-digit-none")
         + "</div></div>"
     )
 

@@ -39,15 +39,46 @@ CSS = """
 .sl-error { margin: 4px 0; }
 #sm-logt .tab-like-container, #sm-logt [data-testid=min-value],
 #sm-logt [data-testid=max-value] { display: none; }
+#sm-details { overflow-x: auto; }
+#sm-steps-table { font-size: 0.88em; }
+#sm-steps-table td, #sm-steps-table th { padding: 2px 5px !important; }
+@media (max-width: 640px) {
+  #sm-layout { flex-direction: column; flex-wrap: nowrap; }
+  #sm-controls, #sm-view, #sm-controls > .form { display: contents; }
+  #sm-layout > * , #sm-controls > *, #sm-view > *, #sm-controls > .form > * { width: 100%; }
+  #sm-names-row { order: 1; } #sm-class-row { order: 2; } #sm-class-message { order: 3; }
+  [id^=sm-logit-] { order: 4; } #sm-t-row { order: 5; } #sm-chart { order: 6; }
+  #sm-presets-title { order: 7; } #sm-presets-row { order: 8; } #sm-message { order: 9; }
+  #sm-details { order: 10; } #sm-winner { order: 11; }
+}
 """
 """The temperature slider moves log10 T: its own number box, reset button and end labels (which
-would show log10 T) are hidden; the T box beside it shows T."""
+would show log10 T) are hidden; the T box beside it shows T. The steps table is set a little
+smaller (it fits a 1024 px window) and scrolls inside its box rather than overflow. At phone
+width the Softmax tab's two columns dissolve into one ordered list: the classes, the sliders,
+the temperature, then the chart, and only then presets, details and the winner plots."""
 
 GRADIO_LOCALES = {"en": "en", "zh-Hans": "zh-CN", "zh-Hant": "zh-TW"}
 """Our language -> the locale of Gradio's own front-end catalogue."""
 
-GRADIO_KEYS = {"common.complete": "gradio.complete"}
-"""Gradio front-end keys it has no text for (it would show the key) -> our catalogue key."""
+_EDITOR_KEYS = (
+    "brush",
+    "erase",
+    "color",
+    "brush_size",
+    "clear_canvas",
+    "pan",
+    "redo",
+    "zoom_in",
+    "zoom_out",
+    "select_draw_tool",
+)
+GRADIO_KEYS = {
+    "common.complete": "gradio.complete",
+    **{f"image_editor.{key}": f"gradio.{key}" for key in _EDITOR_KEYS},
+}
+"""Gradio front-end keys it has no text for in Chinese (it would show the key, or English: the
+drawing canvas's tool tips) -> our catalogue key."""
 
 
 def page_language_js(*, ready: bool = False) -> str:
@@ -149,7 +180,8 @@ def build_app(lang: str | None = None) -> gr.Blocks:
     ctx = Context(fixed or "en")
     with gr.Blocks(title=ctx.t("app.title"), analytics_enabled=False) as demo:
         build_header(ctx)
-        with gr.Tabs(elem_id="tabs"):
+        # Tabs that do not fit wrap onto a second row (no "More tabs" menu hiding most of them).
+        with gr.Tabs(elem_id="tabs", overflow_behavior="wrap"):
             for tab in TABS:
                 tab.build(ctx)
         _wire_language(demo, ctx, fixed)

@@ -26,6 +26,7 @@ import gradio as gr
 
 from . import _callbacks as cb
 from . import _render as rd
+from ._entries import Entry, entry_of, guard
 from ._i18n import normalize_lang, t
 
 log = logging.getLogger("softmaxlab.explorer")
@@ -70,6 +71,8 @@ class Text:
     def update(self, lang: str) -> Any:
         """The Gradio update that puts the text for ``lang`` into the component."""
         changes: dict[str, Any] = {self.attr: self.render(lang)}
+        if self.attr == "label" and entry_of(self.component) is not None:
+            changes["info"] = ""  # a message about an earlier entry was in the old language
         return gr.update(**changes)
 
 
@@ -132,9 +135,24 @@ class Context:
         """A text box labelled ``t(key)``."""
         return self.make(gr.Textbox, key, value=value, elem_id=elem_id, **kwargs)
 
-    def number(self, key: str, value: float, elem_id: str, **kwargs: Any) -> Any:
-        """A number box labelled ``t(key)``."""
-        return self.make(gr.Number, key, value=value, elem_id=elem_id, **kwargs)
+    def number(
+        self,
+        key: str,
+        value: float,
+        elem_id: str,
+        *,
+        bounds: tuple[float, float],
+        what: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """A number box labelled ``t(key)`` that takes a number in ``bounds``.
+
+        A whole number when ``precision=0``; ``what`` names it in messages (default ``key``).
+        """
+        entry = Entry(what or key, *bounds, default=value, integer=kwargs.get("precision") == 0)
+        return self.checked(
+            self.make(gr.Number, key, value=value, elem_id=elem_id, **kwargs), entry
+        )
 
     def slider(
         self,
@@ -143,12 +161,20 @@ class Context:
         value: float,
         step: float,
         elem_id: str,
+        *,
+        what: str | None = None,
         **kwargs: Any,
     ) -> Any:
-        """A slider over ``bounds`` labelled ``t(key)``."""
+        """A slider over ``bounds`` labelled ``t(key)`` (whole numbers when ``step`` is 1)."""
         low, high = bounds
         options: dict[str, Any] = {"minimum": low, "maximum": high, "value": value, "step": step}
-        return self.make(gr.Slider, key, elem_id=elem_id, **options, **kwargs)
+        made = self.make(gr.Slider, key, elem_id=elem_id, **options, **kwargs)
+        return self.checked(made, Entry(what or key, low, high, default=value, integer=step == 1))
+
+    def checked(self, component: Any, entry: Entry) -> Any:
+        """Give ``component`` (a slider or number box) its check (see :func:`._entries.guard`)."""
+        component.entry, component.language = entry, self.lang_radio
+        return component
 
     def radio(self, key: str, choices: Sequence[str], value: str, elem_id: str, **kw: Any) -> Any:
         """A radio group labelled ``t(key)``."""
@@ -177,10 +203,24 @@ class Context:
         )
 
 
-def on(events: Sequence[Callable[..., Any]], fn: Callable[..., Any], *args: Any, **kw: Any) -> None:
-    """Attach ``fn`` to each bound event method (``btn.click``, ``box.submit`` …), quietly."""
+def on(
+    events: Sequence[Callable[..., Any]],
+    fn: Callable[..., Any],
+    inputs: Any = None,
+    outputs: Any = None,
+    **kw: Any,
+) -> Any:
+    """Attach ``fn`` to each bound event method (``btn.click``, ``box.submit`` …), quietly.
+
+    The checked controls among ``inputs`` are checked first (:func:`._entries.guard`); the
+    last event's dependency is returned (for ``.then``).
+    """
+    dependency = None
     for event in events:
-        event(fn, *args, **{**QUICK, **kw})
+        handler, ins, outs = guard(fn, inputs, outputs, getattr(event, "__self__", None))
+        raw = {"preprocess": False} if handler is not fn else {}
+        dependency = event(handler, ins, outs, **{**QUICK, **raw, **kw})
+    return dependency
 
 
 def relabel(ctx: Context, lang: str, *values: Any) -> list[Any]:

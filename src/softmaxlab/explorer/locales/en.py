@@ -30,12 +30,29 @@ STRINGS: dict[str, str] = {
     ),
     "sm.names": "Class names (comma-separated)",
     "sm.rename": "Rename",
-    "sm.add": "Add a class",
-    "sm.remove": "Remove the last class",
+    "sm.add": "Add a class (up to 10)",
+    "sm.remove": "Remove the last class (at least 2)",
     "sm.temperature": (
         "Temperature T (the slider moves on a log scale from 0.05 to 10; or type T in the box)"
     ),
     "sm.t_box": "T (0.05 to 10)",
+    "sm.sweep_title": "Winner takes all: each class's probability as T sweeps",
+    "sm.sweep_axis": "temperature T (log scale)",
+    "sm.sweep_note": (
+        "As T falls toward 0 the largest logit takes all the probability (softmax tends to "
+        "argmax); as T grows every class tends to 1/n. The dashed line is the current T = {t}."
+    ),
+    "sm.simplex_title": "The probability simplex (3 classes)",
+    "sm.simplex_note": (
+        "Every probability vector of 3 classes is a point of this triangle: a corner is a "
+        "one-hot vector, the grey centre is uniform (1/3 each). The dashed curve is the path "
+        "of p as T goes from 0.05 (near the winner's corner) to 10 (near the centre); the "
+        "orange dot is the current p."
+    ),
+    "sm.simplex_n": (
+        "The simplex is drawn for exactly 3 classes (there are {n} now): add or remove "
+        "classes to see it."
+    ),
     "sm.presets": "Presets",
     "preset.seed_a": "3, 1, −3",
     "preset.seed_b": "1, 2, 3",
@@ -125,9 +142,18 @@ STRINGS: dict[str, str] = {
     "col.sum_err": "|Σ p − 1|",
     "col.in_eps": "|Σ p − 1| / ε",
     "prec.dtype_note": (
-        "Each precision misses 1 by a few of its own ε: float16 keeps about 3 significant "
-        "digits, float32 about 7, float64 about 16. Logits that do not fit the type become ±inf "
-        "(float16 stops at 65504)."
+        "In general the sum of the rounded probabilities misses 1 by at most a few of its own "
+        "ε: float16 keeps about 3 significant digits, float32 about 7, float64 about 16. Logits "
+        "that do not fit the type become ±inf (float16 stops at 65504)."
+    ),
+    "prec.sum_exact": "{dtype}: Σ p is exactly 1 here (its rounding errors cancel)",
+    "prec.sum_missed": "{dtype}: Σ p misses 1 by {k} ε",
+    "prec.sum_nan": "{dtype}: Σ p is NaN (a logit is ±inf or NaN, and inf − inf is NaN)",
+    "prec.sum_sep": ". ",
+    "prec.log_nan": (
+        "The probabilities are NaN here (a logit is ±inf or NaN), so neither log(softmax) nor "
+        "log_softmax is defined and there is no underflow to see. Try 1000, 1: softmax gives 0 "
+        "for the second class, log(0) = −inf, while log_softmax gives −999."
     ),
     "prec.log_title": "log(softmax(z)) vs log_softmax(z)",
     "col.log_of_softmax": "log(softmax(z))",
@@ -195,6 +221,10 @@ STRINGS: dict[str, str] = {
     ),
     "nt.hist_title": (
         "Empirical frequencies of {n} draws (dark) over the theoretical probabilities (light)"
+    ),
+    "nt.hist_seed": (
+        "Drawn with seed {seed}. The seed box has moved on to {next}, so pressing the button "
+        "again draws new samples; type {seed} back to repeat these."
     ),
     "nt.hist_note": (
         "Largest gap between frequency and probability: {gap} (it shrinks like 1/√N). Removed "
@@ -286,10 +316,25 @@ STRINGS: dict[str, str] = {
     # -------------------------------------------------- draw-a-digit tab
     "tab.digit": "Draw a digit",
     "dg.intro": (
-        "Draw a digit from 0 to 9 (pick the brush first). The drawing is cropped, centred and "
+        "Draw a digit from 0 to 9 (the brush is ready). The drawing is cropped, centred and "
         "reduced to 8×8 pixels with values 0–16, like scikit-learn's digits; a softmax "
         "regression trained on those digits gives the ten probabilities."
     ),
+    "dg.none": (
+        'Softmax cannot say "none of these": it always shares all the probability among the '
+        "ten digits, so a single dot or a scribble still gets a confident-looking class. A "
+        'model that can refuse needs an extra "other" class or a threshold on its confidence.'
+    ),
+    "gradio.brush": "Brush",
+    "gradio.erase": "Erase",
+    "gradio.color": "Color",
+    "gradio.brush_size": "Brush Size",
+    "gradio.clear_canvas": "Clear canvas",
+    "gradio.pan": "Pan",
+    "gradio.redo": "Redo",
+    "gradio.zoom_in": "Zoom in",
+    "gradio.zoom_out": "Zoom out",
+    "gradio.select_draw_tool": "select the draw tool to start",
     "dg.pad": "Your drawing",
     "dg.calibrated": "Use temperature scaling (calibrated probabilities)",
     "dg.seen": "What the model sees (8×8)",
@@ -338,6 +383,8 @@ STRINGS: dict[str, str] = {
     # Action choice, Cross-entropy and the Compare/Gradients additions: in .lessons_en.
     **LESSONS,
     # ---------------------------------------------------------- messages
+    "punct.colon": ": ",
+    "punct.list": ", ",
     "err.title": "Please check your entry",
     "err.empty": "The list of {what} is empty: enter at least {min} values separated by commas.",
     "err.too_few": "Enter at least {min} {what}; got {n}.",
@@ -362,6 +409,14 @@ STRINGS: dict[str, str] = {
     "what.classes": "classes",
     "what.lr": "learning rate",
     "what.temperature": "temperature",
+    "what.logit": "logit",
+    "err.entry_range": (
+        "{what}: {value} is outside the allowed range [{low}, {high}]; it was set to {fixed}."
+    ),
+    "err.entry_empty": "{what}: the box is empty; it was set back to {fixed}.",
+    "err.entry_not_number": "{what}: {value} is not a number; it was set back to {fixed}.",
+    "err.entry_not_finite": "{what}: {value} is not a finite number; it was set back to {fixed}.",
+    "err.entry_integer": "{what}: only whole numbers are allowed; {value} was rounded to {fixed}.",
     # ------------------------------- helper E: Σ row, train warnings, attention, segmentation
     "sm.col_divide": "exp ÷ Σ = {p}",
     "sm.sum_steps": (

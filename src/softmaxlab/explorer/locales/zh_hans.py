@@ -30,10 +30,23 @@ STRINGS: dict[str, str] = {
     ),
     "sm.names": "类别名称（用逗号分隔）",
     "sm.rename": "重命名",
-    "sm.add": "添加类别",
-    "sm.remove": "删除最后一个类别",
+    "sm.add": "添加类别（最多 10 个）",
+    "sm.remove": "删除最后一个类别（至少 2 个）",
     "sm.temperature": "温度 T（滑块按对数刻度从 0.05 移到 10；也可以在框中输入 T）",
     "sm.t_box": "T（0.05 到 10）",
+    "sm.sweep_title": "赢者通吃：温度 T 变化时每个类别的概率",
+    "sm.sweep_axis": "温度 T（对数刻度）",
+    "sm.sweep_note": (
+        "T 降向 0 时，最大的 logit 拿走全部概率（softmax 趋向 argmax）；T 增大时，每个类别都趋向 "
+        "1/n。虚线是当前的 T = {t}。"
+    ),
+    "sm.simplex_title": "概率单纯形（3 个类别）",
+    "sm.simplex_note": (
+        "3 个类别的每个概率向量都是这个三角形中的一个点：顶点是独热向量，灰色中心是均匀分布"
+        "（各 1/3）。虚线是 T 从 0.05（靠近胜出者的顶点）到 10（靠近中心）时 p 走过的路径；"
+        "橙色圆点是当前的 p。"
+    ),
+    "sm.simplex_n": "单纯形只在恰好 3 个类别时画出（现在有 {n} 个）：增加或删除类别即可看到。",
     "sm.presets": "预设",
     "preset.seed_a": "3, 1, −3",
     "preset.seed_b": "1, 2, 3",
@@ -114,8 +127,17 @@ STRINGS: dict[str, str] = {
     "col.sum_err": "|Σ p − 1|",
     "col.in_eps": "|Σ p − 1| / ε",
     "prec.dtype_note": (
-        "每种精度与 1 的差距都在其自身 ε 的几倍之内：float16 约 3 位有效数字，float32 约 7 位，"
-        "float64 约 16 位。超出类型范围的 logit 会变成 ±inf（float16 最大为 65504）。"
+        "一般来说，舍入后的概率之和与 1 的差距最多是该精度自身 ε 的几倍："
+        "float16 约 3 位有效数字，float32"
+        " 约 7 位，float64 约 16 位。超出类型范围的 logit 会变成 ±inf（float16 最大为 65504）。"
+    ),
+    "prec.sum_exact": "{dtype}：这里 Σ p 恰好等于 1（舍入误差相互抵消）",
+    "prec.sum_missed": "{dtype}：Σ p 与 1 相差 {k} ε",
+    "prec.sum_nan": "{dtype}：Σ p 是 NaN（有 logit 为 ±inf 或 NaN，而 inf − inf 是 NaN）",
+    "prec.sum_sep": "。",
+    "prec.log_nan": (
+        "这里的概率是 NaN（有 logit 为 ±inf 或 NaN），所以 log(softmax) 和 log_softmax 都没有定义，"
+        "也谈不上下溢。试试 1000, 1：softmax 给第二类 0，log(0) = −inf，而 log_softmax 给出 −999。"
     ),
     "prec.log_title": "log(softmax(z)) 与 log_softmax(z)",
     "col.log_of_softmax": "log(softmax(z))",
@@ -181,6 +203,10 @@ STRINGS: dict[str, str] = {
         "{entropy} nats。"
     ),
     "nt.hist_title": "{n} 次抽样的经验频率（深色）与理论概率（浅色）",
+    "nt.hist_seed": (
+        "本次使用随机种子 {seed}。"
+        "种子框已前进到 {next}，再按一次按钮会抽取新的样本；输入 {seed} 可重现这一次。"
+    ),
     "nt.hist_note": (
         "频率与概率之间的最大差距：{gap}（大致按 1/√N 缩小）。已移除的词元永远不会被抽到。"
     ),
@@ -259,9 +285,23 @@ STRINGS: dict[str, str] = {
     # -------------------------------------------------- draw-a-digit tab
     "tab.digit": "手写数字",
     "dg.intro": (
-        "画一个 0 到 9 的数字（先选择画笔）。图像会被裁剪、居中并缩小为 8×8 像素（取值 0–16），"
+        "画一个 0 到 9 的数字（画笔已选好）。图像会被裁剪、居中并缩小为 8×8 像素（取值 0–16），"
         "与 scikit-learn 的 digits 数据一致；在这些数字上训练的 softmax 回归给出十个概率。"
     ),
+    "dg.none": (
+        "softmax 无法回答“都不是”：它总是把全部概率分给这十个数字，所以一个点或一笔乱涂也会得到"
+        "一个看起来很有把握的类别。能够拒绝回答的模型需要额外的“其他”类别，或者给置信度设一个阈值。"
+    ),
+    "gradio.brush": "画笔",
+    "gradio.erase": "橡皮擦",
+    "gradio.color": "颜色",
+    "gradio.brush_size": "画笔大小",
+    "gradio.clear_canvas": "清空画布",
+    "gradio.pan": "平移",
+    "gradio.redo": "重做",
+    "gradio.zoom_in": "放大",
+    "gradio.zoom_out": "缩小",
+    "gradio.select_draw_tool": "选择画笔后开始绘制",
     "dg.pad": "你的绘图",
     "dg.calibrated": "使用温度缩放（校准后的概率）",
     "dg.seen": "模型看到的图像（8×8）",
@@ -308,6 +348,8 @@ STRINGS: dict[str, str] = {
     # Action choice, Cross-entropy and the Compare/Gradients additions: in .lessons_zh_hans.
     **LESSONS,
     # ---------------------------------------------------------- messages
+    "punct.colon": "：",
+    "punct.list": "、",
     "err.title": "请检查输入",
     "err.empty": "{what}列表为空：请输入至少 {min} 个用逗号分隔的值。",
     "err.too_few": "请至少输入 {min} 个{what}；收到 {n} 个。",
@@ -325,6 +367,12 @@ STRINGS: dict[str, str] = {
     "what.classes": "类别",
     "what.lr": "学习率",
     "what.temperature": "温度",
+    "what.logit": "logit 值",
+    "err.entry_range": "{what}：{value} 超出允许范围 [{low}, {high}]，已改为 {fixed}。",
+    "err.entry_empty": "{what}：输入框是空的，已恢复为 {fixed}。",
+    "err.entry_not_number": "{what}：{value} 不是数字，已恢复为 {fixed}。",
+    "err.entry_not_finite": "{what}：{value} 不是有限的数，已恢复为 {fixed}。",
+    "err.entry_integer": "{what}：只能输入整数，{value} 已四舍五入为 {fixed}。",
     # ------------------------------- helper E: Σ row, train warnings, attention, segmentation
     "sm.col_divide": "exp ÷ Σ = {p}",
     "sm.sum_steps": (

@@ -30,10 +30,23 @@ STRINGS: dict[str, str] = {
     ),
     "sm.names": "類別名稱（用逗號分隔）",
     "sm.rename": "重新命名",
-    "sm.add": "新增類別",
-    "sm.remove": "刪除最後一個類別",
+    "sm.add": "新增類別（最多 10 個）",
+    "sm.remove": "刪除最後一個類別（至少 2 個）",
     "sm.temperature": "溫度 T（滑桿按對數刻度從 0.05 移到 10；也可以在框中輸入 T）",
     "sm.t_box": "T（0.05 到 10）",
+    "sm.sweep_title": "贏者通吃：溫度 T 變化時每個類別的機率",
+    "sm.sweep_axis": "溫度 T（對數刻度）",
+    "sm.sweep_note": (
+        "T 降向 0 時，最大的 logit 拿走全部機率（softmax 趨向 argmax）；T 增大時，每個類別都趨向 "
+        "1/n。虛線是目前的 T = {t}。"
+    ),
+    "sm.simplex_title": "機率單純形（3 個類別）",
+    "sm.simplex_note": (
+        "3 個類別的每個機率向量都是這個三角形中的一個點：頂點是獨熱向量，灰色中心是均勻分布"
+        "（各 1/3）。虛線是 T 從 0.05（靠近勝出者的頂點）到 10（靠近中心）時 p 走過的路徑；"
+        "橘色圓點是目前的 p。"
+    ),
+    "sm.simplex_n": "單純形只在恰好 3 個類別時畫出（現在有 {n} 個）：增加或刪除類別即可看到。",
     "sm.presets": "預設",
     "preset.seed_a": "3, 1, −3",
     "preset.seed_b": "1, 2, 3",
@@ -114,8 +127,17 @@ STRINGS: dict[str, str] = {
     "col.sum_err": "|Σ p − 1|",
     "col.in_eps": "|Σ p − 1| / ε",
     "prec.dtype_note": (
-        "每種精度與 1 的差距都在其自身 ε 的幾倍之內：float16 約 3 位有效數字，float32 約 7 位，"
-        "float64 約 16 位。超出型別範圍的 logit 會變成 ±inf（float16 最大為 65504）。"
+        "一般來說，捨入後的機率之和與 1 的差距最多是該精度自身 ε 的幾倍："
+        "float16 約 3 位有效數字，float32"
+        " 約 7 位，float64 約 16 位。超出型別範圍的 logit 會變成 ±inf（float16 最大為 65504）。"
+    ),
+    "prec.sum_exact": "{dtype}：這裡 Σ p 恰好等於 1（捨入誤差相互抵消）",
+    "prec.sum_missed": "{dtype}：Σ p 與 1 相差 {k} ε",
+    "prec.sum_nan": "{dtype}：Σ p 是 NaN（有 logit 為 ±inf 或 NaN，而 inf − inf 是 NaN）",
+    "prec.sum_sep": "。",
+    "prec.log_nan": (
+        "這裡的機率是 NaN（有 logit 為 ±inf 或 NaN），所以 log(softmax) 和 log_softmax 都沒有定義，"
+        "也談不上下溢。試試 1000, 1：softmax 給第二類 0，log(0) = −inf，而 log_softmax 給出 −999。"
     ),
     "prec.log_title": "log(softmax(z)) 與 log_softmax(z)",
     "col.log_of_softmax": "log(softmax(z))",
@@ -181,6 +203,10 @@ STRINGS: dict[str, str] = {
         "{entropy} nats。"
     ),
     "nt.hist_title": "{n} 次抽樣的經驗頻率（深色）與理論機率（淺色）",
+    "nt.hist_seed": (
+        "本次使用隨機種子 {seed}。"
+        "種子框已前進到 {next}，再按一次按鈕會抽取新的樣本；輸入 {seed} 可重現這一次。"
+    ),
     "nt.hist_note": (
         "頻率與機率之間的最大差距：{gap}（大致按 1/√N 縮小）。已移除的詞元永遠不會被抽到。"
     ),
@@ -259,9 +285,23 @@ STRINGS: dict[str, str] = {
     # -------------------------------------------------- draw-a-digit tab
     "tab.digit": "手寫數字",
     "dg.intro": (
-        "畫一個 0 到 9 的數字（先選擇畫筆）。影像會被裁切、置中並縮小為 8×8 像素（取值 0–16），"
+        "畫一個 0 到 9 的數字（畫筆已選好）。影像會被裁切、置中並縮小為 8×8 像素（取值 0–16），"
         "與 scikit-learn 的 digits 資料一致；在這些數字上訓練的 softmax 迴歸給出十個機率。"
     ),
+    "dg.none": (
+        "softmax 無法回答「都不是」：它總是把全部機率分給這十個數字，所以一個點或一筆亂塗也會得到"
+        "一個看起來很有把握的類別。能夠拒絕回答的模型需要額外的「其他」類別，或者給置信度設一個閾值。"
+    ),
+    "gradio.brush": "畫筆",
+    "gradio.erase": "橡皮擦",
+    "gradio.color": "顏色",
+    "gradio.brush_size": "畫筆大小",
+    "gradio.clear_canvas": "清除畫布",
+    "gradio.pan": "平移",
+    "gradio.redo": "重做",
+    "gradio.zoom_in": "放大",
+    "gradio.zoom_out": "縮小",
+    "gradio.select_draw_tool": "選擇畫筆後開始繪製",
     "dg.pad": "你的繪圖",
     "dg.calibrated": "使用溫度縮放（校準後的機率）",
     "dg.seen": "模型看到的影像（8×8）",
@@ -308,6 +348,8 @@ STRINGS: dict[str, str] = {
     # Action choice, Cross-entropy and the Compare/Gradients additions: in .lessons_zh_hant.
     **LESSONS,
     # ---------------------------------------------------------- messages
+    "punct.colon": "：",
+    "punct.list": "、",
     "err.title": "請檢查輸入",
     "err.empty": "{what}列表為空：請輸入至少 {min} 個用逗號分隔的值。",
     "err.too_few": "請至少輸入 {min} 個{what}；收到 {n} 個。",
@@ -325,6 +367,12 @@ STRINGS: dict[str, str] = {
     "what.classes": "類別",
     "what.lr": "學習率",
     "what.temperature": "溫度",
+    "what.logit": "logit 值",
+    "err.entry_range": "{what}：{value} 超出允許範圍 [{low}, {high}]，已改為 {fixed}。",
+    "err.entry_empty": "{what}：輸入框是空的，已恢復為 {fixed}。",
+    "err.entry_not_number": "{what}：{value} 不是數字，已恢復為 {fixed}。",
+    "err.entry_not_finite": "{what}：{value} 不是有限的數，已恢復為 {fixed}。",
+    "err.entry_integer": "{what}：只能輸入整數，{value} 已四捨五入為 {fixed}。",
     # ------------------------------- helper E: Σ row, train warnings, attention, segmentation
     "sm.col_divide": "exp ÷ Σ = {p}",
     "sm.sum_steps": (

@@ -44,7 +44,9 @@ def build(ctx: Context) -> None:
             epsilon = ctx.slider(
                 "act.epsilon", ac.EPSILON, DEFAULTS["epsilon"], 0.01, "act-epsilon"
             )
-            seed = ctx.number("act.seed", DEFAULTS["seed"], "act-seed", precision=0)
+            seed = ctx.number(
+                "act.seed", DEFAULTS["seed"], "act-seed", bounds=(0, ac.SEED_MAX), precision=0
+            )
             run = ctx.button("act.run", "act-run")
         message = gr.HTML("", elem_id="act-message")
         first = ac.action_view(*DEFAULTS.values())

@@ -72,7 +72,12 @@ def build(ctx: Context) -> None:
                 with gr.Row():
                     causal = ctx.make(gr.Checkbox, "att.causal", value=False, elem_id="att-causal")
                     query = ctx.number(
-                        "att.query", DEFAULT_QUERY, "att-query", precision=0, minimum=1
+                        "att.query",
+                        DEFAULT_QUERY,
+                        "att-query",
+                        bounds=(1, at.MAX_TOKENS),
+                        precision=0,
+                        minimum=1,
                     )
                 message = gr.HTML("", elem_id="att-message")
             with gr.Column(scale=2):

@@ -70,7 +70,9 @@ def build(ctx: Context) -> None:
         ovr_state = gr.State(None)
         ctx.markdown("cmp.ovr_sample_intro")
         with gr.Row():
-            sample = ctx.number("cmp.ovr_index", 0, "ovr-index", precision=0, scale=3)
+            sample = ctx.number(
+                "cmp.ovr_index", 0, "ovr-index", bounds=(0, 9999), precision=0, scale=3
+            )
             sample_run = ctx.button("cmp.ovr_show", "ovr-sample-run", scale=1)
         sample_message = gr.HTML("", elem_id="ovr-sample-message")
         sample_out = gr.HTML("", elem_id="ovr-sample-out")

@@ -14,6 +14,8 @@ from .._ui import Context, error_html, on
 DEFAULT = "1000, 0"
 DEFAULT_TARGET = 1
 DEFAULT_SMOOTHING = 0.1
+TARGETS = (0, cb.MAX_CLASSES - 1)
+"""What the target box takes; the logits entered decide how many classes there are."""
 EXAMPLES = ("1000, 0", "2, 1, 0.1", "-1000, 0, 1000")
 
 
@@ -32,7 +34,9 @@ def build(ctx: Context) -> None:
         ctx.markdown("ce.intro")
         with gr.Row():
             box = ctx.textbox("ce.logits", DEFAULT, "ce-logits", scale=3)
-            target = ctx.number("ce.target", DEFAULT_TARGET, "ce-target", precision=0, scale=1)
+            target = ctx.number(
+                "ce.target", DEFAULT_TARGET, "ce-target", bounds=TARGETS, precision=0, scale=1
+            )
             smoothing = ctx.slider(
                 "ce.smoothing", (0.0, 1.0), DEFAULT_SMOOTHING, 0.01, "ce-smoothing", scale=2
             )

@@ -9,7 +9,19 @@ import gradio as gr
 from .. import _models as md
 from .. import _render as rd
 from .._i18n import t
-from .._ui import Context, error_html, on
+from .._ui import QUICK, Context, error_html, on
+
+PICK_BRUSH = """() => {
+  let tries = 0;
+  const pick = () => {
+    const brush = document.querySelector('#dg-pad .toolbar-wrap button');
+    if (brush) { if (!brush.classList.contains('highlight')) brush.click(); return; }
+    if (++tries < 100) setTimeout(pick, 50);
+  };
+  pick();
+  return [];
+}"""
+"""Select the canvas's brush when the tab opens (Gradio starts with no tool selected)."""
 
 
 def digit_output(drawing: Any, calibrated: bool, lang: str) -> tuple[str, dict[str, Any] | None]:
@@ -55,5 +67,6 @@ def build(ctx: Context) -> None:
     on([pad.change], digit_output, inputs, [out, state], trigger_mode="always_last")
     on([calibrated.input], digit_output, inputs, [out, state])
     on([tab.select], md.start_digit_model, None, None)
+    tab.select(None, None, None, js=PICK_BRUSH, **QUICK)
     ctx.on_load.append(md.start_digit_model)  # after the page is up, so it does not slow start
     ctx.rerender([out], [state], digit_again)

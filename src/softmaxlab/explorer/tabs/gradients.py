@@ -13,6 +13,8 @@ from .._ui import Context, on, shown
 
 DEFAULT = "1, 2, 3"
 DEFAULT_STEPS = 10
+TARGETS = (0, cb.MAX_CLASSES - 1)
+"""What the target box takes; the logits entered decide how many classes there are."""
 
 
 def gradient_output(text: str, target: float | None, lr: float, lang: str) -> str:
@@ -41,7 +43,9 @@ def build(ctx: Context) -> None:
         ctx.markdown("grad.intro")
         with gr.Row():
             box = ctx.textbox("grad.logits", DEFAULT, "grad-logits", scale=3)
-            target = ctx.number("grad.target", 0, "grad-target", precision=0, scale=1)
+            target = ctx.number(
+                "grad.target", 0, "grad-target", bounds=TARGETS, precision=0, scale=1
+            )
             lr = ctx.slider("grad.lr", (0.05, 5.0), 1.0, 0.05, "grad-lr", scale=2)
             run = ctx.button("grad.run", "grad-run", scale=1)
         out = gr.HTML(gradient_output(DEFAULT, 0, 1.0, ctx.lang), elem_id="grad-out")

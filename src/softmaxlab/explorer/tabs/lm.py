@@ -63,7 +63,7 @@ def on_step(*settings_lang: Any) -> tuple[Any, str, str]:
     result: list[tuple[str, bool]] = []
 
     def run() -> str:
-        result.append(_lm.step_prompt(*s))
+        result.append(_lm.stepped(s.prompt, _lm.generate_view(*s, 1)))
         return ""
 
     message = shown(run, lang)
@@ -123,7 +123,7 @@ def build(ctx: Context) -> None:
                 top_k = ctx.slider("lm.top_k", (0, 50), 0, 1, "lm-top-k")
                 top_p = ctx.slider("lm.top_p", (0.01, 1.0), 1.0, 0.01, "lm-top-p")
                 min_p = ctx.slider("lm.min_p", (0.0, 1.0), 0.0, 0.01, "lm-min-p")
-                seed = ctx.number("lm.seed", 0, "lm-seed", precision=0)
+                seed = ctx.number("lm.seed", 0, "lm-seed", bounds=(0, 2**32 - 1), precision=0)
                 step = ctx.button("lm.step", "lm-step", variant="primary")
                 with gr.Row():
                     n = ctx.slider("lm.n", (1, _lm.MAX_GENERATE), 12, 1, "lm-n")

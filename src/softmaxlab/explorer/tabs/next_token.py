@@ -58,15 +58,21 @@ def histogram_output(*settings_n_lang: Any) -> str:
     return Decoding(*settings_n_lang[:N_SETTINGS]).histogram(n, lang)
 
 
-def on_settings(*settings_lang: Any) -> tuple[str, str, bool]:
+def on_settings(*settings_lang: Any) -> tuple[str, str, None]:
     """New settings: the distributions again, and no histogram (it would be out of date)."""
-    return Decoding(*settings_lang[:N_SETTINGS]).distributions(settings_lang[-1]), "", False
+    return Decoding(*settings_lang[:N_SETTINGS]).distributions(settings_lang[-1]), "", None
 
 
-def on_sample(*settings_n_lang: Any) -> tuple[str, str, bool]:
-    """The "Sample N times" button: the distributions and the histogram of the draws."""
+def on_sample(*settings_n_lang: Any) -> tuple[str, str, Any, Any]:
+    """The "Sample N times" button: the distributions, the histogram of the draws, and the
+    seed box moved on by one (:func:`.._render.next_seed`), so that pressing again draws new
+    samples while each histogram stays reproducible from the seed it names. The seed used is
+    kept (the histogram's state) for showing the same histogram in another language."""
     decoding, (n, lang) = Decoding(*settings_n_lang[:N_SETTINGS]), settings_n_lang[N_SETTINGS:]
-    return decoding.distributions(lang), decoding.histogram(n, lang), True
+    hist = decoding.histogram(n, lang)
+    advanced = gr.update(value=rd.next_seed(decoding.seed)) if "sl-hist" in hist else gr.skip()
+    used = decoding.seed if "sl-hist" in hist else None
+    return decoding.distributions(lang), hist, used, advanced
 
 
 def settings_again(lang: str, *settings: Any) -> list[str]:
@@ -74,12 +80,12 @@ def settings_again(lang: str, *settings: Any) -> list[str]:
     return [Decoding(*settings).distributions(lang)]
 
 
-def histogram_again(lang: str, *settings_n_on: Any) -> list[Any]:
-    """The histogram in another language, if one is shown."""
-    *_, n, shown_now = settings_n_on
-    if not shown_now:
+def histogram_again(lang: str, *settings_n_used: Any) -> list[Any]:
+    """The histogram shown (drawn with the seed it used) in another language, if any."""
+    *_, n, used = settings_n_used
+    if used is None or used is False:
         return [gr.skip()]
-    return [Decoding(*settings_n_on[:N_SETTINGS]).histogram(n, lang)]
+    return [Decoding(*settings_n_used[:N_SETTINGS])._replace(seed=used).histogram(n, lang)]
 
 
 def build(ctx: Context) -> None:
@@ -96,13 +102,13 @@ def build(ctx: Context) -> None:
                 min_p = ctx.slider("nt.min_p", (0.0, 1.0), 0.0, 0.01, "nt-min-p")
                 with gr.Row():
                     n = ctx.slider("nt.n", (10, 5000), 1000, 10, "nt-n")
-                    seed = ctx.number("nt.seed", 0, "nt-seed", precision=0)
+                    seed = ctx.number("nt.seed", 0, "nt-seed", bounds=(0, 2**32 - 1), precision=0)
                 sample = ctx.button("nt.sample", "nt-sample", variant="primary")
             with gr.Column(scale=2):
                 first = Decoding(cb.DEFAULT_VOCAB, 1.0, 0, 1.0, 0.0, 0).distributions(ctx.lang)
                 out = gr.HTML(first, elem_id="nt-out")
                 hist = gr.HTML("", elem_id="nt-hist")
-        hist_on = gr.State(False)
+        hist_on = gr.State(None)  # the seed of the histogram shown, or None
 
     settings = [vocab, temp, top_k, top_p, min_p, seed]
     outputs = [out, hist, hist_on]
@@ -110,6 +116,6 @@ def build(ctx: Context) -> None:
     live = [vocab.change, *(s.input for s in sliders), *(s.release for s in sliders)]
     on(live, on_settings, [*settings, ctx.lang_radio], outputs, trigger_mode="always_last")
     on([seed.submit], on_settings, [*settings, ctx.lang_radio], outputs)
-    on([sample.click], on_sample, [*settings, n, ctx.lang_radio], outputs)
+    on([sample.click], on_sample, [*settings, n, ctx.lang_radio], [*outputs, seed])
     ctx.rerender([out], settings, settings_again)
     ctx.rerender([hist], [*settings, n, hist_on], histogram_again)

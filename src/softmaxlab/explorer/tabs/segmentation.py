@@ -42,7 +42,9 @@ def build(ctx: Context) -> None:
                 noise = ctx.slider(
                     "seg.noise", sg.NOISE_RANGE, DEFAULTS["noise"], 0.01, "seg-noise"
                 )
-                seed = ctx.number("seg.seed", DEFAULTS["seed"], "seg-seed", precision=0)
+                seed = ctx.number(
+                    "seg.seed", DEFAULTS["seed"], "seg-seed", bounds=(0, 9999), precision=0
+                )
                 row = ctx.slider("seg.row", (0, last), DEFAULTS["row"], 1, "seg-row")
                 col = ctx.slider("seg.col", (0, last), DEFAULTS["col"], 1, "seg-col")
                 message = gr.HTML("", elem_id="seg-message")

@@ -15,25 +15,39 @@ import gradio as gr
 
 from .. import _callbacks as cb
 from .. import _render as rd
+from .._entries import Entry
 from .._i18n import t
+from .._render_winner import winner_html
 from .._ui import QUICK, Context, error_html, on
 
 N_SLOTS = cb.MAX_CLASSES
 DEFAULT_LOGITS = [3.0, 1.0, -3.0]
 PRESET_KEYS = ["seed_a", "seed_b", "equal", "small_a", "small_b", "large", "negative", "shift"]
 
+LIVE: dict[str, Any] = {"trigger_mode": "always_last"}
+"""Slider moves: "always_last" drops the moves made while a request is pending but always runs
+the newest one, so a fast drag never queues up stale work. (``queue=False`` was tried: it lost
+the temperature box's follow-up update and some moves, so the events stay on the queue.)"""
+
+
 Action = Callable[[list[str], list[float]], tuple[list[str], list[float]]]
 
 
 def softmax_outputs(
     names: list[str], lang: str, log10_t: float, values: Sequence[float]
-) -> tuple[Any, Any, str]:
-    """(chart, details, message) for the Softmax tab; a bad entry leaves chart and details."""
+) -> tuple[Any, Any, Any, str]:
+    """(chart, details, winner-takes-all, message) for the Softmax tab; a bad entry leaves the
+    first three as they were."""
     try:
         view = cb.softmax_view([float(v) for v in values[: len(names)]], names, float(log10_t))
-        return rd.softmax_chart(view, lang), rd.softmax_details(view, lang), ""
+        return (
+            rd.softmax_chart(view, lang),
+            rd.softmax_details(view, lang),
+            winner_html(view, lang),
+            "",
+        )
     except Exception as exc:  # shown in the page, never raised to gradio
-        return gr.skip(), gr.skip(), error_html(exc, lang)
+        return gr.skip(), gr.skip(), gr.skip(), error_html(exc, lang)
 
 
 def on_softmax(names: list[str], lang: str, log10_t: float, *values: float) -> tuple[Any, ...]:
@@ -80,7 +94,7 @@ def on_temperature(
     try:
         log10_t = slider_position(temperature)
     except Exception as exc:
-        return [gr.skip(), gr.skip(), gr.skip(), error_html(exc, lang)]
+        return [gr.skip(), gr.skip(), gr.skip(), gr.skip(), error_html(exc, lang)]
     return [gr.update(value=log10_t), *softmax_outputs(names, lang, log10_t, values)]
 
 
@@ -102,8 +116,9 @@ def restructured(
     names: list[str], values: list[float], lang: str, log10_t: float, *, note: str = ""
 ) -> list[Any]:
     """The page after the classes changed: names, names box, sliders, chart, details, message."""
-    chart, details, msg = softmax_outputs(names, lang, log10_t, values)
-    return [names, ", ".join(names), *slider_updates(names, values), chart, details, msg or note]
+    chart, details, winner, msg = softmax_outputs(names, lang, log10_t, values)
+    page = [names, ", ".join(names), *slider_updates(names, values)]
+    return [*page, chart, details, winner, msg or note]
 
 
 def apply_action(
@@ -113,7 +128,7 @@ def apply_action(
     try:
         new_names, new_values = action(list(names), [float(v) for v in values[: len(names)]])
     except Exception as exc:
-        return [gr.skip()] * (2 + N_SLOTS + 2) + [error_html(exc, lang)]
+        return [gr.skip()] * (2 + N_SLOTS + 3) + [error_html(exc, lang)]
     return restructured(new_names, new_values, lang, log10_t)
 
 
@@ -146,10 +161,24 @@ def apply_preset(
             new_values = list(cb.PRESETS[key])
             new_names, log10_t = cb.preset_names(len(new_values), list(names)), 0.0
     except Exception as exc:
-        return [gr.skip()] * (2 + N_SLOTS + 4) + [error_html(exc, lang)]
+        return [gr.skip()] * (2 + N_SLOTS + 5) + [error_html(exc, lang)]
     page = restructured(new_names, new_values, lang, log10_t, note=note)
     temperature = [gr.update(value=log10_t), shown_temperature(log10_t)]
     return [*page[: 2 + N_SLOTS], *temperature, *page[2 + N_SLOTS :]]
+
+
+def logit_slider(ctx: Context, slot: int) -> Any:
+    """Slider ``slot`` (labelled with its class name, shown for the first classes)."""
+    value = DEFAULT_LOGITS[slot] if slot < len(DEFAULT_LOGITS) else 0.0
+    slider = gr.Slider(
+        *cb.LOGIT_RANGE,
+        value=value,
+        step=0.1,
+        label=cb.DEFAULT_NAMES[slot],
+        visible=slot < len(DEFAULT_LOGITS),
+        elem_id=f"sm-logit-{slot}",
+    )
+    return ctx.checked(slider, Entry("what.logit", *cb.LOGIT_RANGE, default=value))
 
 
 def build(ctx: Context) -> None:
@@ -158,26 +187,20 @@ def build(ctx: Context) -> None:
     with ctx.tab("tab.softmax", "softmax"):
         ctx.markdown("sm.formula")
         names_state = gr.State(list(names0))
-        with gr.Row():
-            with gr.Column(scale=1):
-                with gr.Row():
+        # Element ids of the layout: at phone width the CSS of the shell puts the chart right
+        # after the sliders and the temperature, before the presets (see _shell.CSS).
+        with gr.Row(elem_id="sm-layout"):
+            with gr.Column(scale=1, elem_id="sm-controls"):
+                with gr.Row(elem_id="sm-names-row"):
                     names_box = ctx.textbox("sm.names", ", ".join(names0), "sm-names", scale=3)
                     rename_btn = ctx.button("sm.rename", "sm-rename", scale=1)
-                with gr.Row():
+                with gr.Row(elem_id="sm-class-row"):
                     add_btn = ctx.button("sm.add", "sm-add", size="sm")
                     remove_btn = ctx.button("sm.remove", "sm-remove", size="sm")
-                sliders = [
-                    gr.Slider(
-                        *cb.LOGIT_RANGE,
-                        value=DEFAULT_LOGITS[i] if i < len(DEFAULT_LOGITS) else 0.0,
-                        step=0.1,
-                        label=cb.DEFAULT_NAMES[i],
-                        visible=i < len(DEFAULT_LOGITS),
-                        elem_id=f"sm-logit-{i}",
-                    )
-                    for i in range(N_SLOTS)
-                ]
-                with gr.Row(equal_height=True):
+                # Refusals of add / remove / rename show here, next to those buttons.
+                class_message = gr.HTML("", elem_id="sm-class-message")
+                sliders = [logit_slider(ctx, i) for i in range(N_SLOTS)]
+                with gr.Row(equal_height=True, elem_id="sm-t-row"):
                     # The slider moves log10 T (its own number box is hidden by CSS); the
                     # box beside it shows and takes T itself.
                     logt = ctx.slider(
@@ -186,32 +209,38 @@ def build(ctx: Context) -> None:
                         0.0,
                         0.01,
                         "sm-logt",
+                        what="what.temperature",
                         scale=4,
                     )
-                    t_box = ctx.number("sm.t_box", 1.0, "sm-t", scale=1, min_width=110)
-                ctx.markdown("sm.presets", "**{}**")
-                with gr.Row():
+                    t_box = ctx.number(
+                        "sm.t_box",
+                        1.0,
+                        "sm-t",
+                        bounds=(cb.T_MIN, cb.T_MAX),
+                        what="what.temperature",
+                        scale=1,
+                        min_width=110,
+                    )
+                ctx.markdown("sm.presets", "**{}**", elem_id="sm-presets-title")
+                with gr.Row(elem_id="sm-presets-row"):
                     presets = [
                         ctx.button(f"preset.{k}", f"sm-preset-{k}", size="sm") for k in PRESET_KEYS
                     ]
                 message = gr.HTML("", elem_id="sm-message")
-            with gr.Column(scale=1):
+            with gr.Column(scale=1, elem_id="sm-view"):
                 view0 = cb.softmax_view(DEFAULT_LOGITS, list(names0), 0.0)
                 chart = gr.HTML(rd.softmax_chart(view0, ctx.lang), elem_id="sm-chart")
                 details = gr.HTML(rd.softmax_details(view0, ctx.lang), elem_id="sm-details")
+                winner = gr.HTML(winner_html(view0, ctx.lang), elem_id="sm-winner")
 
     inputs = [names_state, ctx.lang_radio, logt, *sliders]
-    outputs = [chart, details, message]
-    # "always_last" drops the moves made while a request is pending but always runs the
-    # newest one, so a fast drag never queues up stale work.
-    on([s.input for s in sliders], on_softmax, inputs, outputs, trigger_mode="always_last")
-    moved = logt.input(
-        on_softmax, inputs, outputs, trigger_mode="always_last", api_name="softmax", **QUICK
-    )
+    outputs = [chart, details, winner, message]
+    on([s.input for s in sliders], on_softmax, inputs, outputs, **LIVE)
+    moved = on([logt.input], on_softmax, inputs, outputs, api_name="softmax", **LIVE)
     moved.then(shown_temperature, [logt], [t_box], **QUICK)
     typed = [t_box, names_state, ctx.lang_radio, *sliders]
     on([t_box.submit, t_box.blur], on_temperature, typed, [logt, *outputs])
-    structure = [names_state, names_box, *sliders, *outputs]
+    structure = [names_state, names_box, *sliders, chart, details, winner, class_message]
     on([add_btn.click], partial(apply_action, cb.add_class), inputs, structure)
     on([remove_btn.click], partial(apply_action, cb.remove_class), inputs, structure)
     on([rename_btn.click, names_box.submit], rename, [names_box, *inputs], structure)

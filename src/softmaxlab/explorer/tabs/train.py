@@ -49,7 +49,7 @@ def build(ctx: Context) -> None:
         ctx.markdown("tr.intro")
         with gr.Row():
             dataset = ctx.radio("tr.dataset", md.DATASETS, "digits", "tr-dataset")
-            c = ctx.number("tr.c", 1.0, "tr-c")
+            c = ctx.number("tr.c", 1.0, "tr-c", bounds=(1e-4, 1e4))
             max_iter = ctx.slider("tr.max_iter", (10, 1000), 200, 10, "tr-max-iter")
             run = ctx.button("tr.run", "tr-run", variant="primary")
         out = gr.HTML(rd.note(ctx.t("tr.press")), elem_id="tr-out")
