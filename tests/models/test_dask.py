@@ -104,7 +104,7 @@ def test_prediction_stays_lazy(client):
 
 def test_only_lbfgs_for_dask(client):
     X, y = standardised(load_iris)
-    with pytest.raises(ValueError, match="solver='lbfgs' only"):
+    with pytest.raises(ValueError, match="solver='lbfgs' or 'newton-cg' only"):
         SoftmaxRegression(solver="trust-ncg").fit(da.from_array(X, chunks=50), y, client=client)
 
 

@@ -2,7 +2,8 @@
 
 One home per job, dependencies pointing down this list:
 
-* ``_loss``: :class:`MultinomialLoss` and :func:`objective`, plumbing over core's
+* ``_loss``: :class:`MultinomialLoss` (with :class:`BoundLoss`, its evaluation in row blocks
+  that reads X once) and :func:`objective`, plumbing over core's
   :func:`softmaxlab.cross_entropy_and_grad`;
 * ``_solvers``: stateless optimisers (sgd, adam as optax-like ``init``/``update``; L-BFGS,
   Newton-CG, trust-region Newton-CG) and the progress bar;
@@ -25,7 +26,7 @@ Needs scikit-learn and SciPy (imported when this subpackage is first used).
 from ._calibration import TemperatureScaling
 from ._compare import ComparisonRow, compare_ovr_softmax
 from ._io import FORMAT_VERSION, LoadedModel, ModelFileError, load_model, save_model
-from ._loss import MultinomialLoss
+from ._loss import BoundLoss, MultinomialLoss
 from ._metrics import (
     ReliabilityBins,
     brier_score,
@@ -39,6 +40,7 @@ from ._workflow import TrainResult, run_training
 
 __all__ = [
     "FORMAT_VERSION",
+    "BoundLoss",
     "ComparisonRow",
     "LoadedModel",
     "ModelFileError",

@@ -17,7 +17,6 @@ Nothing here imports Dask until a Dask array is seen.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import re
 import socket
 import threading
@@ -192,43 +191,138 @@ def shutdown_embedded_cluster() -> None:
             _embedded = None
 
 
-def prepare_fit_inputs(
-    X: Any, y: Any, sample_weight: Any, solver: str
-) -> tuple[Any, NDArray[Any], Any]:
-    """Check a Dask fit and bring ``y`` and ``sample_weight`` to the client.
+def prepare_fit_inputs(X: Any, y: Any, sample_weight: Any, solver: str) -> tuple[Any, Any, Any]:
+    """Check a Dask fit; ``y`` and ``sample_weight`` as Dask arrays chunked like ``X``'s rows.
 
-    ``X`` stays a Dask array (cast to float64 unless floating); ``y`` and the weights, one
-    number per row, become NumPy arrays. Raises ValueError for a solver other than 'lbfgs',
-    an ``X`` that is not 2-D, or a ``y`` of the wrong shape.
+    ``X`` stays a Dask array (cast to float64 unless floating) in one block of columns; ``y``
+    and the weights (NumPy arrays are wrapped, Dask arrays rechunked) stay on the cluster.
+    Raises ValueError for a solver other than 'lbfgs' or 'newton-cg', an ``X`` that is not
+    2-D, or a ``y`` or ``sample_weight`` of the wrong shape.
     """
-    if solver != "lbfgs":
+    import dask.array as da
+
+    if solver not in ("lbfgs", "newton-cg"):
         raise ValueError(
-            "SoftmaxRegression fits Dask arrays with solver='lbfgs' only. Got "
+            "SoftmaxRegression fits Dask arrays with solver='lbfgs' or 'newton-cg' only. Got "
             f"solver={solver!r} instead."
         )
     if X.ndim != 2:
         raise ValueError(f"Expected a 2-D Dask array X. Got {X.ndim} dimensions instead.")
     if X.dtype.kind not in "f":
         X = X.astype(np.float64)
-    y = np.asarray(y.compute() if is_dask_array(y) else y)
-    if sample_weight is not None and is_dask_array(sample_weight):
-        sample_weight = sample_weight.compute()
-    if y.shape != (X.shape[0],):
+    X = X.rechunk({1: X.shape[1]})
+    rows = X.chunks[0]
+    out: list[Any] = []
+    for name, v in (("y", y), ("sample_weight", sample_weight)):
+        if v is None:
+            out.append(None)
+            continue
+        v = v if is_dask_array(v) else da.from_array(np.asarray(v), chunks=(rows,))
+        if v.shape != (X.shape[0],):
+            what = "one label" if name == "y" else "one weight"
+            raise ValueError(
+                f"{name} must have {what} per row of X ({X.shape[0]}). Got shape {v.shape} instead."
+            )
+        out.append(v.rechunk((rows,)))
+    return X, out[0], out[1]
+
+
+def _encode_block(block: NDArray[Any], classes: NDArray[Any]) -> NDArray[np.intp]:
+    return np.searchsorted(classes, block).astype(np.intp)
+
+
+def _computed(client: Any, *values: Any) -> list[Any]:
+    """Small results of lazy values, computed on ``client`` (None: Dask's default)."""
+    import dask
+
+    if client is None:
+        return list(dask.compute(*values))
+    return list(client.gather(client.compute(list(values))))
+
+
+def encode_labels(y: Any, client: Any = None) -> tuple[NDArray[Any], Any]:
+    """The sorted classes (computed on ``client``: one value per class comes back) and
+    ``y`` as lazy indices into them, block by block on the workers."""
+    import dask.array as da
+
+    classes = np.asarray(_computed(client, da.unique(y))[0])
+    if len(classes) < 2:
         raise ValueError(
-            f"y must have one label per row of X ({X.shape[0]}). Got shape {y.shape} instead."
+            "SoftmaxRegression needs samples of at least 2 classes in the data, but the "
+            f"data contains only {len(classes)} class(es): {classes.tolist()!r}"
         )
-    return X, y, sample_weight
+    return classes, y.map_blocks(_encode_block, classes, dtype=np.intp)
 
 
-def _identity(x: Any) -> Any:
-    return x
+def sample_weights(
+    y_enc: Any, sample_weight: Any, class_weight: Any, classes: NDArray[Any], client: Any = None
+) -> tuple[Any, float]:
+    """Lazy per-row weights divided by the largest one, and that largest one.
+
+    As the in-memory fit: ``sample_weight`` times the class weights (a dict, or 'balanced'
+    from the class counts, computed on the workers), rescaled by their maximum so that huge
+    weights do not overflow. Returns ``(None, 1)`` without weights. Raises the
+    ``'sample_weight'`` parameter error for negative, non-finite or all-zero weights.
+    """
+    import dask.array as da
+    from sklearn.utils.class_weight import compute_class_weight
+
+    n = int(y_enc.shape[0])
+    sw = None
+    if sample_weight is not None:
+        sw = sample_weight.astype(np.float64)
+    if class_weight is not None:
+        if isinstance(class_weight, str) and class_weight == "balanced":
+            counts = _computed(client, da.bincount(y_enc, minlength=len(classes)))[0]
+            cw = n / (len(classes) * counts.astype(np.float64))
+        else:
+            cw = compute_class_weight(class_weight, classes=classes, y=classes)
+        per = y_enc.map_blocks(lambda b, w: w[b], cw, dtype=np.float64)
+        sw = per if sw is None else sw * per
+    if sw is None:
+        return None, 1.0
+    bad, top = _computed(client, ((sw < 0) | ~da.isfinite(sw)).any(), sw.max())
+    if bad or not top > 0:
+        raise param_error(
+            "sample_weight",
+            f"{n} finite weights >= 0, not all 0 (one per sample)",
+            "weights with negative, non-finite or only zero values",
+            func="SoftmaxRegression",
+        )
+    return sw / float(top), float(top)
+
+
+def _aligned(block: NDArray[Any]) -> NDArray[Any]:
+    """The block itself, or an aligned C-contiguous copy: a chunk unpickled on a worker can
+    sit at an odd address, where NumPy and BLAS are about 3x slower (measured: 37 ms against
+    12 ms for one loss and gradient of 20,000 x 100)."""
+    if block.flags.aligned and block.flags.c_contiguous:
+        return block
+    return np.require(block, requirements=["C", "A", "O"]).copy()
 
 
 def _part_loss_gradient(
     loss: MultinomialLoss, coef: NDArray[Any], X: Any, y: Any, sw: Any, total: float
 ) -> tuple[float, NDArray[Any]]:
-    """One chunk's share of the data term (no penalty) and its gradient."""
-    return loss.loss_gradient(coef, X, y, sw, 0.0, scale=total)
+    """One chunk's share of the data term (no penalty) and its gradient, blocked on one
+    thread (the worker's)."""
+    return loss.bind(X, y, sw, 0.0, scale=total, n_threads=1).loss_gradient(coef)
+
+
+class _ChunkTerms:
+    """One chunk's Newton terms, kept on its worker: the probabilities stay there."""
+
+    def __init__(self, loss: MultinomialLoss, coef: Any, X: Any, y: Any, sw: Any, total: float):
+        bound = loss.bind(X, y, sw, 0.0, scale=total, n_threads=1)
+        self.value, self.grad, self.hessp, self.diag = bound.newton_terms(coef, diagonal=True)
+
+
+def _summary(part: _ChunkTerms) -> tuple[float, NDArray[Any], NDArray[Any] | None]:
+    return part.value, part.grad, part.diag
+
+
+def _apply_hessp(part: _ChunkTerms, v: NDArray[Any]) -> NDArray[Any]:
+    return part.hessp(v)
 
 
 class DaskLoss:
@@ -236,75 +330,107 @@ class DaskLoss:
 
     Parameters
     ----------
+    client : distributed.Client
     loss : MultinomialLoss
     X : dask.array.Array, shape (n_samples, n_features)
-        Rechunked to one block of columns; the row chunks are computed and kept on the
-        workers.
-    y : ndarray of int, shape (n_samples,)
-        Encoded labels (class indices), split like the rows of ``X``.
-    sample_weight : ndarray or None
-    client : distributed.Client
+        In one block of columns; the row chunks are computed and kept on the workers.
+    y : dask.array.Array of int, shape (n_samples,)
+        Encoded labels (class indices), chunked like the rows of ``X``; kept on the workers.
+    sw : dask.array.Array or None
+        Sample weights chunked like ``y``; kept on the workers (their sum, the normaliser
+        of the loss, is computed there).
     """
 
-    def __init__(
-        self, loss: MultinomialLoss, X: Any, y: NDArray[Any], sample_weight: Any, client: Any
-    ):
-        from dask import delayed
-
+    def __init__(self, client: Any, loss: MultinomialLoss, X: Any, y: Any, sw: Any = None):
         self.loss = loss
-        # Workers take the NumPy path: importing numba and compiling kernels inside a
-        # memory-limited worker costs a few hundred MB and seconds, and can get it killed.
-        self.worker_loss = MultinomialLoss(loss.n_classes, loss.fit_intercept, backend="numpy")
+        # Workers use the default path (the compiled core where it is loaded: no JIT, no
+        # import cost beyond NumPy, so a memory-limited worker pays nothing extra for it).
+        self.worker_loss = MultinomialLoss(loss.n_classes, loss.fit_intercept, backend=None)
         self.client = client
-        X = X.rechunk({1: X.shape[1]})
-        bounds = np.cumsum((0, *X.chunks[0]))
         self.n_features = int(X.shape[1])
-        self.total = float(len(y)) if sample_weight is None else float(np.sum(sample_weight))
-        # The row blocks stay on the workers; y and the weights travel inside the task graph
-        # (not scattered), so a lost chunk can always be recomputed.
-        self.x_parts = client.compute(list(X.to_delayed().ravel()))
-        self.y_parts = client.compute(
-            [delayed(_identity)(y[a:b]) for a, b in itertools.pairwise(bounds)]
-        )
-        if sample_weight is None:
+        self.total = float(y.shape[0]) if sw is None else float(_computed(client, sw.sum())[0])
+        # The row blocks, labels and weights stay on the workers, each computed from its task
+        # graph (not scattered), so that a lost chunk can always be recomputed.
+        self.x_parts = client.compute(list(X.map_blocks(_aligned).to_delayed().ravel()))
+        self.y_parts = client.compute(list(y.map_blocks(_aligned).to_delayed().ravel()))
+        if sw is None:
             self.w_parts: list[Any] = [None] * len(self.x_parts)
         else:
-            sw = np.asarray(sample_weight, dtype=np.float64)
-            self.w_parts = client.compute(
-                [delayed(_identity)(sw[a:b]) for a, b in itertools.pairwise(bounds)]
-            )
+            self.w_parts = client.compute(list(sw.map_blocks(_aligned).to_delayed().ravel()))
         self.n_evaluations = 0
+
+    def _submit(self, fn: Any, *args: Any) -> list[Any]:
+        """``fn(worker_loss, *args, x, y, w, total)`` on every chunk, where the chunk is (one
+        ``Client.map``: half the round trip of a ``submit`` per chunk, measured)."""
+        n = len(self.x_parts)
+        same = [[a] * n for a in (self.worker_loss, *args)]
+        parts = (self.x_parts, self.y_parts, self.w_parts, [self.total] * n)
+        return list(self.client.map(fn, *same, *parts, pure=False, retries=3))
+
+    def _penalty(self, coef: NDArray[Any], out: NDArray[Any], l2: float) -> float:
+        """Add ``l2 W`` to the weights of the flat ``out``; returns ``½ l2 ‖W‖²``."""
+        W, _ = self.loss.unpack(coef, self.n_features)
+        gW, _ = self.loss.unpack(out, self.n_features)
+        gW += l2 * W  # a view into out
+        return 0.5 * l2 * float(np.sum(W * W))
 
     def loss_gradient(
         self, coef: NDArray[Any], l2_reg_strength: float = 0.0
     ) -> tuple[float, NDArray[Any]]:
         """Objective and gradient (as :meth:`MultinomialLoss.loss_gradient` on all rows)."""
-        futures = [
-            self.client.submit(
-                _part_loss_gradient,
-                self.worker_loss,
-                coef,
-                xp,
-                yp,
-                wp,
-                self.total,
-                pure=False,
-                retries=3,
-            )
-            for xp, yp, wp in zip(self.x_parts, self.y_parts, self.w_parts, strict=True)
-        ]
-        parts = self.client.gather(futures)
+        parts = self.client.gather(self._submit(_part_loss_gradient, coef))
         self.n_evaluations += 1
         value = 0.0
         grad = np.zeros_like(coef, dtype=np.float64)
         for f, g in parts:  # a fixed order, whatever worker computed what
             value += f
             grad += g
-        W, _ = self.loss.unpack(coef, self.n_features)
-        value += 0.5 * l2_reg_strength * float(np.sum(W * W))
-        gW, _ = self.loss.unpack(grad, self.n_features)
-        gW += l2_reg_strength * W  # a view into grad
+        value += self._penalty(coef, grad, l2_reg_strength)
         return value, grad
+
+    def newton_terms(
+        self, coef: NDArray[Any], l2_reg_strength: float = 0.0
+    ) -> tuple[float, NDArray[Any], Any, NDArray[Any]]:
+        """As :meth:`BoundLoss.newton_terms` with the diagonal, summed over the chunks.
+
+        Each chunk's terms stay on its worker (its probabilities with them); a Hessian-vector
+        product sends the direction there and sums the chunks' products in a fixed order. A
+        chunk lost with a worker is recomputed from its task graph.
+        """
+        c = np.asarray(coef, dtype=np.float64)
+        terms = self._submit(_ChunkTerms, c)
+        self.n_evaluations += 1
+        value, grad, diag = 0.0, np.zeros_like(c), np.zeros_like(c)
+        summaries = self.client.map(_summary, terms, pure=False, retries=3)
+        for f, g, h in self.client.gather(summaries):
+            value += f
+            grad += g
+            diag += h
+        l2 = float(l2_reg_strength)
+        value += self._penalty(c, grad, l2)
+        self._penalty(np.ones_like(c), diag, l2)  # + l2 on the weights' diagonal
+
+        def hessp(v: NDArray[Any]) -> NDArray[Any]:
+            v = np.asarray(v, dtype=np.float64)
+            futures = self.client.map(_apply_hessp, terms, [v] * len(terms), pure=False, retries=3)
+            out = np.zeros_like(v)
+            for hv in self.client.gather(futures):
+                out += hv
+            self._penalty(v, out, l2)
+            return out
+
+        return value, grad, hessp, diag
+
+    def penalised(self, l2_reg_strength: float) -> Any:
+        """The problem a solver takes: ``loss_gradient(coef)`` and ``newton_terms(coef,
+        diagonal=True)`` with the penalty ``l2_reg_strength``."""
+        from types import SimpleNamespace
+
+        l2 = float(l2_reg_strength)
+        return SimpleNamespace(
+            loss_gradient=lambda c: self.loss_gradient(c, l2),
+            newton_terms=lambda c, diagonal=True: self.newton_terms(c, l2),
+        )
 
     def release(self) -> None:
         """Forget the chunks held on the cluster."""

@@ -66,12 +66,15 @@ class SoftmaxRegression(ModelState, ClassifierMixin, BaseEstimator):
     fit_intercept : bool, default True
         Whether to fit the intercepts :math:`b`.
     solver : {'lbfgs', 'newton-cg', 'trust-ncg', 'sgd', 'adam'}, default 'lbfgs'
-        ``'lbfgs'``: L-BFGS-B of :func:`scipy.optimize.minimize` on the loss and gradient.
+        ``'lbfgs'``: L-BFGS-B of :func:`scipy.optimize.minimize` on the loss and gradient
+        (the default: the fastest to scikit-learn's optimum on standardised data, measured
+        by ``benchmarks/bench_fit.py``).
         ``'newton-cg'``: inexact Newton steps from conjugate gradients preconditioned by the
-        Hessian diagonal, with a backtracking line search (fast on large data; keeps a
-        squared copy of ``X`` for the diagonal).
-        ``'trust-ncg'``: SciPy's trust-region Newton conjugate gradient using exact Hessian-vector
-        products (two passes over ``X`` each, no Hessian stored). ``'sgd'`` / ``'adam'``:
+        Hessian diagonal, with a backtracking line search (the faster one on badly scaled
+        data, where L-BFGS needs many iterations).
+        ``'trust-ncg'``: SciPy's trust-region Newton conjugate gradient using exact
+        Hessian-vector products (no Hessian stored). Every evaluation, gradient or product
+        reads ``X`` once, in row blocks spread over the threads. ``'sgd'`` / ``'adam'``:
         minibatches of ``batch_size``, ``max_iter`` epochs; only these offer ``partial_fit``.
     max_iter : int, default 100
         Iterations (lbfgs, newton-cg, trust-ncg) or epochs (sgd, adam).
@@ -269,10 +272,13 @@ class SoftmaxRegression(ModelState, ClassifierMixin, BaseEstimator):
 
         Notes
         -----
-        With a Dask array ``X`` (rows in chunks, any number of them) the loss and gradient
-        are computed per chunk on the cluster and summed; L-BFGS runs here (``solver`` must
-        be 'lbfgs'). ``y`` and ``sample_weight`` are brought to the client (one number per
-        row). Dask inputs are not checked for NaN/inf (that would read all the data).
+        With a Dask array ``X`` (rows in chunks, any number of them) the loss, gradient and
+        Hessian products are computed per chunk on the cluster with the same blocked kernel
+        and summed; the optimiser runs here (``solver`` 'lbfgs' or 'newton-cg'). ``y`` and
+        ``sample_weight`` (NumPy or Dask arrays) stay on the cluster, chunked like ``X``:
+        only the classes, the class counts (for ``class_weight='balanced'``) and the
+        weights' maximum and sum come back. Dask inputs are not checked for NaN/inf (that
+        would read all the data).
 
         Sample weights must be finite and >= 0, not all 0; they are divided by the largest
         one (the minimiser does not change), so weights up to 1e308 fit without overflow.
@@ -309,16 +315,20 @@ class SoftmaxRegression(ModelState, ClassifierMixin, BaseEstimator):
         return self
 
     def _fit_dask(self, X: Any, y: Any, sample_weight: Any, client: Any) -> SoftmaxRegression:
-        """L-BFGS here, the loss and gradient summed over the row chunks on the cluster."""
-        from ._dask import DaskLoss, get_client, prepare_fit_inputs
+        """L-BFGS or Newton-CG here, the loss, gradient and Hessian products summed over the
+        row chunks on the cluster (``y`` and the weights stay there)."""
+        from ._dask import DaskLoss, encode_labels, get_client, prepare_fit_inputs, sample_weights
 
         X, y, sample_weight = prepare_fit_inputs(X, y, sample_weight, self.solver)
-        check_classification_targets(y)
-        classes, y_enc = _encode_classes(y)
-        sw = self._weights(np.empty((X.shape[0], 0)), y_enc, sample_weight, classes)
-        sw, total, l2 = self._rescaled(sw, X.shape[0])
+        c = get_client(client)
+        classes, y_enc = encode_labels(y, c)
+        check_classification_targets(classes)
+        sw, top = sample_weights(y_enc, sample_weight, self.class_weight, classes, c)
         loss = MultinomialLoss(len(classes), self.fit_intercept)
-        dloss = DaskLoss(loss, X, y_enc, sw, get_client(client))
+        dloss = DaskLoss(c, loss, X, y_enc, sw)
+        norm = dloss.total  # the sum of the rescaled weights
+        total = norm * top
+        l2 = 0.0 if np.isinf(self.C) else 1.0 / (self.C * top) / norm
         self.classes_ = classes
         self.n_features_in_ = int(X.shape[1])
         if hasattr(self, "feature_names_in_"):

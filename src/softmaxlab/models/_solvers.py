@@ -101,12 +101,21 @@ def adam(
         return AdamState(0, np.zeros_like(params), np.zeros_like(params))
 
     def update(grads: Array, state: AdamState, params: Array | None = None) -> tuple[Array, Any]:
+        # PyTorch's order of operations (lerp, then sqrt(v) / sqrt(1 - b2^t) + eps), with
+        # in-place steps on new arrays only: the state passed in is never modified.
         t = state.step + 1
-        mu = b1 * state.mu + (1 - b1) * grads
-        nu = b2 * state.nu + (1 - b2) * grads * grads
-        mhat = mu / (1 - b1**t)
-        vhat = nu / (1 - b2**t)
-        return -(learning_rate * mhat / (np.sqrt(vhat) + eps)), AdamState(t, mu, nu)
+        mu = grads - state.mu
+        mu *= 1 - b1
+        mu += state.mu
+        nu = grads * grads
+        nu *= 1 - b2
+        nu += b2 * state.nu
+        den = np.sqrt(nu)
+        den /= np.sqrt(1 - b2**t)
+        den += eps
+        u = mu / den
+        u *= -learning_rate / (1 - b1**t)
+        return u, AdamState(t, mu, nu)
 
     return GradientTransformation(init, update)
 
@@ -139,8 +148,9 @@ def minibatch_epochs(
     r"""Epochs of minibatch updates by ``solver`` ('sgd' or 'adam').
 
     ``loss_gradient(coef, idx, fraction)`` returns the minibatch objective and gradient for
-    the rows ``idx`` (``fraction = len(idx) / n_samples``, so that the epoch loss is the sum
-    of ``value * fraction``). The step size of epoch :math:`e` is :math:`\eta/\sqrt{1+e}`
+    the rows ``idx`` (an index array when shuffling, else a ``slice``: a view of the rows, no
+    copy; ``fraction`` is the minibatch's share of ``n_samples``, so that the epoch loss is
+    the sum of ``value * fraction``). The step size of epoch :math:`e` is :math:`\eta/\sqrt{1+e}`
     with ``decay``, else :math:`\eta`. ``state`` (from a previous call, or None) carries the
     optimiser state and the epoch counter across calls (``partial_fit``). With
     ``stop_early``, stops after :data:`N_ITER_NO_CHANGE` epochs that did not lower the best
@@ -159,13 +169,14 @@ def minibatch_epochs(
     curve: list[float] = []
     best, no_change = np.inf, 0
     for _ in range(n_epochs):
-        order = rng.permutation(n_samples) if shuffle else np.arange(n_samples)
+        order = rng.permutation(n_samples) if shuffle else None
         lr = learning_rate / np.sqrt(1.0 + state["epoch"]) if decay else learning_rate
         opt = _FIRST_ORDER[solver](lr)
         acc = 0.0
         for start in range(0, n_samples, bs):
-            idx = order[start : start + bs]
-            fraction = len(idx) / n_samples
+            stop = min(start + bs, n_samples)
+            idx: Any = slice(start, stop) if order is None else order[start:stop]
+            fraction = (stop - start) / n_samples
             value, g = loss_gradient(coef, idx, fraction)
             acc += value * fraction
             updates, state["opt"] = opt.update(g, state["opt"], coef)

@@ -1,0 +1,194 @@
+"""The blocked loss evaluation (issue 13): row blocks over threads against one plain pass
+and against formulas written out here with SciPy, float32, CSR, and the objective of the
+fitted models against scikit-learn's optimum."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from scipy.special import log_softmax as scipy_log_softmax
+from scipy.special import softmax as scipy_softmax
+from sklearn.datasets import load_digits, load_iris, load_wine
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+
+import softmaxlab.models._loss as loss_module
+from softmaxlab.models import MultinomialLoss, SoftmaxRegression
+
+
+def problem(seed=0, n=3000, d=7, k=5, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)).astype(dtype)
+    y = rng.integers(0, k, size=n)
+    s = rng.uniform(0.2, 3.0, size=n)
+    coef = rng.normal(scale=0.5, size=k * (d + 1))
+    v = rng.normal(size=coef.shape)
+    return X, y, s, coef, v
+
+
+def reference(coef, X, y, s, lam, k):
+    """Objective, gradient and Hessian-vector product function written out with SciPy."""
+    full = coef.reshape(k, -1)
+    W, b = full[:, :-1], full[:, -1]
+    X = np.asarray(X, dtype=np.float64)
+    z = X @ W.T + b
+    P = scipy_softmax(z, axis=1)
+    Y = np.eye(k)[y]
+    ws = s / s.sum()
+    f = float(-(ws * scipy_log_softmax(z, axis=1)[np.arange(len(y)), y]).sum())
+    f += 0.5 * lam * float(np.sum(W * W))
+    R = ws[:, None] * (P - Y)
+    g = np.column_stack([R.T @ X + lam * W, R.sum(axis=0)]).ravel()
+
+    def hessp(v):
+        V = v.reshape(k, -1)
+        A = X @ V[:, :-1].T + V[:, -1]
+        Rv = ws[:, None] * (P * A - P * (P * A).sum(axis=1, keepdims=True))
+        return np.column_stack([Rv.T @ X + lam * V[:, :-1], Rv.sum(axis=0)]).ravel()
+
+    q = ws[:, None] * P * (1 - P)
+    diag = np.column_stack([q.T @ (X * X) + lam, q.sum(axis=0)]).ravel()
+    return f, g, hessp, diag
+
+
+@pytest.mark.parametrize("block_rows", [64, 100, 997, 5000])
+def test_blocked_equals_one_plain_pass_and_the_reference(block_rows):
+    X, y, s, coef, v = problem()
+    loss = MultinomialLoss(5)
+    plain = loss.bind(X, y, s, 0.3, block_rows=len(y), n_threads=1)
+    blocked = loss.bind(X, y, s, 0.3, block_rows=block_rows, n_threads=2)
+    assert blocked.ranges == [(0, 3000)]  # small data: one thread, in blocks
+    f0, g0, h0, d0 = plain.newton_terms(coef, diagonal=True)
+    f1, g1, h1, d1 = blocked.newton_terms(coef, diagonal=True)
+    assert f1 == pytest.approx(f0, rel=1e-12)
+    np.testing.assert_allclose(g1, g0, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(h1(v), h0(v), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(d1, d0, rtol=1e-12, atol=1e-15)
+    assert blocked.loss(coef) == pytest.approx(f0, rel=1e-12)
+    fr, gr, hr, dr = reference(coef, X, y, s, 0.3, 5)
+    assert f1 == pytest.approx(fr, rel=1e-12)
+    np.testing.assert_allclose(g1, gr, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(h1(v), hr(v), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(d1, dr, rtol=1e-10, atol=1e-14)
+
+
+def test_large_data_is_split_over_threads_with_blas_on_one_thread(monkeypatch):
+    # 40,000 x 10: above the parallel threshold; two ranges, each in blocks.
+    X, y, s, coef, _ = problem(1, n=40_000, d=10, k=4)
+    coef = coef[: 4 * 11]
+    loss = MultinomialLoss(4)
+    seen = []
+    real = loss_module._blas_controller
+
+    def spy():
+        seen.append(True)
+        return real()
+
+    monkeypatch.setattr(loss_module, "_blas_controller", spy)
+    two = loss.bind(X, y, s, 1e-3, n_threads=2)
+    one = loss.bind(X, y, s, 1e-3, n_threads=1, block_rows=len(y))
+    assert len(two.ranges) == 2 and two.block_rows < 20_000
+    f2, g2 = two.loss_gradient(coef)
+    assert seen  # the threads ran with BLAS limited
+    f1, g1 = one.loss_gradient(coef)
+    assert f2 == pytest.approx(f1, rel=1e-12)
+    np.testing.assert_allclose(g2, g1, rtol=1e-12, atol=1e-15)
+
+
+def test_unweighted_and_without_intercept():
+    X, y, _, coef, v = problem(2, n=500)
+    loss = MultinomialLoss(5, fit_intercept=False)
+    c = coef.reshape(5, 8)[:, :7].ravel()
+    one = loss.bind(X, y, None, 0.1, block_rows=500)
+    many = loss.bind(X, y, None, 0.1, block_rows=37)
+    f0, g0, h0, _ = one.newton_terms(c)
+    f1, g1, h1, _ = many.newton_terms(c)
+    assert f1 == pytest.approx(f0, rel=1e-12)
+    np.testing.assert_allclose(g1, g0, rtol=1e-12, atol=1e-15)
+    w = v.reshape(5, 8)[:, :7].ravel()
+    np.testing.assert_allclose(h1(w), h0(w), rtol=1e-12, atol=1e-15)
+    z = X @ c.reshape(5, 7).T
+    expected = -scipy_log_softmax(z, axis=1)[np.arange(500), y].mean() + 0.05 * np.sum(c * c)
+    assert f1 == pytest.approx(expected, rel=1e-12)
+
+
+def test_float32_blocks_stay_float32_and_agree_with_float64(monkeypatch):
+    X, y, s, coef, _ = problem(3, n=4000)
+    loss = MultinomialLoss(5)
+    seen = []
+    real = loss_module.cross_entropy_and_grad
+
+    def spy(z, *args, **kwargs):
+        seen.append(z.dtype)
+        return real(z, *args, **kwargs)
+
+    b32 = loss.bind(X.astype(np.float32), y, s, 0.2, block_rows=300)
+    monkeypatch.setattr(loss_module, "cross_entropy_and_grad", spy)
+    f32, g32 = b32.loss_gradient(coef)
+    assert set(seen) == {np.dtype(np.float32)} and len(seen) == 14
+    assert g32.dtype == np.float64
+    fr, gr, _, _ = reference(coef, X.astype(np.float32), y, s, 0.2, 5)
+    assert f32 == pytest.approx(fr, rel=1e-6)
+    np.testing.assert_allclose(g32, gr, rtol=1e-4, atol=1e-6)
+
+
+def test_csr_is_one_block_and_equals_dense():
+    X, y, s, coef, v = problem(4, n=600)
+    X[np.abs(X) < 0.7] = 0.0
+    loss = MultinomialLoss(5)
+    dense = loss.bind(X, y, s, 0.1, block_rows=50)
+    sparse = loss.bind(sp.csr_matrix(X), y, s, 0.1, block_rows=50)
+    assert sparse.ranges == [(0, 600)]
+    f0, g0, h0, d0 = dense.newton_terms(coef, diagonal=True)
+    f1, g1, h1, d1 = sparse.newton_terms(coef, diagonal=True)
+    assert f1 == pytest.approx(f0, rel=1e-12)
+    np.testing.assert_allclose(g1, g0, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(h1(v), h0(v), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(d1, d0, rtol=1e-12, atol=1e-15)
+
+
+def test_no_rows():
+    loss = MultinomialLoss(3)
+    bound = loss.bind(np.empty((0, 2)), np.empty(0, dtype=int), None, 0.5, scale=1.0)
+    coef = np.arange(9.0)
+    f, g = bound.loss_gradient(coef)
+    W = coef.reshape(3, 3)[:, :2]
+    assert f == pytest.approx(0.25 * np.sum(W * W), rel=1e-15)
+    np.testing.assert_allclose(g.reshape(3, 3)[:, :2], 0.5 * W)
+
+
+def sk_objective(W, b, X, y):
+    z = X @ W.T + b
+    return float(-scipy_log_softmax(z, axis=1)[np.arange(len(y)), y].sum() + 0.5 * np.sum(W * W))
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "newton-cg"])
+@pytest.mark.parametrize(
+    "loader", [load_iris, load_wine, load_digits], ids=["iris", "wine", "digits"]
+)
+def test_objective_gap_to_sklearn_is_at_most_1e12(loader, solver):
+    X, y = loader(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    ref = LogisticRegression(tol=1e-10, max_iter=10_000).fit(X, y)
+    ours = SoftmaxRegression(solver=solver, tol=1e-10, max_iter=10_000).fit(X, y)
+    f_ref = sk_objective(ref.coef_, ref.intercept_, X, y)
+    gap = (sk_objective(ours.coef_, ours.intercept_, X, y) - f_ref) / f_ref
+    assert gap <= 1e-12
+    assert abs(gap) <= 1e-9  # the same optimum, not just a lower value
+
+
+def test_many_classes_leave_the_threads_to_the_kernels():
+    # 64-row blocks of 5000 classes are large enough for the kernels to split them over the
+    # pool: the blocks then run on one range (a pool thread never waits on the pool).
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(5000, 60))
+    y = rng.integers(0, 5000, size=5000)
+    loss = MultinomialLoss(5000)
+    bound = loss.bind(X, y, None, 1e-3, n_threads=2)
+    assert bound.block_rows == 64 and bound.ranges == [(0, 5000)]
+    coef = rng.normal(scale=0.01, size=5000 * 61)
+    f, g = bound.loss_gradient(coef)
+    f1, g1 = loss.bind(X, y, None, 1e-3, n_threads=1, block_rows=5000).loss_gradient(coef)
+    assert f == pytest.approx(f1, rel=1e-12)
+    np.testing.assert_allclose(g, g1, rtol=1e-10, atol=1e-15)

@@ -1,0 +1,103 @@
+"""Dask fits (issue 13): newton-cg as well as lbfgs, the blocked kernel on the workers, and
+the labels and sample weights kept on the cluster; against the in-memory optimum."""
+
+from __future__ import annotations
+
+import dask.array as da
+import distributed
+import numpy as np
+import pytest
+from scipy.special import log_softmax as scipy_log_softmax
+from sklearn.datasets import load_wine, make_classification
+from sklearn.preprocessing import StandardScaler
+
+from softmaxlab.models import SoftmaxRegression, _dask
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    )
+    c = distributed.Client(cluster, set_as_default=False)
+    yield c
+    c.close()
+    cluster.close()
+
+
+def objective(m, X, y, s=None, C=1.0):
+    z = X @ m.coef_.T + m.intercept_
+    ce = -scipy_log_softmax(z, axis=1)[np.arange(len(y)), y]
+    s = np.ones(len(y)) if s is None else s
+    return float(C * np.dot(s, ce) + 0.5 * np.sum(m.coef_**2))
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "newton-cg"])
+def test_dask_fit_reaches_the_in_memory_optimum(client, solver):
+    X, y = make_classification(
+        n_samples=3000, n_features=12, n_informative=8, n_classes=4, random_state=0
+    )
+    X = StandardScaler().fit_transform(X)
+    s = np.random.default_rng(0).uniform(0.5, 2.0, size=len(y))
+    Xd = da.from_array(X, chunks=(700, 12))  # 5 chunks, the last one short
+    yd = da.from_array(y, chunks=700)
+    sd = da.from_array(s, chunks=700)
+    m = SoftmaxRegression(solver=solver, tol=1e-9, max_iter=500).fit(
+        Xd, yd, sample_weight=sd, client=client
+    )
+    ref = SoftmaxRegression(solver="lbfgs", tol=1e-10, max_iter=5000).fit(X, y, sample_weight=s)
+    f_dask, f_mem = objective(m, X, y, s), objective(ref, X, y, s)
+    assert abs(f_dask - f_mem) <= 1e-9 * f_mem
+    np.testing.assert_array_equal(m.classes_, [0, 1, 2, 3])
+    assert m.n_samples_seen_ == pytest.approx(s.sum(), rel=1e-12)
+
+
+def test_string_labels_and_balanced_class_weight(client):
+    X, y = load_wine(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    labels = np.array(["a", "b", "c"])[y]
+    yd = da.from_array(labels, chunks=50)
+    m = SoftmaxRegression(
+        solver="newton-cg", class_weight="balanced", C=0.5, tol=1e-10, max_iter=200
+    ).fit(da.from_array(X, chunks=(50, 13)), yd, client=client)
+    ref = SoftmaxRegression(class_weight="balanced", C=0.5, tol=1e-10, max_iter=5000).fit(X, labels)
+    assert m.classes_.tolist() == ["a", "b", "c"]
+    s = len(y) / (3 * np.bincount(y))[y]  # 'balanced', written out
+    f_dask, f_mem = objective(m, X, y, s, C=0.5), objective(ref, X, y, s, C=0.5)
+    assert abs(f_dask - f_mem) <= 1e-9 * f_mem
+    np.testing.assert_allclose(m.predict_proba(X), ref.predict_proba(X), atol=1e-5)
+
+
+def test_labels_and_weights_stay_dask_arrays_on_the_cluster():
+    X = da.ones((10, 3), chunks=(4, 3))
+    _, yp, sp_ = _dask.prepare_fit_inputs(X, np.arange(10) % 2, np.ones(10), "newton-cg")
+    assert isinstance(yp, da.Array) and isinstance(sp_, da.Array)
+    assert yp.chunks == ((4, 4, 2),) and sp_.chunks == ((4, 4, 2),)
+    classes, enc = _dask.encode_labels(da.from_array(np.array([5, 7, 5, 9]), chunks=2))
+    np.testing.assert_array_equal(classes, [5, 7, 9])
+    assert isinstance(enc, da.Array)
+    np.testing.assert_array_equal(enc.compute(), [0, 1, 0, 2])
+
+
+@pytest.mark.parametrize("bad", [[1.0, -1.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0], [1, np.inf, 1, 1]])
+def test_bad_dask_sample_weights_name_the_parameter(bad):
+    enc = da.from_array(np.array([0, 1, 0, 1]), chunks=2)
+    with pytest.raises(ValueError, match="'sample_weight' parameter of SoftmaxRegression"):
+        _dask.sample_weights(enc, da.from_array(np.array(bad, float), chunks=2), None, np.arange(2))
+
+
+def test_trust_ncg_is_refused_with_the_solvers_allowed():
+    with pytest.raises(ValueError, match=r"'lbfgs' or 'newton-cg' only\. Got solver='trust-ncg'"):
+        _dask.prepare_fit_inputs(da.ones((4, 2), chunks=2), np.arange(4) % 2, None, "trust-ncg")
+
+
+def test_chunks_at_odd_addresses_are_copied_aligned():
+    raw = np.zeros(8 * 30 + 3, dtype=np.uint8)
+    odd = raw[3:].view(np.float64).reshape(10, 3)  # 3 bytes off: not aligned
+    odd[...] = np.arange(30.0).reshape(10, 3)
+    assert not odd.flags.aligned
+    fixed = _dask._aligned(odd)
+    assert fixed.flags.aligned and fixed.flags.c_contiguous
+    np.testing.assert_array_equal(fixed, np.arange(30.0).reshape(10, 3))
+    good = np.ones((4, 2))
+    assert _dask._aligned(good) is good
