@@ -33,40 +33,21 @@ The harness lives here, out of the package root: ``_run`` (shapes, timing loop, 
 
 from __future__ import annotations
 
+from . import _run
 from ._impls import OPTIONAL, build_impls, load_libraries, softmaxlab_path
 from ._machine import machine_info
 from ._results import BenchReport, BenchResult, format_header, format_row
-from ._run import (
-    BACKENDS,
-    DTYPES,
-    FULL_SHAPES,
-    MIN_SAMPLE_SECONDS,
-    OPS,
-    QUICK_SHAPES,
-    default_repeats,
-    measure,
-    parse_shapes,
-    run,
-)
+from ._run import *  # noqa: F403 (the driver: shapes, timing loop, run; listed in _run.__all__)
 
 __all__ = [
-    "BACKENDS",
-    "DTYPES",
-    "FULL_SHAPES",
-    "MIN_SAMPLE_SECONDS",
-    "OPS",
+    *_run.__all__,
     "OPTIONAL",
-    "QUICK_SHAPES",
     "BenchReport",
     "BenchResult",
     "build_impls",
-    "default_repeats",
     "format_header",
     "format_row",
     "load_libraries",
     "machine_info",
-    "measure",
-    "parse_shapes",
-    "run",
     "softmaxlab_path",
 ]

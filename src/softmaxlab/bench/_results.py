@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -99,15 +99,13 @@ def results_for(
     moved = x.nbytes if op == "cross_entropy" else 2 * x.nbytes
     copy_gb_s = 2 * x.nbytes / timings["copy"] / 1e9
     torch_t = timings.get("torch")
+    case = BenchResult(op, str(x.dtype), nt, (x.shape[0], x.shape[1]), "", "-", None)
     out = []
     for name, t in timings.items():
         gb_s = (2 * x.nbytes if name == "copy" else moved) / t / 1e9
         out.append(
-            BenchResult(
-                op=op,
-                dtype=str(x.dtype),
-                threads=nt,
-                shape=(x.shape[0], x.shape[1]),
+            replace(
+                case,
                 impl=name,
                 backend=path if name == "softmaxlab" else "-",
                 seconds=t,
@@ -117,17 +115,5 @@ def results_for(
                 vs_copy=gb_s / copy_gb_s,
             )
         )
-    for name, note in notes.items():
-        out.append(
-            BenchResult(
-                op=op,
-                dtype=str(x.dtype),
-                threads=nt,
-                shape=(x.shape[0], x.shape[1]),
-                impl=name,
-                backend="-",
-                seconds=None,
-                note=note,
-            )
-        )
+    out += [replace(case, impl=name, note=note) for name, note in notes.items()]
     return out

@@ -170,7 +170,7 @@ def relu(x: ArrayLike) -> NDArray[Any]:
     Parameters
     ----------
     x : array_like
-        Real input; float16/32/64 dtype is kept, integers and booleans become float64.
+        Real input, as for :func:`sigmoid`.
 
     Returns
     -------
