@@ -48,17 +48,36 @@ def _kernel_ce(
     ls: float,
     reduction: str,
     want_grad: bool,
+    one_call: bool = False,
 ) -> tuple[Any, NDArray[Any] | None]:
-    """(loss as float or float64 array, gradient rows or None) on the compiled core."""
-    n_classes = logits.shape[1]
+    """(loss as float or float64 array, gradient rows or None) on the compiled core.
+
+    ``one_call``: one C call on this thread (two for the 'mean' gradient) instead of the
+    threaded drivers of :mod:`softmaxlab.kernels`, for small inputs without ``weight``.
+    """
+    nrows, n_classes = logits.shape
+    core: Any = _simd.core  # loaded: the dispatch chose the compiled core
     g = np.empty_like(logits) if want_grad else None
     scale = 1.0
     if want_grad and reduction == "mean":
-        scale = _div(1.0, kernels.ce_denom(target, weight, n_classes, ignore))
-    parts, totals = kernels.cross_entropy_parts(
-        logits, target, weight=weight, ignore_index=ignore, label_smoothing=ls, grad=g, scale=scale
-    )
-    return _reduce(parts, totals, ls, n_classes, reduction), g
+        denom_of = core.ce_denom if one_call else kernels.ce_denom
+        scale = _div(1.0, denom_of(target, weight, n_classes, ignore))
+    if one_call:
+        parts = np.empty((3, nrows)) if reduction == "none" else None
+        totals = core.cross_entropy(
+            logits, target, None, g, parts, 0, nrows, ignore, ls, scale, float(n_classes)
+        )
+    else:
+        parts, totals = kernels.cross_entropy_parts(
+            logits,
+            target,
+            weight=weight,
+            ignore_index=ignore,
+            label_smoothing=ls,
+            grad=g,
+            scale=scale,
+        )
+    return _reduce(parts, totals, ls, n_classes, reduction), g  # type: ignore[arg-type]
 
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -103,20 +122,10 @@ def _fast_ce(logits: Any, target: Any, options: tuple[Any, ...], want_grad: bool
     ls = float(label_smoothing)
     try:
         nrows, n = logits.shape
-        if nrows * n >= _dispatch.SMALL_ELEMENTS:  # the threaded drivers
-            if target.ndim != 1:
-                return None
-            loss, g = _kernel_ce(logits, target, None, ignore_index, ls, reduction, want_grad)
-        else:  # one C call (two for the 'mean' gradient)
-            g = np.empty_like(logits) if want_grad else None
-            scale = 1.0
-            if want_grad and reduction == "mean":
-                scale = _div(1.0, core.ce_denom(target, None, n, ignore_index))
-            parts = np.empty((3, nrows)) if reduction == "none" else None
-            totals = core.cross_entropy(
-                logits, target, None, g, parts, 0, nrows, ignore_index, ls, scale, float(n)
-            )
-            loss = _reduce(parts, totals, ls, n, reduction)  # type: ignore[arg-type]
+        small = nrows * n < _dispatch.SMALL_ELEMENTS  # else the threaded drivers
+        if not small and target.ndim != 1:
+            return None
+        loss, g = _kernel_ce(logits, target, None, ignore_index, ls, reduction, want_grad, small)
     except (ValueError, TypeError, OverflowError):  # refused by the core: the general path
         return None
     dt = logits.dtype.type

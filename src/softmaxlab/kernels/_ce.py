@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _threads as _t
-from ._compiled import _core
+from ._compiled import _core, merged_max, sum_terms
 from ._threads import _bounds, _map, _row_split, get_num_threads
 
 
@@ -25,23 +25,11 @@ def _chunk_w(w: NDArray[np.float64] | None, lo: int, hi: int) -> NDArray[np.floa
     return None if w is None else w[lo:hi]
 
 
-def _merged_max(core: ModuleType, xr: NDArray[Any], chunks: list[tuple[int, int]]) -> float:
-    """The max of a row from its chunks; NaN for a row holding NaN or +-inf at the max."""
-    res = _map(lambda lo, hi: core.row_max(xr[lo:hi]), chunks)
-    m = max(mm for mm, _ in res)
-    if any(nan for _, nan in res) or m in (math.inf, -math.inf):
-        return math.nan
-    return float(m)
-
-
 def _lse_parts(
     core: ModuleType, xr: NDArray[Any], m: float, chunks: list[tuple[int, int]]
 ) -> tuple[float, float]:
     """(s' hi, s' lo) of sum(exp(x - m)) - 1 over a row, merged exactly from its chunks."""
-    sums = _map(lambda lo, hi: core.row_sum(xr[lo:hi], m, 1.0, None), chunks)
-    terms = [sum(c for c, _, _ in sums) - 1.0]
-    for _, hi_, lo_ in sums:
-        terms += [hi_, lo_]
+    terms = sum_terms(_map(lambda lo, hi: core.row_sum(xr[lo:hi], m, 1.0, None), chunks))
     s1 = math.fsum(terms)
     return s1, math.fsum([*terms, -s1])
 
@@ -66,7 +54,7 @@ def _one_row(
     wy = float(w[y]) if w is not None else 1.0
     out[2] = wy
     chunks = _bounds(n, nt)
-    m = _merged_max(core, xr, chunks)
+    m = merged_max(core, xr, chunks)
     if math.isnan(m):
         out[0] = math.nan
         out[1] = math.nan if eps > 0.0 else 0.0

@@ -36,28 +36,42 @@ def _core() -> ModuleType:
     return core
 
 
+def merged_max(core: ModuleType, xr: NDArray[Any], chunks: list[tuple[int, int]]) -> float:
+    """The max of a row from its chunks' maxima; NaN for a row holding NaN or +-inf at the max."""
+    res = _map(lambda lo, hi: core.row_max(xr[lo:hi]), chunks)
+    m = max(mm for mm, _ in res)
+    if any(nan for _, nan in res) or m in (math.inf, -math.inf):
+        return math.nan
+    return float(m)
+
+
+def sum_terms(sums: list[tuple[float, float, float]]) -> list[float]:
+    """The terms of s' = sum(exp) - 1 from the chunks' (count of maxima, hi, lo), for fsum."""
+    terms = [sum(c for c, _, _ in sums) - 1.0]
+    for _, hi_, lo_ in sums:
+        terms += [hi_, lo_]
+    return terms
+
+
 def _one_row_split(
     core: ModuleType, xr: NDArray[Any], o: NDArray[Any], nt: int, t: float, log: bool
 ) -> None:
     chunks = _bounds(xr.size, nt)
-    res = _map(lambda lo, hi: core.row_max(xr[lo:hi]), chunks)
-    m = max(mm for mm, _ in res)
-    if any(nan for _, nan in res) or m in (math.inf, -math.inf):
+    m = merged_max(core, xr, chunks)
+    if math.isnan(m):
         o.fill(np.nan)
         return
     if xr.dtype == np.float32:
         # As the C core: the largest finite inverse for a temperature below 1 / DBL_MAX.
         inv_t = 1.0 / t if t >= _TINY_T else sys.float_info.max
         sums = _map(lambda lo, hi: core.row_sum(xr[lo:hi], m, inv_t, None), chunks)
-        s1 = math.fsum([sum(c for c, _, _ in sums) - 1.0, *(s for _, s, _ in sums)])
+        s1 = math.fsum(sum_terms(sums))  # (the float32 sums' lo parts are 0)
         a = math.log1p(s1) if log else 1.0 / (1.0 + s1)
         _map(lambda lo, hi: core.row_write(xr[lo:hi], o[lo:hi], m, inv_t, a, 0.0, log), chunks)
         return
     # float64 softmax keeps the exps in the output and scales them there (no second exp).
     sums = _map(lambda lo, hi: core.row_sum(xr[lo:hi], m, t, None if log else o[lo:hi]), chunks)
-    parts = [sum(c for c, _, _ in sums) - 1.0]
-    for _, hi_, lo_ in sums:
-        parts += [hi_, lo_]
+    parts = sum_terms(sums)
     s1 = math.fsum(parts)
     s1_lo = math.fsum([*parts, -s1])
     if log:
