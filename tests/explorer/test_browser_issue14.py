@@ -166,6 +166,51 @@ def test_canvas_is_ready_speaks_the_page_language_and_says_softmax_cannot_refuse
     assert log.page_errors == []
 
 
+ARIA_JS = (
+    "() => [...document.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'))"
+)
+
+
+def english_labels(page: Any) -> list[str]:
+    """The aria-labels of the page with a Latin word and no CJK character."""
+    return [
+        x
+        for x in page.evaluate(ARIA_JS)
+        if re.search(r"[A-Za-z]{3,}", x) and not re.search(r"[\u4e00-\u9fff]", x)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("locale", "lang", "slider"), [("zh-CN", "zh-Hans", "的滑块"), ("zh-TW", "zh-Hant", "的滑桿")]
+)
+def test_gradio_screen_reader_labels_follow_the_page_language(
+    new_page: Any, locale: str, lang: str, slider: str
+) -> None:
+    page, log = new_page(locale)
+    # Gradio writes these in English whatever its locale: the slider and number boxes of the
+    # Softmax tab, the reset button, and the drawing canvas's upload area and undo icon.
+    wait_until(lambda: any(slider in x for x in page.evaluate(ARIA_JS)), 30, "slider labels")
+    open_tab(page, "digit", lang)
+    page.wait_for_selector("#dg-pad canvas")
+    wait_until(
+        lambda: english_labels(page) == [], 30, f"no English aria-label: {english_labels(page)}"
+    )
+    labels = page.evaluate(ARIA_JS)
+    assert any(t("gradio.aria_upload", lang) == x for x in labels)
+    # Back in English, Gradio's own texts return.
+    page.locator('#lang input[value="en"]').check()
+    wait_until(
+        lambda: "Click to upload or drop files" in page.evaluate(ARIA_JS), 30, "English labels"
+    )
+    open_tab(page, "softmax")
+    wait_until(
+        lambda: any(x.startswith("range slider for ") for x in page.evaluate(ARIA_JS)),
+        30,
+        "English slider labels",
+    )
+    assert log.page_errors == []
+
+
 # ------------------------------------------------------------------ layout
 
 

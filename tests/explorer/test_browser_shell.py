@@ -96,6 +96,14 @@ def test_temperature_box_shows_and_takes_t_itself(page_en: tuple[Any, Any]) -> N
     wait_until(lambda: page.input_value("#sm-t input") == "0.05", what="T box at 0.05")
     probs = bar_probs(page)
     assert probs[0] == 1.0 and all(not math.isnan(p) for p in probs)
+    # Keyboard steps from there walk the 0.01 grid back to T = 1 exactly (not 0.9977).
+    page.keyboard.press("End")
+    wait_until(lambda: page.input_value("#sm-t input") == "10", what="T box at 10")
+    for _ in range(100):
+        page.keyboard.press("ArrowLeft")
+    wait_until(lambda: page.input_value("#sm-t input") == "1", what="T box at 1")
+    assert float(page.input_value("#sm-logt input[type=range]")) == 0.0
+    wait_probs(page, ref_softmax([2.9, 1.0, -3.0], 1.0))
 
 
 def test_temperature_box_clamps_values_outside_the_range(page_en: tuple[Any, Any]) -> None:
@@ -107,8 +115,8 @@ def test_temperature_box_clamps_values_outside_the_range(page_en: tuple[Any, Any
     assert "[0.05, 10]" in message and "20" in message
     wait_probs(page, ref_softmax([3.0, 1.0, -3.0], 10.0))
     assert "T = 10" in page.inner_text("#sm-chart")
-    # The range input stops on its 0.01 grid from -1.301: 0.999 is its nearest to log10 10.
-    assert abs(float(page.input_value("#sm-logt input[type=range]")) - 1.0) <= 0.005
+    # The range input's 0.01 grid starts at -1.3, so it holds log10 10 = 1 exactly.
+    assert float(page.input_value("#sm-logt input[type=range]")) == 1.0
     type_temperature(page, "0.5")
     wait_probs(page, ref_softmax([3.0, 1.0, -3.0], 0.5))
     wait_until(lambda: page.locator("#sm-t .info-text").count() == 0, what="message gone")

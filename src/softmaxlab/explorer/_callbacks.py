@@ -57,7 +57,7 @@ MAX_CLASSES = 10
 LOGIT_RANGE = (-10.0, 10.0)
 T_MIN, T_MAX = 0.05, 10.0
 # Slider ends, rounded for display; positions within half a step of an end snap to it.
-LOG10_T_MIN = -1.301  # log10(0.05) = -1.30103
+LOG10_T_MIN = -1.3  # on the slider's 0.01 grid with 0; T = 0.05 there (log10 0.05 = -1.30103)
 LOG10_T_MAX = 1.0
 
 PRESETS: dict[str, list[float]] = {

@@ -81,20 +81,78 @@ GRADIO_KEYS = {
 drawing canvas's tool tips) -> our catalogue key."""
 
 
+GRADIO_ARIA = {
+    r"^number input for (.*)$": "gradio.aria_number",
+    r"^range slider for (.*)$": "gradio.aria_range",
+    r"^Reset to default value$": "gradio.aria_reset",
+    r"^Click to upload or drop files$": "gradio.aria_upload",
+    r"^undo$": "gradio.aria_undo",
+    r"^File upload$": "gradio.aria_file",
+}
+"""Screen-reader labels that Gradio's front end writes in English whatever the locale (no
+catalogue key to translate them) -> our key; ``{label}`` is the first group of the pattern."""
+
+# Keeps every element's aria-label in the page language: the English original (one of the
+# GRADIO_ARIA patterns) is kept in data-sl-aria and turned into the current language's text,
+# on each switch and for every element Gradio adds or relabels later (a tab mounts its
+# contents when first opened). English pages keep Gradio's own text.
+_ARIA_JS = """
+window.__slLang = lang;
+const fix = (el) => {
+  const cur = el.getAttribute('aria-label');
+  let orig = cur;
+  if (!ARIA.some(([re]) => new RegExp(re).test(cur || ''))) {
+    if (!el.dataset.slAria || cur !== el.dataset.slShown) return;
+    orig = el.dataset.slAria;
+  }
+  let want = orig;
+  for (const [re, texts] of ARIA) {
+    const m = new RegExp(re).exec(orig);
+    if (m && window.__slLang !== 'en') {
+      want = (texts[window.__slLang] || orig).replace('{label}', m[1] || '');
+    }
+  }
+  el.dataset.slAria = orig; el.dataset.slShown = want;
+  if (cur !== want) el.setAttribute('aria-label', want);
+};
+const sweep = (root) => {
+  if (root.nodeType !== 1) return;
+  if (root.hasAttribute('aria-label')) fix(root);
+  root.querySelectorAll('[aria-label]').forEach(fix);
+};
+if (!window.__slAria) {
+  window.__slAria = new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === 'attributes') fix(r.target); else r.addedNodes.forEach(sweep);
+    }
+  });
+  window.__slAria.observe(document.body, {subtree: true, childList: true, attributes: true,
+                                          attributeFilter: ['aria-label']});
+}
+sweep(document.body);
+"""
+
+
 def page_language_js(*, ready: bool = False) -> str:
-    """JavaScript ``(lang) => …`` setting ``<html lang>`` and the title for ``lang``.
+    """JavaScript ``(lang) => …`` setting ``<html lang>``, the title and Gradio's aria-labels.
 
     With ``ready``, it also marks the page as loaded (``<html data-explorer-ready>``) once the
     page's load event is over; the browser tests wait for the mark before they click, since a
     switch made while the load event is still running can be overwritten by it.
     """
     titles = json.dumps({lang: t("app.title", lang) for lang in LANGUAGES}, ensure_ascii=False)
+    aria = json.dumps(
+        [[re, {lang: t(key, lang) for lang in LANGUAGES}] for re, key in GRADIO_ARIA.items()],
+        ensure_ascii=False,
+    )
     mark = "document.documentElement.dataset.explorerReady = '1'; " if ready else ""
     return (
-        "(lang) => { const titles = " + titles + "; "
+        "(lang) => { const titles = " + titles + "; const ARIA = " + aria + "; "
         "document.documentElement.lang = lang; "
         + mark
-        + "document.title = titles[lang] || titles['en']; return []; }"
+        + "document.title = titles[lang] || titles['en']; "
+        + _ARIA_JS
+        + "return []; }"
     )
 
 

@@ -69,6 +69,10 @@ def shown_temperature(log10_t: float) -> float:
 def slider_position(temperature: float | None) -> float:
     """The log-scale slider position for a typed temperature T in [0.05, 10].
 
+    The slider starts at −1.3 (not log₁₀ 0.05 = −1.30103) so that its 0.01 grid holds 0
+    (T = 1) exactly; positions within 0.005 of an end mean the end's T
+    (:func:`._callbacks.temperature_from_log10`), so T = 0.05 sits at −1.3.
+
     Raises
     ------
     InputProblem
@@ -76,15 +80,15 @@ def slider_position(temperature: float | None) -> float:
 
     Examples
     --------
-    >>> round(slider_position(2), 6), slider_position(1), round(slider_position(0.05), 6)
-    (0.30103, 0.0, -1.30103)
+    >>> round(slider_position(2), 6), slider_position(1), slider_position(0.05)
+    (0.30103, 0.0, -1.3)
     """
     value = math.nan if temperature is None else float(temperature)
     if not cb.T_MIN <= value <= cb.T_MAX:  # also refuses NaN
         raise cb.InputProblem(
             "err.range", what="what.temperature", low=cb.T_MIN, high=cb.T_MAX, value=temperature
         )
-    return math.log10(value)
+    return max(math.log10(value), cb.LOG10_T_MIN)
 
 
 def on_temperature(
