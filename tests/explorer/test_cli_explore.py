@@ -82,3 +82,25 @@ def test_explore_serves_and_prints_its_address() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_start_up_runs_without_collection_and_freezes_what_it_built() -> None:
+    import gc
+
+    from softmaxlab.cli.explore import starting
+
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    try:
+        with starting():
+            assert not gc.isenabled()
+            built = [[i] for i in range(1000)]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= frozen + len(built)
+    finally:
+        gc.unfreeze()
+    # An error while starting still switches collection back on.
+    with pytest.raises(RuntimeError), starting():
+        raise RuntimeError("boom")
+    assert gc.isenabled()
+    gc.unfreeze()
