@@ -186,13 +186,32 @@ def type_error(
     return err
 
 
+def regular_array(value: Any, name: str, allowed: str, *, func: str | None = None) -> NDArray[Any]:
+    """``np.asarray(value)``, refusing a ragged list with a TypeError that says so.
+
+    NumPy's own words for it ("inhomogeneous shape after 1 dimensions …") name its internals;
+    the error names the parameter and ``allowed`` ("… with a regular (not ragged) shape").
+    """
+    try:
+        return np.asarray(value)
+    except (ValueError, TypeError):
+        raise type_error(name, allowed, value, func=func) from None
+
+
 def as_float_array(
-    x: Any, name: str = "x", *, func: str | None = None, allow_complex: bool = False
+    x: Any,
+    name: str = "x",
+    *,
+    func: str | None = None,
+    allow_complex: bool = False,
+    axis_name: str | None = None,
 ) -> NDArray[Any]:
     """Convert ``x`` to a floating NumPy array without copying when it already is one.
 
     float16/float32/float64 (and long double) stay as they are; integers and booleans become
     float64; complex is accepted only when ``allow_complex``. Anything else raises TypeError.
+    With ``axis_name`` (``"category"``, ``"vocabulary"`` …) a 0-d array is refused with a
+    ValueError asking for an array with that axis.
     """
     if isinstance(x, np.ndarray):
         arr = x
@@ -204,13 +223,11 @@ def as_float_array(
                 shown(f"a {type(x).__name__}"),
                 func=func,
             )
-        try:
-            arr = np.asarray(x)
-        except (ValueError, TypeError):
-            # NumPy's own words ("inhomogeneous shape ...") name its internals: say it plainly.
-            raise type_error(
-                name, "array-like of numbers with a regular (not ragged) shape", x, func=func
-            ) from None
+        allowed = "array-like of numbers with a regular (not ragged) shape"
+        arr = regular_array(x, name, allowed, func=func)
+    if axis_name is not None and arr.ndim == 0:
+        allowed = f"an array with a {axis_name} axis (at least 1-D)"
+        raise param_error(name, allowed, shown("a 0-d array"), func=func)
     kind = arr.dtype.kind
     if kind in "biu":
         return arr.astype(np.float64)
@@ -317,13 +334,8 @@ def check_bool_mask(
     where: Any, shape: tuple[int, ...], *, func: str | None = None
 ) -> NDArray[np.bool_]:
     """``where`` as a boolean array broadcast to ``shape``."""
-    try:
-        mask = np.asarray(where)
-    except (ValueError, TypeError):
-        # A ragged list: NumPy's "inhomogeneous shape" names its internals, so say it plainly.
-        raise type_error(
-            "where", "a boolean array with a regular (not ragged) shape", where, func=func
-        ) from None
+    allowed = "a boolean array with a regular (not ragged) shape"
+    mask = regular_array(where, "where", allowed, func=func)
     if mask.dtype != np.bool_:
         raise type_error(
             "where", "a boolean array", shown(f"an array of dtype {mask.dtype}"), func=func

@@ -106,6 +106,27 @@ def _decoding_options(
     }
 
 
+def page_seed(seed: float | None) -> int:
+    """The seed box's value as the generator's seed: empty or not finite → 0.
+
+    Raises
+    ------
+    InputProblem
+        Outside [0, 2³² − 1] or not a whole number.
+
+    Examples
+    --------
+    >>> page_seed(7.0), page_seed(None), page_seed(float("nan"))
+    (7, 0, 0)
+    """
+    if seed is None or (isinstance(seed, float) and not math.isfinite(seed)):
+        return 0
+    value = float(seed)
+    if not (0 <= value <= 2**32 - 1) or not value.is_integer():
+        raise InputProblem("err.range", what="seed", low=0, high=2**32 - 1, value=f"{value:g}")
+    return int(value)
+
+
 def next_token_view(
     tokens: list[str],
     logits: list[float],
@@ -132,7 +153,7 @@ def next_token_view(
 
     options = _decoding_options(temperature, top_k, top_p, min_p)
     z = np.asarray(logits, dtype=np.float64)
-    rng_seed = 0 if seed is None or not math.isfinite(float(seed)) else int(seed)
+    rng_seed = page_seed(seed)
     with _decoding_problems():
         probs, removed = process_logits(z, **options)
         kept = reports.kept_after_each_filter(z, **options)
@@ -176,7 +197,7 @@ def histogram_view(
     # The page's own limit (the library takes any n >= 1).
     if not math.isfinite(draws_n) or not 1 <= draws_n <= 100_000 or not draws_n.is_integer():
         raise InputProblem("err.range", what="N", low=1, high=100000, value=n)
-    rng_seed = 0 if seed is None or not math.isfinite(float(seed)) else int(seed)
+    rng_seed = page_seed(seed)
     with _decoding_problems():
         report = reports.decoding_report(
             list(tokens), list(logits), **options, n=int(draws_n), seed=rng_seed

@@ -11,7 +11,6 @@ the page translates. Nothing here imports gradio.
 
 from __future__ import annotations
 
-import math
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .. import reports, softmax
-from ._decoding import _decoding_options, _decoding_problems
+from ._decoding import _decoding_options, _decoding_problems, page_seed
 from ._problems import InputProblem
 
 __all__ = [
@@ -82,15 +81,6 @@ def get_model(corpus: str) -> Any:
     return _future(corpus).result()
 
 
-def _seed(seed: float | None) -> int:
-    if seed is None or (isinstance(seed, float) and not math.isfinite(seed)):
-        return 0
-    value = float(seed)
-    if not (0 <= value <= 2**32 - 1) or not value.is_integer():
-        raise InputProblem("err.range", what="seed", low=0, high=2**32 - 1, value=seed)
-    return int(value)
-
-
 def _prompt_tokens(prompt: str | None) -> list[str]:
     from ..models._ngram import tokenize
 
@@ -136,7 +126,7 @@ def lm_view(
     tokens = _prompt_tokens(prompt)
     read = model.read(tokens)
     options = _decoding_options(temperature, top_k, top_p, min_p)
-    rng_seed = _seed(seed)
+    rng_seed = page_seed(seed)
     z = model.next_logits(tokens)
     t = options["temperature"]
     with _decoding_problems():
@@ -204,7 +194,7 @@ def generate_view(
     model = get_model(corpus)
     tokens = _prompt_tokens(prompt)
     options = _decoding_options(temperature, top_k, top_p, min_p)
-    rng_seed = _seed(seed)
+    rng_seed = page_seed(seed)
     count = float(n)
     if not (1 <= count <= MAX_GENERATE) or not count.is_integer():
         raise InputProblem("err.range", what="what.lm_tokens", low=1, high=MAX_GENERATE, value=n)

@@ -9,11 +9,10 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validation import (
     as_float_array,
+    check_bool,
     check_positive_finite,
     check_rng,
     check_single_axis,
-    param_error,
-    shown,
 )
 from ..core import softmax
 
@@ -90,17 +89,9 @@ def gumbel_softmax(
     array([0., 0., 1.])
     """
     func = "gumbel_softmax"
-    arr = as_float_array(logits, "logits", func=func)
-    if arr.ndim == 0:
-        raise param_error(
-            "logits",
-            "an array with a category axis (at least 1-D)",
-            shown("a 0-d array"),
-            func=func,
-        )
+    arr = as_float_array(logits, "logits", func=func, axis_name="category")
     t = check_positive_finite(tau, "tau", func=func)
-    if not isinstance(hard, bool | np.bool_):
-        raise param_error("hard", "a bool", hard, func=func)
+    hard = check_bool(hard, "hard", func=func)
     ax = check_single_axis(axis, arr.ndim, func=func)
     gen = check_rng(rng, func=func)
     g = gen.gumbel(size=arr.shape)

@@ -23,7 +23,6 @@ from .._validation import (
     check_probability,
     check_single_axis,
     param_error,
-    shown,
 )
 from ..core import softmax
 
@@ -97,14 +96,7 @@ def _plan(
     axis: Any,
     func: str,
 ) -> _Plan:
-    arr = as_float_array(logits, "logits", func=func)
-    if arr.ndim == 0:
-        raise param_error(
-            "logits",
-            "an array with a vocabulary axis (at least 1-D)",
-            shown("a 0-d array"),
-            func=func,
-        )
+    arr = as_float_array(logits, "logits", func=func, axis_name="vocabulary")
     t = _check_temperature(temperature, func)
     k = check_int(top_k, "top_k", low=1, func=func, none_ok=True)
     p = None if top_p is None else check_probability(top_p, "top_p", low_open=True, func=func)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_float_array, check_bool, param_error, shown, type_error
+from .._validation import as_float_array, check_bool, param_error, regular_array, shown, type_error
 from ..core import softmax
 
 __all__ = ["attention_scores", "scaled_dot_product_attention"]
@@ -195,12 +195,8 @@ def _masked_scores(
     """Scores with a float mask added, and the boolean ``where`` (or None), both broadcast."""
     where = None
     if mask is not None:
-        try:
-            m = np.asarray(mask)
-        except (ValueError, TypeError):
-            raise type_error(
-                "mask", "a boolean or floating array with a regular shape", mask, func=_FUNC
-            ) from None
+        allowed = "a boolean or floating array with a regular shape"
+        m = regular_array(mask, "mask", allowed, func=_FUNC)
         if m.dtype == np.bool_:
             where = m
         elif m.dtype.kind == "f":
