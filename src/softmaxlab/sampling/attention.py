@@ -244,10 +244,8 @@ def attention_scores(
 
     Parameters
     ----------
-    q : array_like, shape (..., L, E)
-        Queries.
-    k : array_like, shape (..., S, E)
-        Keys.
+    q, k : array_like, shapes (..., L, E) and (..., S, E)
+        Queries and keys, as in :func:`scaled_dot_product_attention`.
     scale : float, optional
         Score scale :math:`s`; ``1/sqrt(E)`` by default.
     is_causal : bool, default False
