@@ -21,19 +21,12 @@ import mpmath
 import numpy as np
 import pytest
 
-from softmaxlab import _simd
 from softmaxlab import kernels as K
 from tests._support.mpref import max_ulp_error, ref_softmax_family
+from tests.kernels.test_exp_t16 import _core
 
 T64_ULP = 0.56  # exp_t64.inc: 0.5 + 2 (2**-58 + 2**-58.5) / 2**-53 where the result is < 1
 T64_DD = 2.0**-57
-
-
-def _core():
-    core = _simd.core
-    if core is None:
-        pytest.fail(f"the compiled core is not loaded: {_simd.load_error}")
-    return core
 
 
 @pytest.fixture(scope="module")
