@@ -73,6 +73,8 @@ setup(
                 f"{SIMD}/short_rows.inc",
                 f"{SIMD}/ce_rows.inc",
                 f"{SIMD}/exp_t16.inc",
+                f"{SIMD}/exp_t64.inc",
+                f"{SIMD}/exp_avx2.inc",
                 f"{SIMD}/slx_kernels.h",
             ],
             include_dirs=[SIMD],

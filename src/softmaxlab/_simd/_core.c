@@ -77,6 +77,26 @@ static void release(slx_buf *b)
     b->ok = 0;
 }
 
+/* Release a, b and c (b and c may be NULL). */
+static void release3(slx_buf *a, slx_buf *b, slx_buf *c)
+{
+    release(a);
+    if (b)
+        release(b);
+    if (c)
+        release(c);
+}
+
+/* release3, then None, or NULL (the error set) if !ok: the common ending of the functions
+ * below. */
+static PyObject *finish(int ok, slx_buf *a, slx_buf *b, slx_buf *c)
+{
+    release3(a, b, c);
+    if (!ok)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
 /* A C-contiguous float32/float64 buffer of ``ndim`` dimensions (``ndim`` 0: any). */
 static int get_buf(PyObject *obj, slx_buf *b, int writable, int ndim, const char *what)
 {
@@ -203,13 +223,9 @@ static PyObject *py_softmax(PyObject *self, PyObject *const *args, Py_ssize_t na
             Py_END_ALLOW_THREADS
         }
     }
-    release(&x);
-    release(&o);
-    Py_RETURN_NONE;
+    return finish(1, &x, &o, NULL);
 fail:
-    release(&x);
-    release(&o);
-    return NULL;
+    return finish(0, &x, &o, NULL);
 }
 
 /* The allocator of softmax_small's results (numpy.empty_like, set by the loader). */
@@ -290,15 +306,11 @@ static PyObject *py_logsumexp(PyObject *self, PyObject *const *args, Py_ssize_t 
     Py_ssize_t r0, r1;
     if (nargs_is(nargs, 5, "logsumexp") < 0 || get_buf(args[0], &x, 0, 2, "x") < 0)
         return NULL;
-    if (get_buf(args[1], &o, 1, 1, "out") < 0) {
-        release(&x);
-        return NULL;
-    }
-    if (PyObject_GetBuffer(args[2], &fl, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) {
-        release(&x);
-        release(&o);
-        return NULL;
-    }
+    if (get_buf(args[1], &o, 1, 1, "out") < 0)
+        return finish(0, &x, NULL, NULL);
+    if (PyObject_GetBuffer(args[2], &fl, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0)
+        return finish(0, &x, &o, NULL);
+    int ok = 0;
     Py_ssize_t nrows = x.view.shape[0], n = x.view.shape[1];
     if (o.f32 != x.f32 || o.view.shape[0] != nrows || fl.len != nrows) {
         PyErr_SetString(PyExc_ValueError, "out and flags must hold one entry per row of x");
@@ -321,15 +333,10 @@ static PyObject *py_logsumexp(PyObject *self, PyObject *const *args, Py_ssize_t 
                    r1);
         Py_END_ALLOW_THREADS
     }
-    PyBuffer_Release(&fl);
-    release(&x);
-    release(&o);
-    Py_RETURN_NONE;
+    ok = 1;
 fail:
     PyBuffer_Release(&fl);
-    release(&x);
-    release(&o);
-    return NULL;
+    return finish(ok, &x, &o, NULL);
 }
 
 /* ------------------------------------------------------------------ pieces of one row */
@@ -363,6 +370,7 @@ static PyObject *py_row_sum(PyObject *self, PyObject *const *args, Py_ssize_t na
 {
     slx_buf x, s;
     double cnt = 0.0, hi = 0.0, lo = 0.0;
+    PyObject *res = NULL;
     if (nargs_is(nargs, 4, "row_sum") < 0 || get_buf(args[0], &x, 0, 1, "x") < 0)
         return NULL;
     s.ok = 0;
@@ -388,13 +396,11 @@ static PyObject *py_row_sum(PyObject *self, PyObject *const *args, Py_ssize_t na
     else
         tab->sum64((const double *)x.view.buf, n, m, t, store, &cnt, &hi, &lo);
     Py_END_ALLOW_THREADS
-    release(&x);
-    release(&s);
-    return Py_BuildValue("(ddd)", cnt, hi, lo);
+    res = Py_BuildValue("(ddd)", cnt, hi, lo);
 fail:
     release(&x);
     release(&s);
-    return NULL;
+    return res;
 }
 
 /* row_write(x, out, m, t, a, b, log): the write pass of one chunk of a row.
@@ -409,11 +415,8 @@ static PyObject *py_row_write(PyObject *self, PyObject *const *args, Py_ssize_t 
     double m = PyFloat_AsDouble(args[2]), t = PyFloat_AsDouble(args[3]);
     double a = PyFloat_AsDouble(args[4]), b = PyFloat_AsDouble(args[5]);
     int log = PyObject_IsTrue(args[6]);
-    if (PyErr_Occurred() || log < 0) {
-        release(&x);
-        release(&o);
-        return NULL;
-    }
+    if (PyErr_Occurred() || log < 0)
+        return finish(0, &x, &o, NULL);
     const slx_table *tab = g_tab;
     Py_ssize_t n = x.view.shape[0];
     Py_BEGIN_ALLOW_THREADS
@@ -426,9 +429,7 @@ static PyObject *py_row_write(PyObject *self, PyObject *const *args, Py_ssize_t 
     else
         tab->scale64((double *)o.view.buf, n, a);
     Py_END_ALLOW_THREADS
-    release(&x);
-    release(&o);
-    Py_RETURN_NONE;
+    return finish(1, &x, &o, NULL);
 }
 
 /* _exp32(d, out): out = exp(d) for 1-D float64 buffers, d <= 0, with the exp of the running
@@ -440,18 +441,14 @@ static PyObject *py_exp32(PyObject *self, PyObject *const *args, Py_ssize_t narg
         return NULL;
     if (d.f32) {
         PyErr_SetString(PyExc_TypeError, "d must be a float64 buffer");
-        release(&d);
-        release(&o);
-        return NULL;
+        return finish(0, &d, &o, NULL);
     }
     const slx_table *tab = g_tab;
     Py_ssize_t n = d.view.shape[0];
     Py_BEGIN_ALLOW_THREADS
     tab->exp32v((const double *)d.view.buf, (double *)o.view.buf, n);
     Py_END_ALLOW_THREADS
-    release(&d);
-    release(&o);
-    Py_RETURN_NONE;
+    return finish(1, &d, &o, NULL);
 }
 
 /* _exp_table(on): the private switch of the AVX-512 level's table-driven float32 exp
@@ -566,6 +563,7 @@ static PyObject *py_cross_entropy(PyObject *self, PyObject *const *args, Py_ssiz
     Py_buffer tv;
     Py_ssize_t r0, r1;
     double denom, *scratch = NULL;
+    PyObject *res = NULL;
     if (nargs_is(nargs, 11, "cross_entropy") < 0 || get_buf(args[0], &x, 0, 2, "x") < 0)
         return NULL;
     Py_ssize_t nrows = x.view.shape[0], n = x.view.shape[1];
@@ -625,21 +623,13 @@ static PyObject *py_cross_entropy(PyObject *self, PyObject *const *args, Py_ssiz
     tot[1] = csum(p.smooth, r0, r1);
     tot[2] = csum(p.wy, r0, r1);
     Py_END_ALLOW_THREADS
-    free(scratch);
-    release(&pt);
-    release(&g);
-    release(&w);
-    PyBuffer_Release(&tv);
-    release(&x);
-    return Py_BuildValue("(ddd)", tot[0], tot[1], tot[2]);
+    res = Py_BuildValue("(ddd)", tot[0], tot[1], tot[2]);
 fail:
     free(scratch);
-    release(&pt);
-    release(&g);
-    release(&w);
     PyBuffer_Release(&tv);
     release(&x);
-    return NULL;
+    release3(&pt, &g, &w);
+    return res;
 }
 
 /* ce_wsum(x, weight, m) -> sum_c w_c (x_c - m) of a 1-D chunk (weight sliced alike, or None). */
@@ -649,10 +639,8 @@ static PyObject *py_ce_wsum(PyObject *self, PyObject *const *args, Py_ssize_t na
     if (nargs_is(nargs, 3, "ce_wsum") < 0 || get_buf(args[0], &x, 0, 1, "x") < 0)
         return NULL;
     double m = PyFloat_AsDouble(args[2]);
-    if (PyErr_Occurred() || get_opt_f64(args[1], &w, x.view.shape[0], "weight") < 0) {
-        release(&x);
-        return NULL;
-    }
+    if (PyErr_Occurred() || get_opt_f64(args[1], &w, x.view.shape[0], "weight") < 0)
+        return finish(0, &x, NULL, NULL);
     const slx_table *tab = g_tab;
     const double *wp = w.ok ? (const double *)w.view.buf : NULL;
     Py_ssize_t n = x.view.shape[0];
@@ -674,11 +662,8 @@ static PyObject *py_ce_grad_chunk(PyObject *self, PyObject *const *args, Py_ssiz
         return NULL;
     double m = PyFloat_AsDouble(args[3]), a = PyFloat_AsDouble(args[4]);
     double b = PyFloat_AsDouble(args[5]);
-    if (PyErr_Occurred() || get_opt_f64(args[1], &w, x.view.shape[0], "weight") < 0) {
-        release(&x);
-        release(&g);
-        return NULL;
-    }
+    if (PyErr_Occurred() || get_opt_f64(args[1], &w, x.view.shape[0], "weight") < 0)
+        return finish(0, &x, &g, NULL);
     const slx_table *tab = g_tab;
     const double *wp = w.ok ? (const double *)w.view.buf : NULL;
     Py_ssize_t n = x.view.shape[0];
@@ -688,10 +673,7 @@ static PyObject *py_ce_grad_chunk(PyObject *self, PyObject *const *args, Py_ssiz
     else
         tab->ceg64((const double *)x.view.buf, wp, (double *)g.view.buf, n, m, a, b, 0);
     Py_END_ALLOW_THREADS
-    release(&w);
-    release(&g);
-    release(&x);
-    Py_RETURN_NONE;
+    return finish(1, &w, &g, &x);
 }
 
 /* vjp(p, v, out, r0, r1): out = p (v - sum(p v)) for rows r0..r1 (2-D, all alike). */
@@ -703,12 +685,8 @@ static PyObject *py_vjp(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     v.ok = 0;
     if (get_buf(args[1], &v, 0, 2, "v") < 0 || same_layout(&p, &v, "v") < 0 ||
-        row_range(args + 3, p.view.shape[0], &r0, &r1) < 0) {
-        release(&v);
-        release(&o);
-        release(&p);
-        return NULL;
-    }
+        row_range(args + 3, p.view.shape[0], &r0, &r1) < 0)
+        return finish(0, &v, &o, &p);
     const slx_table *tab = g_tab;
     Py_ssize_t n = p.view.shape[1];
     Py_BEGIN_ALLOW_THREADS
@@ -719,10 +697,7 @@ static PyObject *py_vjp(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         tab->vjp64((const double *)p.view.buf, (const double *)v.view.buf,
                    (double *)o.view.buf, n, r0, r1);
     Py_END_ALLOW_THREADS
-    release(&v);
-    release(&o);
-    release(&p);
-    Py_RETURN_NONE;
+    return finish(1, &v, &o, &p);
 }
 
 /* ------------------------------------------------------------------ levels */

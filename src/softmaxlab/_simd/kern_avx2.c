@@ -5,8 +5,10 @@
 #elif defined(__GNUC__)
 #pragma GCC target("avx2,fma")
 #endif
+#include <immintrin.h> /* after the target pragma; this translation unit only */
 #define SLX_LEVEL avx2
 #define SLX_FMA 1
+#define SLX_AVX2_V 1 /* the float32 softmax passes in intrinsics (exp_avx2.inc) */
 #include "kernels.inc"
 #if defined(__clang__)
 #pragma clang attribute pop
