@@ -217,6 +217,7 @@ def test_chunks_taken_by_two_threads_equal_one_plain_pass(weighted):
     assert f2 == pytest.approx(fr, rel=1e-12)
     np.testing.assert_allclose(g2, gr, rtol=1e-10, atol=1e-14)
     np.testing.assert_allclose(h2(v), hr(v), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(d2, dr, rtol=1e-10, atol=1e-14)
     again = two.loss_gradient(coef)
     assert again[0] == two.loss_gradient(coef)[0] == f2
     np.testing.assert_array_equal(again[1], g2)

@@ -137,6 +137,7 @@ def test_chunks_are_evaluated_in_groups_per_worker_and_summed_in_chunk_order(
         value, grad, hessp, diag = dloss.penalised(1e-3).newton_terms(coef)
         v0, gr0, h0, d0 = loss.bind(X, y, s, 1e-3).newton_terms(coef, diagonal=True)
         assert value == pytest.approx(v0, rel=1e-12)
+        np.testing.assert_allclose(grad, gr0, rtol=1e-10, atol=1e-15)
         v = rng.normal(size=coef.shape)
         np.testing.assert_allclose(hessp(v), h0(v), rtol=1e-10, atol=1e-15)
         np.testing.assert_allclose(diag, d0, rtol=1e-10, atol=1e-15)
