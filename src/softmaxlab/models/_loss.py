@@ -59,6 +59,14 @@ def _block_rows(n_features: int, n_classes: int, itemsize: int) -> int:
     return int(min(max(rows, BLOCK_ROWS[0]), BLOCK_ROWS[1]))
 
 
+@functools.lru_cache(maxsize=16)
+def _ones(m: int, dtype: Any) -> Array:
+    """A read-only vector of ``m`` ones (block and minibatch sizes repeat)."""
+    ones = np.ones(m, dtype=dtype)
+    ones.flags.writeable = False
+    return ones
+
+
 class _Sums:
     r"""What one chunk of blocks adds up (float64): the data term, and in ``G`` (laid out as
     ``coef``, ``(K, d + fit_intercept)``) a gradient or a product. Dense float64 blocks add
@@ -71,33 +79,25 @@ class _Sums:
         self.G = np.zeros((k, d + fit_intercept))
         self.GT: Array | None = None
         self.prod: Array | None = None
-        self.ones: Array | None = None
         self.d, self.fit_intercept = d, fit_intercept
         self.kept: list[Array] = []
 
     def add_rows(self, R: Array, Xb: Any) -> None:
         """Add ``R^T X_b`` and the column sums of ``R`` (the rows' share of a gradient)."""
-        k, d = R.shape[1], self.d
+        d = self.d
         if not isinstance(Xb, np.ndarray):
             self.G[:, :d] += np.asarray(Xb.T @ R).T
-        elif R.dtype == np.float64 and Xb.dtype == np.float64:
-            self.GT = np.zeros((d, k)) if self.GT is None else self.GT
-            self.GT += np.matmul(Xb.T, R, out=self._scratch("prod", (d, k), R.dtype))
+        elif R.dtype != np.float64 or Xb.dtype != np.float64:
+            self.G[:, :d] += R.T @ Xb
+        elif self.GT is None:  # the first block's product is the sum so far
+            self.GT = np.matmul(Xb.T, R)
         else:
-            self.G[:, :d] += np.matmul(R.T, Xb, out=self._scratch("prod", (k, d), R.dtype))
+            self.prod = np.empty_like(self.GT) if self.prod is None else self.prod
+            self.GT += np.matmul(Xb.T, R, out=self.prod)
         if self.fit_intercept:
             # Column sums as a product with ones: 1.7 ms against 4.6 ms per pass of 468-row
             # blocks for R.sum(axis=0) (float32 sums in float32, as the product).
-            ones = self._scratch("ones", (len(R),), R.dtype, np.ones)
-            self.G[:, d] += ones @ R
-
-    def _scratch(self, name: str, shape: tuple, dtype: Any, make: Any = np.empty) -> Array:
-        """The buffer ``name`` of this shape and dtype, made once (on first use)."""
-        buf = getattr(self, name)
-        if buf is None or buf.shape != shape or buf.dtype != dtype:
-            buf = make(shape, dtype=dtype)
-            setattr(self, name, buf)
-        return buf
+            self.G[:, d] += _ones(len(R), R.dtype) @ R
 
     def folded(self) -> _Sums:
         """``GT`` added into ``G`` (once, at the end of the thread's blocks)."""
