@@ -192,3 +192,51 @@ def test_many_classes_leave_the_threads_to_the_kernels():
     f1, g1 = loss.bind(X, y, None, 1e-3, n_threads=1, block_rows=5000).loss_gradient(coef)
     assert f == pytest.approx(f1, rel=1e-12)
     np.testing.assert_allclose(g, g1, rtol=1e-10, atol=1e-15)
+
+
+@pytest.mark.parametrize("weighted", [True, False])
+def test_chunks_taken_by_two_threads_equal_one_plain_pass(weighted):
+    # 30,000 x 12: above the parallel threshold. The rows are cut into runs of whole blocks
+    # (chunks) that two threads take in turn; sums in chunk order: the same bits every call.
+    X, y, s, coef, v = problem(6, n=30_000, d=12, k=6)
+    sw = s if weighted else None
+    loss = MultinomialLoss(6)
+    two = loss.bind(X, y, sw, 1e-3, n_threads=2, block_rows=250)
+    plain = loss.bind(X, y, sw, 1e-3, n_threads=1, block_rows=len(y))
+    assert two.n_threads == 2 and len(two.chunks) > 2
+    assert two.chunks[0][0] == 0 and two.chunks[-1][1] == len(y)
+    assert all(a[1] == b[0] for a, b in zip(two.chunks, two.chunks[1:], strict=False))
+    assert all(lo % 250 == 0 for lo, _ in two.chunks)
+    f2, g2, h2, d2 = two.newton_terms(coef, diagonal=True)
+    f1, g1, h1, d1 = plain.newton_terms(coef, diagonal=True)
+    assert f2 == pytest.approx(f1, rel=1e-12)
+    np.testing.assert_allclose(g2, g1, rtol=1e-11, atol=1e-15)
+    np.testing.assert_allclose(h2(v), h1(v), rtol=1e-11, atol=1e-15)
+    np.testing.assert_allclose(d2, d1, rtol=1e-11, atol=1e-15)
+    fr, gr, hr, dr = reference(coef, X, y, s if weighted else np.ones(len(y)), 1e-3, 6)
+    assert f2 == pytest.approx(fr, rel=1e-12)
+    np.testing.assert_allclose(g2, gr, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(h2(v), hr(v), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(d2, dr, rtol=1e-10, atol=1e-14)
+    again = two.loss_gradient(coef)
+    assert again[0] == two.loss_gradient(coef)[0] == f2
+    np.testing.assert_array_equal(again[1], g2)
+
+
+def test_float64_and_float32_products_use_their_own_layout_and_agree():
+    # float64 blocks accumulate X_b^T R (d, K), float32 blocks R^T X_b (K, d): both give the
+    # gradient of the reference, with and without intercept.
+    X, y, s, coef, _ = problem(7, n=2000, d=9, k=4)
+    coef = coef[: 4 * 10]
+    for fit_intercept in (True, False):
+        c = coef if fit_intercept else coef.reshape(4, 10)[:, :9].ravel()
+        loss = MultinomialLoss(4, fit_intercept=fit_intercept)
+        f64, g64 = loss.bind(X, y, s, 0.1, block_rows=128).loss_gradient(c)
+        f32, g32 = loss.bind(X.astype(np.float32), y, s, 0.1, block_rows=128).loss_gradient(c)
+        full = c if fit_intercept else np.column_stack([c.reshape(4, 9), np.zeros(4)]).ravel()
+        fr, gr, _, _ = reference(full, X, y, s, 0.1, 4)
+        gr = gr if fit_intercept else gr.reshape(4, 10)[:, :9].ravel()
+        assert f64 == pytest.approx(fr, rel=1e-12)
+        np.testing.assert_allclose(g64, gr, rtol=1e-10, atol=1e-14)
+        assert f32 == pytest.approx(fr, rel=1e-6)
+        np.testing.assert_allclose(g32, gr, rtol=1e-4, atol=1e-6)

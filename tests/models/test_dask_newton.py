@@ -101,3 +101,45 @@ def test_chunks_at_odd_addresses_are_copied_aligned():
     np.testing.assert_array_equal(fixed, np.arange(30.0).reshape(10, 3))
     good = np.ones((4, 2))
     assert _dask._aligned(good) is good
+
+
+@pytest.mark.parametrize("group_bytes", [1, 3 * 400 * 6 * 8, 1 << 26])
+def test_chunks_are_evaluated_in_groups_per_worker_and_summed_in_chunk_order(
+    client, group_bytes, monkeypatch
+):
+    # 9 chunks of 400 x 6: one task per chunk (1 byte), runs of 3 chunks, or all of a
+    # worker's chunks in one task; the sums are those of the in-memory loss every time.
+    from softmaxlab.models import MultinomialLoss
+
+    monkeypatch.setattr(_dask, "GROUP_BYTES", group_bytes)
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(3600, 6))
+    y = rng.integers(0, 3, size=3600)
+    s = rng.uniform(0.5, 2.0, size=3600)
+    coef = rng.normal(scale=0.3, size=3 * 7)
+    loss = MultinomialLoss(3)
+    Xd, yd, sd = (da.from_array(a, chunks=400) for a in (X, y, s))
+    dloss = _dask.DaskLoss(client, loss, Xd.rechunk((400, 6)), yd, sd)
+    try:
+        flat = sorted(i for g in dloss.groups for i in g)
+        assert flat == list(range(9))
+        who = client.who_has(dloss.x_parts)
+        for g in dloss.groups:
+            assert g == sorted(g)
+            assert len({tuple(sorted(who[dloss.x_parts[i].key])) for i in g}) == 1
+            assert len(g) <= max(1, group_bytes // (400 * 6 * 8))
+        if group_bytes == 1:
+            assert len(dloss.groups) == 9
+        f, g = dloss.penalised(1e-3).loss_gradient(coef)
+        f0, g0 = loss.bind(X, y, s, 1e-3).loss_gradient(coef)
+        assert f == pytest.approx(f0, rel=1e-12)
+        np.testing.assert_allclose(g, g0, rtol=1e-10, atol=1e-15)
+        value, grad, hessp, diag = dloss.penalised(1e-3).newton_terms(coef)
+        v0, gr0, h0, d0 = loss.bind(X, y, s, 1e-3).newton_terms(coef, diagonal=True)
+        assert value == pytest.approx(v0, rel=1e-12)
+        np.testing.assert_allclose(grad, gr0, rtol=1e-10, atol=1e-15)
+        v = rng.normal(size=coef.shape)
+        np.testing.assert_allclose(hessp(v), h0(v), rtol=1e-10, atol=1e-15)
+        np.testing.assert_allclose(diag, d0, rtol=1e-10, atol=1e-15)
+    finally:
+        dloss.release()

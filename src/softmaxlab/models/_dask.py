@@ -2,9 +2,10 @@
 
 The rows of ``X`` are split into the chunks of a Dask array that live on the workers of a
 ``dask.distributed`` cluster. Each loss evaluation sends the (small) coefficient vector to
-every chunk, computes that chunk's share of the loss and gradient with
-:class:`MultinomialLoss` there (normalised by the total sample weight, so the shares add up),
-and sums the shares on the client, where the optimiser (L-BFGS) runs. Chunks are summed in a
+a few tasks per worker (each for the chunks it holds, :data:`GROUP_BYTES` at the most),
+computes each chunk's share of the loss and gradient with :class:`MultinomialLoss` there
+(normalised by the total sample weight, so the shares add up), and sums the shares on the
+client, where the optimiser (L-BFGS or Newton-CG) runs. Chunks are summed in a
 fixed order whatever worker computed them; chunks lost with a worker are recomputed from
 their task graph and the fit goes on to the same result (up to the last bits that BLAS may
 round differently in another process).
@@ -301,28 +302,66 @@ def _aligned(block: NDArray[Any]) -> NDArray[Any]:
     return np.require(block, requirements=["C", "A", "O"]).copy()
 
 
+#: Bytes of the row chunks that one task evaluates at the most: the chunks a worker holds
+#: are evaluated by a few tasks, not one task each (one per worker for the benchmark of
+#: issue 13: 8 chunks of 16 MB on 2 workers), which saves the scheduler's round trips.
+GROUP_BYTES = 64 << 20
+
+
 def _part_loss_gradient(
-    loss: MultinomialLoss, coef: NDArray[Any], X: Any, y: Any, sw: Any, total: float
-) -> tuple[float, NDArray[Any]]:
-    """One chunk's share of the data term (no penalty) and its gradient, blocked on one
-    thread (the worker's)."""
-    return loss.bind(X, y, sw, 0.0, scale=total, n_threads=1).loss_gradient(coef)
+    loss: MultinomialLoss, coef: NDArray[Any], xs: list, ys: list, ws: list, total: float
+) -> list[tuple[float, NDArray[Any]]]:
+    """Each chunk's share of the data term (no penalty) and its gradient, blocked on one
+    thread (the worker's), for the chunks of one task."""
+    return [
+        loss.bind(X, y, sw, 0.0, scale=total, n_threads=1).loss_gradient(coef)
+        for X, y, sw in zip(xs, ys, ws, strict=True)
+    ]
 
 
 class _ChunkTerms:
-    """One chunk's Newton terms, kept on its worker: the probabilities stay there."""
+    """The Newton terms of one task's chunks, kept on its worker: the probabilities stay
+    there."""
 
-    def __init__(self, loss: MultinomialLoss, coef: Any, X: Any, y: Any, sw: Any, total: float):
-        bound = loss.bind(X, y, sw, 0.0, scale=total, n_threads=1)
-        self.value, self.grad, self.hessp, self.diag = bound.newton_terms(coef, diagonal=True)
+    def __init__(
+        self, loss: MultinomialLoss, coef: Any, xs: list, ys: list, ws: list, total: float
+    ):
+        self.terms = []
+        for X, y, sw in zip(xs, ys, ws, strict=True):
+            bound = loss.bind(X, y, sw, 0.0, scale=total, n_threads=1)
+            self.terms.append(bound.newton_terms(coef, diagonal=True))
 
 
-def _summary(part: _ChunkTerms) -> tuple[float, NDArray[Any], NDArray[Any] | None]:
-    return part.value, part.grad, part.diag
+def _summary(part: _ChunkTerms) -> list[tuple[float, NDArray[Any], NDArray[Any] | None]]:
+    return [(value, grad, diag) for value, grad, _, diag in part.terms]
 
 
-def _apply_hessp(part: _ChunkTerms, v: NDArray[Any]) -> NDArray[Any]:
-    return part.hessp(v)
+def _apply_hessp(part: _ChunkTerms, v: NDArray[Any]) -> list[NDArray[Any]]:
+    return [hessp(v) for _, _, hessp, _ in part.terms]
+
+
+def _groups(client: Any, parts: list[Any], nbytes: list[int]) -> list[list[int]]:
+    """The chunk indices of each task: the chunks of one worker (where the scheduler has
+    put them), in runs of at most :data:`GROUP_BYTES` (at least one chunk each)."""
+    from distributed import wait
+
+    with client.as_current():  # wait() asks for the current client
+        wait(parts)
+    who = client.who_has(parts)
+    by_worker: dict[Any, list[int]] = {}
+    for i, f in enumerate(parts):
+        holders = sorted(who.get(f.key, ()))
+        by_worker.setdefault(holders[0] if holders else None, []).append(i)
+    groups: list[list[int]] = []
+    for chunks in by_worker.values():
+        size = GROUP_BYTES
+        for i in chunks:
+            if size + nbytes[i] > GROUP_BYTES:
+                groups.append([])
+                size = 0
+            groups[-1].append(i)
+            size += nbytes[i]
+    return groups
 
 
 class DaskLoss:
@@ -357,15 +396,30 @@ class DaskLoss:
             self.w_parts: list[Any] = [None] * len(self.x_parts)
         else:
             self.w_parts = client.compute(list(sw.map_blocks(_aligned).to_delayed().ravel()))
+        row_bytes = X.dtype.itemsize * self.n_features
+        self.groups = _groups(client, self.x_parts, [r * row_bytes for r in X.chunks[0]])
         self.n_evaluations = 0
 
     def _submit(self, fn: Any, *args: Any) -> list[Any]:
-        """``fn(worker_loss, *args, x, y, w, total)`` on every chunk, where the chunk is (one
-        ``Client.map``: half the round trip of a ``submit`` per chunk, measured)."""
-        n = len(self.x_parts)
+        """``fn(worker_loss, *args, xs, ys, ws, total)`` for every group of chunks (lists of
+        the group's chunks), in one ``Client.map`` (half the round trip of a ``submit`` per
+        task, measured); the scheduler runs each where its chunks are."""
+        n = len(self.groups)
         same = [[a] * n for a in (self.worker_loss, *args)]
-        parts = (self.x_parts, self.y_parts, self.w_parts, [self.total] * n)
-        return list(self.client.map(fn, *same, *parts, pure=False, retries=3))
+        parts = [[[p[i] for i in g] for g in self.groups] for p in self._parts()]
+        return list(self.client.map(fn, *same, *parts, [self.total] * n, pure=False, retries=3))
+
+    def _parts(self) -> tuple[list[Any], list[Any], list[Any]]:
+        return self.x_parts, self.y_parts, self.w_parts
+
+    def _in_order(self, futures: list[Any]) -> list[Any]:
+        """The per-chunk results of the groups' futures, in chunk order (the sums over
+        chunks then have a fixed order, whatever worker computed what)."""
+        out: list[Any] = [None] * len(self.x_parts)
+        for g, results in zip(self.groups, self.client.gather(futures), strict=True):
+            for i, r in zip(g, results, strict=True):
+                out[i] = r
+        return out
 
     def _penalty(self, coef: NDArray[Any], out: NDArray[Any], l2: float) -> float:
         """Add ``l2 W`` to the weights of the flat ``out``; returns ``½ l2 ‖W‖²``."""
@@ -378,7 +432,7 @@ class DaskLoss:
         self, coef: NDArray[Any], l2_reg_strength: float = 0.0
     ) -> tuple[float, NDArray[Any]]:
         """Objective and gradient (as :meth:`MultinomialLoss.loss_gradient` on all rows)."""
-        parts = self.client.gather(self._submit(_part_loss_gradient, coef))
+        parts = self._in_order(self._submit(_part_loss_gradient, coef))
         self.n_evaluations += 1
         value = 0.0
         grad = np.zeros_like(coef, dtype=np.float64)
@@ -402,7 +456,7 @@ class DaskLoss:
         self.n_evaluations += 1
         value, grad, diag = 0.0, np.zeros_like(c), np.zeros_like(c)
         summaries = self.client.map(_summary, terms, pure=False, retries=3)
-        for f, g, h in self.client.gather(summaries):
+        for f, g, h in self._in_order(summaries):
             value += f
             grad += g
             diag += h
@@ -414,7 +468,7 @@ class DaskLoss:
             v = np.asarray(v, dtype=np.float64)
             futures = self.client.map(_apply_hessp, terms, [v] * len(terms), pure=False, retries=3)
             out = np.zeros_like(v)
-            for hv in self.client.gather(futures):
+            for hv in self._in_order(futures):
                 out += hv
             self._penalty(v, out, l2)
             return out
