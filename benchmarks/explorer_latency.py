@@ -7,7 +7,10 @@ p95 <= 100 ms, by mouse drag and by keyboard step; start-up to first page <= 6 s
   the Softmax tab's chart is in the page of a headless Chromium; the median of ``--startups``
   fresh starts (the moves are timed on the first).
 * Slider move: in the page, set a logit slider to a new value and fire its ``input`` event
-  (what a drag does), then wait with a MutationObserver until the chart changes. The time
+  (what a drag does), then wait with a MutationObserver until the chart's probabilities (its
+  bars' ``data-p``) change. (Until 2026-12-02 any change of the chart box's HTML stopped the
+  clock, and Gradio's hidden status tracker in that box changes when a request starts: the
+  clock often stopped ~15 ms in, and the next move then waited behind the pending one.) The time
   covers the browser event, the request over loopback, the Python callback, the response and
   the DOM update.
 * Keyboard step: the same slider focused and moved by ArrowRight / ArrowLeft key presses
@@ -42,17 +45,23 @@ ARGS = [
     "--no-first-run",
 ]
 
+# The chart's probabilities (its bars' data-p), not its innerHTML: Gradio's hidden status
+# tracker sits inside the chart's box and changes as soon as a request starts ("processing |
+# 0.1s"), which would stop the clock before the new chart arrives.
+PROBS_JS = "const probs = (c) => [...c.querySelectorAll('.sl-bar')].map((e) => e.dataset.p).join();"
+
 MOVE_JS = """
 async ([n, slot]) => {
+  PROBS
   const input = document.querySelector(`#sm-logit-${slot} input[type=range]`);
   const chart = document.querySelector('#sm-chart');
   const times = [];
   for (let i = 0; i < n; i++) {
-    const before = chart.innerHTML;
+    const before = probs(chart);
     const value = (-5 + (i % 100) * 0.1).toFixed(1);
     const done = new Promise((resolve) => {
       const obs = new MutationObserver(() => {
-        if (chart.innerHTML !== before) { obs.disconnect(); resolve(); }
+        if (probs(chart) !== before) { obs.disconnect(); resolve(); }
       });
       obs.observe(chart, {subtree: true, childList: true, characterData: true, attributes: true});
     });
@@ -65,21 +74,22 @@ async ([n, slot]) => {
   }
   return times;
 }
-"""
+""".replace("PROBS", PROBS_JS)
 
 
 ARM_JS = """
 (slot) => {
+  PROBS
   const chart = document.querySelector('#sm-chart');
   const input = document.querySelector(`#sm-logit-${slot} input[type=range]`);
-  const before = chart.innerHTML;
+  const before = probs(chart);
   const t0 = performance.now();
   let down = null;
   const opts = {once: true, capture: true};
   input.addEventListener('keydown', () => { down = performance.now(); }, opts);
   window.__slStep = new Promise((resolve) => {
     const obs = new MutationObserver(() => {
-      if (chart.innerHTML !== before) {
+      if (probs(chart) !== before) {
         obs.disconnect();
         const t1 = performance.now();
         resolve([t1 - t0, down === null ? NaN : t1 - down]);
@@ -88,7 +98,7 @@ ARM_JS = """
     obs.observe(chart, {subtree: true, childList: true, characterData: true, attributes: true});
   });
 }
-"""
+""".replace("PROBS", PROBS_JS)
 
 
 def key_steps(page: Any, n: int, slot: int) -> tuple[list[float], list[float]]:
