@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from softmaxlab import kernels as K
-from tests._support.mpref import max_ulp_error, ref_softmax_family
+from tests._support.mpref import max_ulp_error, ref_softmax_family, ulp_errors
 from tests.kernels.test_exp_t16 import _core
 
 T64_ULP = 0.56  # exp_t64.inc: 0.5 + 2 (2**-58 + 2**-58.5) / 2**-53 where the result is < 1
@@ -43,13 +43,6 @@ def exp_grid() -> tuple[np.ndarray, list[mpmath.mpf]]:
     with mpmath.workdps(40):
         ref = [mpmath.exp(mpmath.mpf(float(v))) for v in d]
     return d, ref
-
-
-def _ulps(got: np.ndarray, ref: list[mpmath.mpf]) -> np.ndarray:
-    """|got - ref| in ulps of the float64 reference (the subnormal spacing below 2**-1022)."""
-    with mpmath.workdps(40):
-        err = [float(abs(mpmath.mpf(float(g)) - r)) for g, r in zip(got, ref, strict=True)]
-    return np.asarray(err) / np.spacing(np.abs(np.array([float(r) for r in ref])))
 
 
 @pytest.fixture(params=[True, False], ids=["table", "polynomial"])
@@ -74,7 +67,7 @@ def test_float64_exp_against_mpmath(exp_grid, table):
     d, ref = exp_grid
     store = np.empty_like(d)
     core.row_sum(d, 0.0, 1.0, store)
-    err = _ulps(store, ref)
+    err = ulp_errors(store, ref, np.float64)  # the subnormal spacing below 2**-1022
     normal = np.array([float(r) for r in ref]) >= np.finfo(np.float64).tiny
     assert float(err[normal].max()) <= (T64_ULP if table else 1.0)
     assert float(err[~normal].max()) <= 1.0  # a subnormal result rounds once more
