@@ -52,6 +52,15 @@ def reference(coef, X, y, s, lam, k):
     return f, g, hessp, diag
 
 
+def assert_terms_close(got, want, v, rtol, atol):
+    """Two ``newton_terms`` (value, gradient, Hessian product at ``v``, diagonal) agree."""
+    (f1, g1, h1, d1), (f0, g0, h0, d0) = got, want
+    assert f1 == pytest.approx(f0, rel=1e-12)
+    np.testing.assert_allclose(g1, g0, rtol=rtol, atol=atol)
+    np.testing.assert_allclose(h1(v), h0(v), rtol=rtol, atol=atol)
+    np.testing.assert_allclose(d1, d0, rtol=rtol, atol=atol)
+
+
 @pytest.mark.parametrize("block_rows", [64, 100, 997, 5000])
 def test_blocked_equals_one_plain_pass_and_the_reference(block_rows):
     X, y, s, coef, v = problem()
@@ -61,16 +70,10 @@ def test_blocked_equals_one_plain_pass_and_the_reference(block_rows):
     assert blocked.ranges == [(0, 3000)]  # small data: one thread, in blocks
     f0, g0, h0, d0 = plain.newton_terms(coef, diagonal=True)
     f1, g1, h1, d1 = blocked.newton_terms(coef, diagonal=True)
-    assert f1 == pytest.approx(f0, rel=1e-12)
-    np.testing.assert_allclose(g1, g0, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(h1(v), h0(v), rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(d1, d0, rtol=1e-12, atol=1e-15)
+    assert_terms_close((f1, g1, h1, d1), (f0, g0, h0, d0), v, 1e-12, 1e-15)
     assert blocked.loss(coef) == pytest.approx(f0, rel=1e-12)
     fr, gr, hr, dr = reference(coef, X, y, s, 0.3, 5)
-    assert f1 == pytest.approx(fr, rel=1e-12)
-    np.testing.assert_allclose(g1, gr, rtol=1e-10, atol=1e-14)
-    np.testing.assert_allclose(h1(v), hr(v), rtol=1e-10, atol=1e-14)
-    np.testing.assert_allclose(d1, dr, rtol=1e-10, atol=1e-14)
+    assert_terms_close((f1, g1, h1, d1), (fr, gr, hr, dr), v, 1e-10, 1e-14)
 
 
 def test_large_data_is_split_over_threads_with_blas_on_one_thread(monkeypatch):
@@ -142,10 +145,7 @@ def test_csr_is_one_block_and_equals_dense():
     assert sparse.ranges == [(0, 600)]
     f0, g0, h0, d0 = dense.newton_terms(coef, diagonal=True)
     f1, g1, h1, d1 = sparse.newton_terms(coef, diagonal=True)
-    assert f1 == pytest.approx(f0, rel=1e-12)
-    np.testing.assert_allclose(g1, g0, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(h1(v), h0(v), rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(d1, d0, rtol=1e-12, atol=1e-15)
+    assert_terms_close((f1, g1, h1, d1), (f0, g0, h0, d0), v, 1e-12, 1e-15)
 
 
 def test_no_rows():
@@ -209,15 +209,9 @@ def test_chunks_taken_by_two_threads_equal_one_plain_pass(weighted):
     assert all(lo % 250 == 0 for lo, _ in two.chunks)
     f2, g2, h2, d2 = two.newton_terms(coef, diagonal=True)
     f1, g1, h1, d1 = plain.newton_terms(coef, diagonal=True)
-    assert f2 == pytest.approx(f1, rel=1e-12)
-    np.testing.assert_allclose(g2, g1, rtol=1e-11, atol=1e-15)
-    np.testing.assert_allclose(h2(v), h1(v), rtol=1e-11, atol=1e-15)
-    np.testing.assert_allclose(d2, d1, rtol=1e-11, atol=1e-15)
+    assert_terms_close((f2, g2, h2, d2), (f1, g1, h1, d1), v, 1e-11, 1e-15)
     fr, gr, hr, dr = reference(coef, X, y, s if weighted else np.ones(len(y)), 1e-3, 6)
-    assert f2 == pytest.approx(fr, rel=1e-12)
-    np.testing.assert_allclose(g2, gr, rtol=1e-10, atol=1e-14)
-    np.testing.assert_allclose(h2(v), hr(v), rtol=1e-10, atol=1e-14)
-    np.testing.assert_allclose(d2, dr, rtol=1e-10, atol=1e-14)
+    assert_terms_close((f2, g2, h2, d2), (fr, gr, hr, dr), v, 1e-10, 1e-14)
     again = two.loss_gradient(coef)
     assert again[0] == two.loss_gradient(coef)[0] == f2
     np.testing.assert_array_equal(again[1], g2)

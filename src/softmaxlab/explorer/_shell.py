@@ -95,19 +95,22 @@ catalogue key to translate them) -> our key; ``{label}`` is the first group of t
 # Keeps every element's aria-label in the page language: the English original (one of the
 # GRADIO_ARIA patterns) is kept in data-sl-aria and turned into the current language's text,
 # on each switch and for every element Gradio adds or relabels later (a tab mounts its
-# contents when first opened). English pages keep Gradio's own text.
+# contents when first opened). English pages keep Gradio's own text. The patterns are
+# compiled once per page, not at every mutation the observer sees.
 _ARIA_JS = """
 window.__slLang = lang;
+window.__slAriaRules = window.__slAriaRules || ARIA.map(([re, texts]) => [new RegExp(re), texts]);
+const rules = window.__slAriaRules;
 const fix = (el) => {
   const cur = el.getAttribute('aria-label');
   let orig = cur;
-  if (!ARIA.some(([re]) => new RegExp(re).test(cur || ''))) {
+  if (!rules.some(([re]) => re.test(cur || ''))) {
     if (!el.dataset.slAria || cur !== el.dataset.slShown) return;
     orig = el.dataset.slAria;
   }
   let want = orig;
-  for (const [re, texts] of ARIA) {
-    const m = new RegExp(re).exec(orig);
+  for (const [re, texts] of rules) {
+    const m = re.exec(orig);
     if (m && window.__slLang !== 'en') {
       want = (texts[window.__slLang] || orig).replace('{label}', m[1] || '');
     }

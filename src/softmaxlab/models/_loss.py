@@ -174,7 +174,7 @@ class BoundLoss:
         # column in the working dtype for the gradient rows.
         self.inv_norm = 1.0 / norm
         self.ws = None if s is None else s / norm
-        self.ws_col = None if s is None else (s / norm).astype(self.dtype)[:, None]
+        self.ws_col = None if self.ws is None else self.ws.astype(self.dtype)[:, None]
         self.lam = float(l2_reg_strength)
         k = loss.n_classes
         if block_rows is None:
