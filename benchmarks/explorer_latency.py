@@ -10,14 +10,19 @@ p95 <= 100 ms, by mouse drag and by keyboard step; start-up to first page <= 6 s
   (what a drag does), then wait with a MutationObserver until the chart's probabilities (its
   bars' ``data-p``) change. (Until 2026-12-02 any change of the chart box's HTML stopped the
   clock, and Gradio's hidden status tracker in that box changes when a request starts: the
-  clock often stopped ~15 ms in, and the next move then waited behind the pending one.) The time
-  covers the browser event, the request over loopback, the Python callback, the response and
-  the DOM update.
-* Keyboard step: the same slider focused and moved by ArrowRight / ArrowLeft key presses
+  clock often stopped ~15 ms in.) Since 2026-12-02 the bars follow a moving slider through the
+  page's own preview (``tabs.softmax.preview_script``); the server answers the release.
+* Mouse drag: a real drag by Playwright's mouse (button down on the track, moves 20 ms apart,
+  button up); each time runs from the page's ``pointermove`` to the chart's new probabilities.
+* Keyboard step: a slider focused and moved by ArrowRight / ArrowLeft key presses
   (Playwright's keyboard, a real key event). Two clocks: one starts just before the key
   press is sent, so it also holds the time Playwright takes to deliver it (several CDP round
   trips, slow when the 2 cores are busy); the other starts when the page receives the key
   (its ``keydown`` listener runs), which is what a reader pressing a key waits for.
+* Release to the server's tables: a move and its release, until the server's chart, steps
+  table and winner plots have replaced the preview (``#sm-view`` loses ``data-pending``):
+  the browser event, Gradio's front end, the request over loopback, the Python callback, the
+  response and the DOM update.
 
 Usage:
 ``python benchmarks/explorer_latency.py [--moves 200] [--startups 3] [--chromium PATH]``
@@ -101,6 +106,72 @@ ARM_JS = """
 """.replace("PROBS", PROBS_JS)
 
 
+DRAG_JS = """
+(slot) => {
+  PROBS
+  const chart = document.querySelector('#sm-chart');
+  const input = document.querySelector(`#sm-logit-${slot} input[type=range]`);
+  window.__slDrag = [];
+  let moved = null, before = probs(chart);
+  input.addEventListener('pointermove', () => { moved = performance.now(); }, {capture: true});
+  new MutationObserver(() => {
+    const now = probs(chart);
+    if (now !== before && moved !== null) {
+      window.__slDrag.push(performance.now() - moved);
+      moved = null;
+    }
+    before = now;
+  }).observe(chart, {subtree: true, childList: true, characterData: true, attributes: true});
+}
+""".replace("PROBS", PROBS_JS)
+
+SETTLE_JS = """
+async ([n, slot]) => {
+  const input = document.querySelector(`#sm-logit-${slot} input[type=range]`);
+  const view = document.querySelector('#sm-view');
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    input.value = (-4 + (i % 80) * 0.1).toFixed(1);
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    input.dispatchEvent(new PointerEvent('pointerup', {bubbles: true}));
+    await new Promise((resolve) => {
+      const obs = new MutationObserver(() => {
+        if (!('pending' in view.dataset)) { obs.disconnect(); resolve(); }
+      });
+      obs.observe(view, {attributes: true, attributeFilter: ['data-pending']});
+    });
+    times.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return times;
+}
+"""
+
+
+def mouse_drag(page: Any, n: int, slot: int) -> list[float]:
+    """A real mouse drag of slider ``slot``: ``n`` pointer moves along its track, button down.
+
+    Each time is from the page's ``pointermove`` to the chart's new probabilities (a move
+    that changes no value draws nothing and is not counted).
+    """
+    track = page.locator(f"#sm-logit-{slot} input[type=range]")
+    box = track.bounding_box()
+    page.evaluate(DRAG_JS, slot)
+    y = box["y"] + box["height"] / 2
+    left, width = box["x"] + 8, box["width"] - 16
+    page.mouse.move(left + width / 2, y)
+    page.mouse.down()
+    for i in range(n):
+        phase = (i % 100) / 100
+        frac = 2 * phase if phase < 0.5 else 2 - 2 * phase
+        page.mouse.move(left + width * (0.2 + 0.6 * frac), y)
+        time.sleep(0.02)
+    page.mouse.up()
+    page.wait_for_timeout(200)
+    return [float(x) for x in page.evaluate("window.__slDrag")]
+
+
 def key_steps(page: Any, n: int, slot: int) -> tuple[list[float], list[float]]:
     """``n`` keyboard steps of slider ``slot``, 50 to the right then 50 to the left, ...
 
@@ -179,7 +250,9 @@ def start_once(pw: Any, opts: argparse.Namespace, *, measure: bool) -> dict[str,
             # Warm up (first requests open the event stream), then measure.
             page.evaluate(MOVE_JS, [10, 0])
             out["moves"] = page.evaluate(MOVE_JS, [opts.moves, 1])
+            out["drag"] = mouse_drag(page, opts.moves, 0)
             out["keys"], out["keys_in_page"] = key_steps(page, opts.moves, 2)
+            out["settle"] = page.evaluate(SETTLE_JS, [max(10, opts.moves // 4), 1])
         browser.close()
     finally:
         server.terminate()
@@ -202,7 +275,8 @@ def main() -> int:
     startups = [r["startup"] for r in runs]
     readies = [r["ready"] for r in runs]
     startup = statistics.median(startups)
-    times, keys, keys_in_page = runs[0]["moves"], runs[0]["keys"], runs[0]["keys_in_page"]
+    first = runs[0]
+    times, keys, keys_in_page = first["moves"], first["keys"], first["keys_in_page"]
 
     print(f"{'measure':<34}{'value':>10}{'goal':>10}{'ratio':>8}")
     print(f"{'start-up to address printed (s)':<34}{statistics.median(readies):>10.2f}")
@@ -214,8 +288,10 @@ def main() -> int:
     )
     rows = (
         ("slider move", times),
+        ("mouse drag move", first["drag"]),
         ("keyboard step", keys),
         ("keyboard step, from keydown", keys_in_page),
+        ("release to server's tables", first["settle"]),
     )
     for name, values in rows:
         p50, p95 = statistics.median(values), percentile(values, 0.95)
@@ -225,7 +301,8 @@ def main() -> int:
             f"{name + ' mean / max (ms)':<34}{statistics.mean(values):>10.1f}{max(values):>10.1f}"
         )
     print(
-        f"moves and steps measured: {len(times)} and {len(keys)} (after 10 warm-up moves), "
+        f"moves, drag moves, steps and releases measured: {len(times)}, {len(first['drag'])}, "
+        f"{len(keys)} and {len(first['settle'])} (after 10 warm-up moves), "
         f"2-core machine, headless Chromium; load average before {load_before:.2f}, "
         f"after {os.getloadavg()[0]:.2f}"
     )

@@ -113,9 +113,10 @@ def bars(
             f'<div style="width:5.5em;text-align:right;overflow:hidden;white-space:nowrap;">'
             f"{esc(label)}</div>"
             '<div style="flex:1;background:#eee;border-radius:3px;height:1.3em;">'
-            f'<div style="width:{width:.3f}%;background:{color};height:100%;border-radius:3px;">'
-            "</div></div>"
-            f'<div style="width:11em;font-variant-numeric:tabular-nums;">{fmt(v, 4)} ({pct})'
+            f'<div class="sl-bar-fill" style="width:{width:.3f}%;background:{color};height:100%;'
+            'border-radius:3px;"></div></div>'
+            '<div class="sl-bar-value" style="width:11em;font-variant-numeric:tabular-nums;">'
+            f"{fmt(v, 4)} ({pct})"
             f"{tag}</div></div>"
         )
     head = f'<div style="font-weight:600;margin-bottom:4px;">{esc(title)}</div>' if title else ""

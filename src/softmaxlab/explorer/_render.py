@@ -79,10 +79,14 @@ def softmax_chart(view: dict[str, Any], lang: str) -> str:
     """The bar chart of the Softmax tab, the winner(s) highlighted."""
     winners = view["winners"]
     word = t("sm.winner", lang) if len(winners) == 1 else t("sm.tie", lang)
+    # The temperature sits in its own span and the two tag words in data- attributes, so
+    # that the page's live preview (tabs.softmax.PREVIEW_JS) can redraw the bars in place.
+    before, _, after = t("sm.t_value", lang, t="\x00").partition("\x00")
+    temperature = f'<span class="sl-t-value">{fmt(view["temperature"], 4)}</span>'
     return (
-        '<div style="margin-bottom:4px;">'
-        f"{esc(t('sm.t_value', lang, t=fmt(view['temperature'], 4)))}"
-        "</div>"
+        f'<div class="sl-chart" data-win="{esc(t("sm.winner", lang))}" '
+        f'data-tie="{esc(t("sm.tie", lang))}"><div style="margin-bottom:4px;">'
+        f"{esc(before)}{temperature}{esc(after)}</div>"
         + bars(
             view["names"],
             view["probs"],
@@ -90,6 +94,7 @@ def softmax_chart(view: dict[str, Any], lang: str) -> str:
             title=t("sm.chart_title", lang),
             tags={i: word for i in winners},
         )
+        + "</div>"
     )
 
 

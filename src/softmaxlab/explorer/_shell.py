@@ -40,6 +40,7 @@ CSS = """
 #sm-logt .tab-like-container, #sm-logt [data-testid=min-value],
 #sm-logt [data-testid=max-value] { display: none; }
 #sm-details { overflow-x: auto; }
+#sm-view[data-pending] #sm-details, #sm-view[data-pending] #sm-winner { opacity: 0.55; }
 #sm-steps-table { font-size: 0.88em; }
 #sm-steps-table td, #sm-steps-table th { padding: 2px 5px !important; }
 @media (max-width: 640px) {
@@ -261,7 +262,8 @@ def launch(
 ) -> Any:
     """Launch ``demo`` offline: local fonts, no share link, no telemetry."""
     where: dict[str, Any] = {"server_name": host, "server_port": port, "inline": inline}
-    look: dict[str, Any] = {"theme": make_theme(), "css": CSS, "i18n": gradio_i18n()}
+    head = "".join(getattr(tab, "HEAD", "") for tab in TABS)
+    look: dict[str, Any] = {"theme": make_theme(), "css": CSS, "i18n": gradio_i18n(), "head": head}
     return demo.launch(
         prevent_thread_lock=prevent_thread_lock, quiet=quiet, **where, **OFFLINE, **look, **kwargs
     )

@@ -6,6 +6,7 @@ The number of classes changes at run time (add, remove, rename), so the tab keep
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -16,6 +17,7 @@ import gradio as gr
 from .. import _callbacks as cb
 from .. import _render as rd
 from .._entries import Entry
+from .._html import BAR, WIN
 from .._i18n import t
 from .._render_winner import winner_html
 from .._ui import QUICK, Context, error_html, on
@@ -25,9 +27,131 @@ DEFAULT_LOGITS = [3.0, 1.0, -3.0]
 PRESET_KEYS = ["seed_a", "seed_b", "equal", "small_a", "small_b", "large", "negative", "shift"]
 
 LIVE: dict[str, Any] = {"trigger_mode": "always_last"}
-"""Slider moves: "always_last" drops the moves made while a request is pending but always runs
-the newest one, so a fast drag never queues up stale work. (``queue=False`` was tried: it lost
-the temperature box's follow-up update and some moves, so the events stay on the queue.)"""
+"""Slider releases: "always_last" drops the releases made while a request is pending but always
+runs the newest one, so fast key presses never queue up stale work. (``queue=False`` was tried:
+it lost the temperature box's follow-up update and some moves, so the events stay on the
+queue.)"""
+
+_PREVIEW_JS = r"""
+(() => {
+  const C = CONFIG;
+  // Python's f"{x:.{d}g}" (the chart's fmt), with a minus sign for negative numbers.
+  const g = (x, d) => {
+    if (x === 0) return '0';
+    const sign = x < 0 ? '\u2212' : '';
+    x = Math.abs(x);
+    const [m, e] = x.toExponential(d - 1).split('e').map((v, i) => (i ? +v : v));
+    const strip = (v) => (v.includes('.') ? v.replace(/0+$/, '').replace(/\.$/, '') : v);
+    if (e < -4 || e >= d) {
+      return sign + strip(m) + 'e' + (e < 0 ? '-' : '+') + String(Math.abs(e)).padStart(2, '0');
+    }
+    return sign + strip(x.toFixed(Math.max(0, d - 1 - e)));
+  };
+  const temperature = (x) => {
+    if (!Number.isFinite(x) || x <= Math.log10(C.tMin) + C.snap) return C.tMin;
+    if (x >= Math.log10(C.tMax) - C.snap) return C.tMax;
+    return Math.abs(x) < 1e-12 ? 1 : Math.pow(10, x);
+  };
+  const range = (id) => document.querySelector(`#${id} input[type=range]`);
+  const value = (id, target) => {
+    const own = target && target.closest(`#${id}`) ? target : range(id);
+    return own ? Number(own.value) : NaN;
+  };
+  const preview = (target) => {
+    const chart = document.querySelector('#sm-chart .sl-chart');
+    if (!chart) return;
+    const bars = chart.querySelectorAll('.sl-bar');
+    const z = [...bars].map((_, i) => value(`sm-logit-${i}`, target));
+    if (!z.every((v) => Number.isFinite(v) && v >= C.lo && v <= C.hi)) return;
+    const x = value('sm-logt', target);
+    if (!(x >= C.xMin && x <= C.xMax)) return;
+    const t = temperature(x);
+    const s = z.map((v) => v / t);
+    const top = Math.max(...s);
+    const e = s.map((v) => Math.exp(v - top));
+    const sum = e.reduce((a, b) => a + b, 0);
+    const p = e.map((v) => v / sum);
+    const best = Math.max(...p);
+    const winners = p.filter((v) => v === best).length;
+    const word = winners === 1 ? chart.dataset.win : chart.dataset.tie;
+    bars.forEach((bar, i) => {
+      const win = p[i] === best;
+      bar.dataset.p = String(p[i]);
+      bar.dataset.winner = win ? '1' : '0';
+      const fill = bar.querySelector('.sl-bar-fill');
+      fill.style.width = `${(Math.max(0, Math.min(1, p[i])) * 100).toFixed(3)}%`;
+      fill.style.background = win ? C.win : C.bar;
+      const cell = bar.querySelector('.sl-bar-value');
+      cell.textContent = `${g(p[i], 4)} (${(100 * p[i]).toFixed(2)}%)`;
+      if (win) {
+        const tag = document.createElement('span');
+        tag.style.cssText = `color:${C.win};font-weight:600;`;
+        tag.textContent = word;
+        cell.append(' ', tag);
+      }
+    });
+    chart.querySelector('.sl-t-value').textContent = g(t, 4);
+    document.querySelector('#sm-view').dataset.pending = '1';
+  };
+  const inControls = (el) => el instanceof HTMLInputElement && el.closest('#sm-controls');
+  document.addEventListener('input', (ev) => {
+    if (inControls(ev.target) && /^(range|number)$/.test(ev.target.type)) preview(ev.target);
+  }, true);
+  // Gradio's slider sends "release" on pointerup and on its box's blur: a key let go on the
+  // track, and Enter in the box, count as a release too (a keyboard reader's drag ends there).
+  document.addEventListener('keyup', (ev) => {
+    const el = ev.target;
+    if (inControls(el) && el.type === 'range' && STEP_KEYS.includes(ev.key)) {
+      el.dispatchEvent(new PointerEvent('pointerup', {bubbles: true}));
+    }
+  }, true);
+  document.addEventListener('keydown', (ev) => {
+    const el = ev.target;
+    const box = inControls(el) && el.type === 'number' && el.closest('[id^=sm-logit-]');
+    if (box && ev.key === 'Enter') {
+      el.dispatchEvent(new FocusEvent('blur'));
+    }
+  }, true);
+})();
+"""
+
+
+def preview_script() -> str:
+    """The page's ``<script>`` that redraws the Softmax tab's bars while a slider moves.
+
+    A slider move costs a round trip through Gradio's front end and the server (about
+    150–600 ms on a 2-core machine, most of it Gradio's own work in the page), far too slow to
+    follow a drag. So while a slider moves, the page computes the bars itself, in float64 with
+    the max trick (``exp(z/T − max z/T) / Σ``, the formula the tab teaches), and draws them in
+    the server's chart in place; the tables below are dimmed (``#sm-view[data-pending]``).
+    When the slider is released (pointer up, a key let go, Enter or leaving its box) the
+    server computes everything with softmaxlab (:func:`on_softmax`) and its chart, steps and
+    winner plots replace the preview. The preview shows 4 significant digits and 2 decimals of
+    a percentage, where float64 results of the two differ only if a value falls on an exact
+    rounding tie; it draws nothing for a value outside a slider's range (the server's entry
+    check answers that on release).
+    """
+    config = {
+        "tMin": cb.T_MIN,
+        "tMax": cb.T_MAX,
+        "snap": 0.005,
+        "xMin": cb.LOG10_T_MIN,
+        "xMax": cb.LOG10_T_MAX,
+        "lo": cb.LOGIT_RANGE[0],
+        "hi": cb.LOGIT_RANGE[1],
+        "win": WIN,
+        "bar": BAR,
+    }
+    keys = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"]
+    body = _PREVIEW_JS.replace("CONFIG", json.dumps(config)).replace("STEP_KEYS", json.dumps(keys))
+    return f"<script>{body}</script>"
+
+
+HEAD = preview_script()
+"""What this tab adds to the page's ``<head>`` (the shell gathers every tab's ``HEAD``)."""
+
+SETTLED_JS = "() => { delete document.querySelector('#sm-view').dataset.pending; }"
+"""After the server's answer to a release: the tables are current again."""
 
 
 Action = Callable[[list[str], list[float]], tuple[list[str], list[float]]]
@@ -239,9 +363,11 @@ def build(ctx: Context) -> None:
 
     inputs = [names_state, ctx.lang_radio, logt, *sliders]
     outputs = [chart, details, winner, message]
-    on([s.input for s in sliders], on_softmax, inputs, outputs, **LIVE)
-    moved = on([logt.input], on_softmax, inputs, outputs, api_name="softmax", **LIVE)
-    moved.then(shown_temperature, [logt], [t_box], **QUICK)
+    # While a slider moves the page previews the bars (HEAD); the server answers its release.
+    for slider in sliders:
+        on([slider.release], on_softmax, inputs, outputs, **LIVE).then(None, js=SETTLED_JS, **QUICK)
+    moved = on([logt.release], on_softmax, inputs, outputs, api_name="softmax", **LIVE)
+    moved.then(shown_temperature, [logt], [t_box], **QUICK).then(None, js=SETTLED_JS, **QUICK)
     typed = [t_box, names_state, ctx.lang_radio, *sliders]
     on([t_box.submit, t_box.blur], on_temperature, typed, [logt, *outputs])
     structure = [names_state, names_box, *sliders, chart, details, winner, class_message]
