@@ -15,7 +15,8 @@ STRINGS: dict[str, str] = {
     "app.title": "softmaxlab explorer",
     "app.intro": (
         "Play with softmax: move the sliders, change the temperature, try the presets. Every "
-        "number on this page is computed by softmaxlab's own functions."
+        "number on this page is computed by softmaxlab's own functions (while you drag a slider, "
+        "the page draws the bars itself; softmaxlab's answer replaces them when you let go)."
     ),
     "app.language": "Language",
     "gradio.complete": "Done",

@@ -15,7 +15,7 @@ STRINGS: dict[str, str] = {
     "app.title": "softmaxlab 探索器",
     "app.intro": (
         "动手玩 softmax：拖动滑块、改变温度、试试预设。本页的每个数字都由 softmaxlab "
-        "自己的函数计算。"
+        "自己的函数计算（拖动滑块时，条形图由页面自己先画出；松开后换成 softmaxlab 的结果）。"
     ),
     "app.language": "语言",
     "gradio.complete": "完成",

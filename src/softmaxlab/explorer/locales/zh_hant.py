@@ -15,7 +15,7 @@ STRINGS: dict[str, str] = {
     "app.title": "softmaxlab 探索器",
     "app.intro": (
         "動手玩 softmax：拖動滑桿、改變溫度、試試預設。本頁的每個數字都由 softmaxlab "
-        "自己的函式計算。"
+        "自己的函式計算（拖動滑桿時，長條圖由頁面自己先畫出；放開後換成 softmaxlab 的結果）。"
     ),
     "app.language": "語言",
     "gradio.complete": "完成",
