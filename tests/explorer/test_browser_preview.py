@@ -132,3 +132,20 @@ def test_a_value_outside_the_range_is_not_previewed(page_en: tuple[Any, Any]) ->
     box.press("Enter")
     settle(page)
     assert close(bar_probs(page), ref_softmax([-2.5, 1.0, -3.0]))
+
+
+def test_a_late_answer_does_not_overwrite_a_newer_move(page_en: tuple[Any, Any]) -> None:
+    page, _ = page_en
+    stamp = lambda: page.get_attribute("#sm-chart .sl-chart", "data-stamp")  # noqa: E731
+    before = stamp()
+    page.evaluate(MOVE, [track(0), 2.0])
+    page.evaluate(RELEASE, track(0))  # the server is asked for 2, 1, -3 ...
+    page.evaluate(MOVE, [track(0), -4.0])  # ... and the slider moves on before it answers
+    wait_until(lambda: stamp() != before, 30, "the server's chart for 2, 1, -3")
+    # The bars stay with the slider, and the tables wait for the answer to the next release.
+    assert close(bar_probs(page), ref_softmax([-4.0, 1.0, -3.0]))
+    assert page.evaluate(PENDING) == "1"
+    page.evaluate(RELEASE, track(0))
+    settle(page)
+    assert close(bar_probs(page), ref_softmax([-4.0, 1.0, -3.0]))
+    assert "−4" in page.inner_text("#sm-details")

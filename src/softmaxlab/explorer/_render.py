@@ -75,8 +75,12 @@ __all__ = [
 # ---------------------------------------------------------------------------- Softmax tab
 
 
-def softmax_chart(view: dict[str, Any], lang: str) -> str:
-    """The bar chart of the Softmax tab, the winner(s) highlighted."""
+def softmax_chart(view: dict[str, Any], lang: str, *, stamp: int = 0) -> str:
+    """The bar chart of the Softmax tab, the winner(s) highlighted.
+
+    ``stamp`` (``data-stamp``) makes each answer of the server a new chart, even one equal to
+    the last: the page's preview takes the chart's arrival as the end of a slider move.
+    """
     winners = view["winners"]
     word = t("sm.winner", lang) if len(winners) == 1 else t("sm.tie", lang)
     # The temperature sits in its own span and the two tag words in data- attributes, so
@@ -84,7 +88,7 @@ def softmax_chart(view: dict[str, Any], lang: str) -> str:
     before, _, after = t("sm.t_value", lang, t="\x00").partition("\x00")
     temperature = f'<span class="sl-t-value">{fmt(view["temperature"], 4)}</span>'
     return (
-        f'<div class="sl-chart" data-win="{esc(t("sm.winner", lang))}" '
+        f'<div class="sl-chart" data-stamp="{stamp}" data-win="{esc(t("sm.winner", lang))}" '
         f'data-tie="{esc(t("sm.tie", lang))}"><div style="margin-bottom:4px;">'
         f"{esc(before)}{temperature}{esc(after)}</div>"
         + bars(

@@ -6,6 +6,7 @@ The number of classes changes at run time (add, remove, rename), so the tab keep
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Callable, Sequence
@@ -52,25 +53,31 @@ _PREVIEW_JS = r"""
     if (x >= Math.log10(C.tMax) - C.snap) return C.tMax;
     return Math.abs(x) < 1e-12 ? 1 : Math.pow(10, x);
   };
+  let moves = 0;
+  let releasedAt = 0;
   const range = (id) => document.querySelector(`#${id} input[type=range]`);
   const value = (id, target) => {
     const own = target && target.closest(`#${id}`) ? target : range(id);
     return own ? Number(own.value) : NaN;
   };
-  const preview = (target) => {
+  // Draws the bars of the sliders' values into the chart; with `settled`, only when they differ
+  // from the chart's (a server chart that arrived after the sliders moved on), and says so.
+  const preview = (target, settled = false) => {
     const chart = document.querySelector('#sm-chart .sl-chart');
-    if (!chart) return;
+    if (!chart) return false;
     const bars = chart.querySelectorAll('.sl-bar');
     const z = [...bars].map((_, i) => value(`sm-logit-${i}`, target));
-    if (!z.every((v) => Number.isFinite(v) && v >= C.lo && v <= C.hi)) return;
+    if (!z.every((v) => Number.isFinite(v) && v >= C.lo && v <= C.hi)) return false;
     const x = value('sm-logt', target);
-    if (!(x >= C.xMin && x <= C.xMax)) return;
+    if (!(x >= C.xMin && x <= C.xMax)) return false;
     const t = temperature(x);
     const s = z.map((v) => v / t);
     const top = Math.max(...s);
     const e = s.map((v) => Math.exp(v - top));
     const sum = e.reduce((a, b) => a + b, 0);
     const p = e.map((v) => v / sum);
+    const same = (bar, i) => Math.abs(Number(bar.dataset.p) - p[i]) <= 1e-12;
+    if (settled && [...bars].every(same)) return false;
     const best = Math.max(...p);
     const winners = p.filter((v) => v === best).length;
     const word = winners === 1 ? chart.dataset.win : chart.dataset.tie;
@@ -92,23 +99,52 @@ _PREVIEW_JS = r"""
     });
     chart.querySelector('.sl-t-value').textContent = g(t, 4);
     document.querySelector('#sm-view').dataset.pending = '1';
+    const box = document.querySelector('#sm-chart');
+    if (!box.__slSettled) {
+      // The server's next chart (a new .sl-chart element, or a new stamp on it: Gradio patches
+      // the old element in place) ends the move: the tables arrived with it, so they are shown
+      // at full strength again; unless the sliders moved on while it was on its way, in which
+      // case the bars follow the sliders and wait for the next.
+      const isChart = (n) =>
+        n.nodeType === 1 && (n.matches('.sl-chart') || n.querySelector('.sl-chart'));
+      box.__slSettled = new MutationObserver((records) => {
+        const fresh = records.some(
+          (r) => r.attributeName === 'data-stamp' || [...r.addedNodes].some(isChart));
+        const view = document.querySelector('#sm-view');
+        if (!fresh) return;
+        // Only moves made after the last release are newer than the server's chart; other
+        // charts (a preset, the T box) bring their own slider values, maybe a moment later.
+        if (moves > releasedAt && preview(null, true)) return;
+        delete view.dataset.pending;
+      });
+      box.__slSettled.observe(box, {subtree: true, childList: true, attributes: true,
+                                    attributeFilter: ['data-stamp']});
+    }
+    return true;
   };
-  const inControls = (el) => el instanceof HTMLInputElement && el.closest('#sm-controls');
+  // A slider of the tab: a logit or the temperature (its track or its box), not the T box.
+  const slider = (el) =>
+    el instanceof HTMLInputElement && /^(range|number)$/.test(el.type) &&
+    el.closest('#sm-controls [id^=sm-logit-], #sm-controls #sm-logt');
   document.addEventListener('input', (ev) => {
-    if (inControls(ev.target) && /^(range|number)$/.test(ev.target.type)) preview(ev.target);
+    if (!slider(ev.target)) return;
+    moves += 1;
+    preview(ev.target);
   }, true);
   // Gradio's slider sends "release" on pointerup and on its box's blur: a key let go on the
   // track, and Enter in the box, count as a release too (a keyboard reader's drag ends there).
+  const released = (ev) => { if (slider(ev.target)) releasedAt = moves; };
+  document.addEventListener('pointerup', released, true);
+  document.addEventListener('blur', released, true);
   document.addEventListener('keyup', (ev) => {
     const el = ev.target;
-    if (inControls(el) && el.type === 'range' && STEP_KEYS.includes(ev.key)) {
+    if (slider(el) && el.type === 'range' && STEP_KEYS.includes(ev.key)) {
       el.dispatchEvent(new PointerEvent('pointerup', {bubbles: true}));
     }
   }, true);
   document.addEventListener('keydown', (ev) => {
     const el = ev.target;
-    const box = inControls(el) && el.type === 'number' && el.closest('[id^=sm-logit-]');
-    if (box && ev.key === 'Enter') {
+    if (slider(el) && el.type === 'number' && ev.key === 'Enter') {
       el.dispatchEvent(new FocusEvent('blur'));
     }
   }, true);
@@ -123,7 +159,8 @@ def preview_script() -> str:
     150–600 ms on a 2-core machine, most of it Gradio's own work in the page), far too slow to
     follow a drag. So while a slider moves, the page computes the bars itself, in float64 with
     the max trick (``exp(z/T − max z/T) / Σ``, the formula the tab teaches), and draws them in
-    the server's chart in place; the tables below are dimmed (``#sm-view[data-pending]``).
+    the server's chart in place; the tables below are dimmed (``#sm-view[data-pending]``) until
+    the server's next chart arrives.
     When the slider is released (pointer up, a key let go, Enter or leaving its box) the
     server computes everything with softmaxlab (:func:`on_softmax`) and its chart, steps and
     winner plots replace the preview. The preview shows 4 significant digits and 2 decimals of
@@ -150,8 +187,8 @@ def preview_script() -> str:
 HEAD = preview_script()
 """What this tab adds to the page's ``<head>`` (the shell gathers every tab's ``HEAD``)."""
 
-SETTLED_JS = "() => { delete document.querySelector('#sm-view').dataset.pending; }"
-"""After the server's answer to a release: the tables are current again."""
+_RENDERS = itertools.count(1)
+"""Stamps of the server's charts (:func:`.._render.softmax_chart`)."""
 
 
 Action = Callable[[list[str], list[float]], tuple[list[str], list[float]]]
@@ -165,7 +202,7 @@ def softmax_outputs(
     try:
         view = cb.softmax_view([float(v) for v in values[: len(names)]], names, float(log10_t))
         return (
-            rd.softmax_chart(view, lang),
+            rd.softmax_chart(view, lang, stamp=next(_RENDERS)),
             rd.softmax_details(view, lang),
             winner_html(view, lang),
             "",
@@ -365,9 +402,9 @@ def build(ctx: Context) -> None:
     outputs = [chart, details, winner, message]
     # While a slider moves the page previews the bars (HEAD); the server answers its release.
     for slider in sliders:
-        on([slider.release], on_softmax, inputs, outputs, **LIVE).then(None, js=SETTLED_JS, **QUICK)
+        on([slider.release], on_softmax, inputs, outputs, **LIVE)
     moved = on([logt.release], on_softmax, inputs, outputs, api_name="softmax", **LIVE)
-    moved.then(shown_temperature, [logt], [t_box], **QUICK).then(None, js=SETTLED_JS, **QUICK)
+    moved.then(shown_temperature, [logt], [t_box], **QUICK)
     typed = [t_box, names_state, ctx.lang_radio, *sliders]
     on([t_box.submit, t_box.blur], on_temperature, typed, [logt, *outputs])
     structure = [names_state, names_box, *sliders, chart, details, winner, class_message]
