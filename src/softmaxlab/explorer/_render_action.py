@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ._html import esc, fmt, heading, note, svg_frame, table, texts
+from ._html import BAR, WIN, esc, fmt, heading, note, svg_frame, table, texts
 from ._i18n import t
 
 __all__ = ["action_html"]
 
-POLICY_COLOURS = {"softmax": "#e8710a", "epsilon-greedy": "#4c78a8", "uniform": "#888888"}
+POLICY_COLOURS = {"softmax": WIN, "epsilon-greedy": BAR, "uniform": "#888888"}
+"""The softmax policy in the page's highlight colour, the epsilon-greedy one in its bar colour."""
 ARM_COLOURS = (
     "#4c78a8",
     "#f58518",
