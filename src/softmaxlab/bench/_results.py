@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -29,20 +29,14 @@ class BenchResult:
     note: str = ""  # 'not installed', 'skipped'
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "op": self.op,
-            "dtype": self.dtype,
-            "threads": self.threads,
-            "shape": list(self.shape),
-            "impl": self.impl,
-            "backend": self.backend,
-            "seconds": self.seconds,
-            "gelem_per_s": self.gelem_s,
-            "gb_per_s": self.gb_s,
-            "vs_torch": self.vs_torch,
-            "vs_copy": self.vs_copy,
-            "note": self.note,
-        }
+        """Every field in order, the rates under their unit names and the shape as a list."""
+        out = {_JSON_NAMES.get(f.name, f.name): getattr(self, f.name) for f in fields(self)}
+        out["shape"] = list(self.shape)
+        return out
+
+
+_JSON_NAMES = {"gelem_s": "gelem_per_s", "gb_s": "gb_per_s"}
+"""The JSON keys of the :class:`BenchResult` fields whose names are not their own."""
 
 
 @dataclass

@@ -8,7 +8,7 @@ import inspect
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -81,19 +81,16 @@ class CaseResult:
         return message(self.lang, _STATUS_KEY[self.status])
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of every field and ``passed``."""
-        return {
-            "name": self.name,
-            "title": self.title,
-            "status": self.status,
-            "passed": self.passed,
-            "code": self.code,
-            "reason": self.reason,
-            "hint": self.hint,
-            "tolerance": self.tolerance,
-            "stability": self.stability,
-            "seconds": round(self.seconds, 6),
-        }
+        """A JSON-ready dict of every field but ``lang``, in order, with ``passed`` after
+        ``status`` and ``seconds`` rounded to the microsecond."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name != "lang":
+                out[f.name] = getattr(self, f.name)
+            if f.name == "status":
+                out["passed"] = self.passed
+        out["seconds"] = round(self.seconds, 6)
+        return out
 
 
 @dataclass(frozen=True)
@@ -143,19 +140,21 @@ class CheckResult:
         """The cases that failed or were not run, in order."""
         return tuple(case for case in self.cases if case.failed)
 
+    def _counts(self) -> dict[str, int]:
+        """The counts that :meth:`summary` words and :meth:`to_dict` lists, by status."""
+        return {
+            "passed": self.n_passed,
+            "failed": self.n_failed,
+            "not_applicable": self.n_not_applicable,
+            "total": len(self.cases),
+        }
+
     def heading(self) -> str:
         return message(self.lang, "ui.heading", function=self.function)
 
     def summary(self) -> str:
         """``"15 passed, 2 failed, 0 not applicable (17 cases)"`` in the report's language."""
-        return message(
-            self.lang,
-            "ui.summary",
-            passed=self.n_passed,
-            failed=self.n_failed,
-            not_applicable=self.n_not_applicable,
-            total=len(self.cases),
-        )
+        return message(self.lang, "ui.summary", **self._counts())
 
     def verdict(self) -> str:
         return message(self.lang, "ui.all_passed" if self.passed else "ui.some_failed")
@@ -167,12 +166,7 @@ class CheckResult:
             "lang": self.lang,
             "timeout": self.timeout,
             "passed": self.passed,
-            "counts": {
-                "passed": self.n_passed,
-                "failed": self.n_failed,
-                "not_applicable": self.n_not_applicable,
-                "total": len(self.cases),
-            },
+            "counts": self._counts(),
             "cases": [case.to_dict() for case in self.cases],
         }
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ._html import esc, fmt, heading, note, svg_frame, table, texts
+from ._html import BAR, WIN, esc, fmt, heading, note, svg_frame, table, texts
 from ._i18n import t
 
 __all__ = ["action_html"]
 
-POLICY_COLOURS = {"softmax": "#e8710a", "epsilon-greedy": "#4c78a8", "uniform": "#888888"}
+POLICY_COLOURS = {"softmax": WIN, "epsilon-greedy": BAR, "uniform": "#888888"}
+"""The softmax policy in the page's highlight colour, the epsilon-greedy one in its bar colour."""
 ARM_COLOURS = (
     "#4c78a8",
     "#f58518",
@@ -142,6 +143,12 @@ def _summary_table(view: dict[str, Any], lang: str) -> str:
     return table(headers, rows, elem_id="act-summary")
 
 
+def _column(title: str, chart: str, remark: str) -> str:
+    """A chart under its heading and above its note, in a column that wraps on a phone."""
+    style = "flex:1;min-width:min(100%,28em);"
+    return f'<div style="{style}">{heading(title)}{chart}{note(remark)}</div>'
+
+
 def action_html(view: dict[str, Any], lang: str) -> str:
     """The regret curves, the policy's probabilities over time and the summary tables."""
     settings = t(
@@ -155,12 +162,14 @@ def action_html(view: dict[str, Any], lang: str) -> str:
         seed=view["seed"],
         best=view["best"],
     )
+
+    regret = regret_svg(view, lang)
+    policy = policy_svg(view["softmax_probs"], lang)
     charts = (
         '<div style="display:flex;flex-wrap:wrap;gap:16px;">'
-        f'<div style="flex:1;min-width:min(100%,28em);">{heading(t("act.regret_title", lang))}'
-        f"{regret_svg(view, lang)}{note(t('act.regret_note', lang))}</div>"
-        f'<div style="flex:1;min-width:min(100%,28em);">{heading(t("act.policy_title", lang))}'
-        f"{policy_svg(view['softmax_probs'], lang)}{note(t('act.policy_note', lang))}</div></div>"
+        + _column(t("act.regret_title", lang), regret, t("act.regret_note", lang))
+        + _column(t("act.policy_title", lang), policy, t("act.policy_note", lang))
+        + "</div>"
     )
     return (
         f'<div class="sl-action" data-arms="{view["arms"]}" data-steps="{view["steps"]}">'

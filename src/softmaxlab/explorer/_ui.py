@@ -34,6 +34,9 @@ log = logging.getLogger("softmaxlab.explorer")
 QUICK: dict[str, Any] = {"show_progress": "hidden"}
 """Event options of the fast handlers: no progress overlay on every slider move."""
 
+TARGETS = (0, cb.MAX_CLASSES - 1)
+"""What a target-class box takes; the logits entered decide how many classes there are."""
+
 
 def error_html(exc: Exception, lang: str) -> str:
     """A bad entry (:class:`~._callbacks.InputProblem`) or an unexpected error as page HTML.
@@ -188,6 +191,29 @@ class Context:
             box = self.textbox(box_key, value, box_id, scale=4)
             run = self.button(run_key, run_id, scale=1)
         return box, run
+
+    def target_row(
+        self,
+        prefix: str,
+        logits: str,
+        target: int,
+        slider: tuple[str, tuple[float, float], float, float],
+    ) -> tuple[Any, Any, Any, Any]:
+        """A row with a logits box, a target-class box, one slider and the button that runs them.
+
+        The keys are ``<prefix>.logits``, ``<prefix>.target``, ``<prefix>.<name>`` and
+        ``<prefix>.run``, the ids the same with ``-``; ``slider`` is ``(name, bounds, value,
+        step)``. Returns ``(box, target, slider, button)``.
+        """
+        name, bounds, value, step = slider
+        with gr.Row():
+            box = self.textbox(f"{prefix}.logits", logits, f"{prefix}-logits", scale=3)
+            target_box = self.number(
+                f"{prefix}.target", target, f"{prefix}-target", bounds=TARGETS, precision=0, scale=1
+            )
+            knob = self.slider(f"{prefix}.{name}", bounds, value, step, f"{prefix}-{name}", scale=2)
+            run = self.button(f"{prefix}.run", f"{prefix}-run", scale=1)
+        return box, target_box, knob, run
 
     # ------------------------------------------------------------------ language switch
     def language_inputs(self) -> list[Any]:

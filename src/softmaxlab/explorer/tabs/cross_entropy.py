@@ -14,8 +14,6 @@ from .._ui import Context, error_html, on
 DEFAULT = "1000, 0"
 DEFAULT_TARGET = 1
 DEFAULT_SMOOTHING = 0.1
-TARGETS = (0, cb.MAX_CLASSES - 1)
-"""What the target box takes; the logits entered decide how many classes there are."""
 EXAMPLES = ("1000, 0", "2, 1, 0.1", "-1000, 0, 1000")
 
 
@@ -32,15 +30,9 @@ def build(ctx: Context) -> None:
     """The Cross-entropy tab."""
     with ctx.tab("tab.cross_entropy", "cross-entropy"):
         ctx.markdown("ce.intro")
-        with gr.Row():
-            box = ctx.textbox("ce.logits", DEFAULT, "ce-logits", scale=3)
-            target = ctx.number(
-                "ce.target", DEFAULT_TARGET, "ce-target", bounds=TARGETS, precision=0, scale=1
-            )
-            smoothing = ctx.slider(
-                "ce.smoothing", (0.0, 1.0), DEFAULT_SMOOTHING, 0.01, "ce-smoothing", scale=2
-            )
-            run = ctx.button("ce.run", "ce-run", scale=1)
+        box, target, smoothing, run = ctx.target_row(
+            "ce", DEFAULT, DEFAULT_TARGET, ("smoothing", (0.0, 1.0), DEFAULT_SMOOTHING, 0.01)
+        )
         with gr.Row():
             examples = [
                 gr.Button(text, elem_id=f"ce-example-{i}", size="sm")

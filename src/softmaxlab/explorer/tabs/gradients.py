@@ -13,8 +13,6 @@ from .._ui import Context, on, shown
 
 DEFAULT = "1, 2, 3"
 DEFAULT_STEPS = 10
-TARGETS = (0, cb.MAX_CLASSES - 1)
-"""What the target box takes; the logits entered decide how many classes there are."""
 
 
 def gradient_output(text: str, target: float | None, lr: float, lang: str) -> str:
@@ -41,13 +39,7 @@ def build(ctx: Context) -> None:
     """The Gradients tab."""
     with ctx.tab("tab.gradients", "gradients"):
         ctx.markdown("grad.intro")
-        with gr.Row():
-            box = ctx.textbox("grad.logits", DEFAULT, "grad-logits", scale=3)
-            target = ctx.number(
-                "grad.target", 0, "grad-target", bounds=TARGETS, precision=0, scale=1
-            )
-            lr = ctx.slider("grad.lr", (0.05, 5.0), 1.0, 0.05, "grad-lr", scale=2)
-            run = ctx.button("grad.run", "grad-run", scale=1)
+        box, target, lr, run = ctx.target_row("grad", DEFAULT, 0, ("lr", (0.05, 5.0), 1.0, 0.05))
         out = gr.HTML(gradient_output(DEFAULT, 0, 1.0, ctx.lang), elem_id="grad-out")
         steps = ctx.slider("grad.s_count", (1, ls.MAX_STEPS), DEFAULT_STEPS, 1, "grad-steps-count")
         more = gr.HTML(
