@@ -471,8 +471,8 @@ static PyObject *py_exp_table(PyObject *self, PyObject *arg)
 /* ------------------------------------------------------------------ cross-entropy, vjp */
 
 /* The class indices of a 1-D int64 buffer ``target`` of ``nrows`` entries: kept ones must be
- * in [0, n) (ignore: skipped). Rows r0..r1 are checked; *denom gets the sum of the target
- * weights (w NULL: 1) over them. */
+ * in [0, n) (ignore: skipped). Rows r0..r1 are checked; *denom (unless NULL: only the check)
+ * gets the sum of the target weights (w NULL: 1) over them. */
 static int check_targets(const int64_t *t, Py_ssize_t r0, Py_ssize_t r1, Py_ssize_t n,
                          int64_t ignore, const double *w, double *denom)
 {
@@ -486,12 +486,15 @@ static int check_targets(const int64_t *t, Py_ssize_t r0, Py_ssize_t r1, Py_ssiz
                          (long long)y, i, n);
             return -1;
         }
+        if (denom == NULL)
+            continue;
         double v = w ? w[y] : 1.0;
         double u = s + v, bb = u - s;
         err += (s - (u - bb)) + (v - bb);
         s = u;
     }
-    *denom = s + err;
+    if (denom)
+        *denom = s + err;
     return 0;
 }
 
@@ -541,16 +544,31 @@ static PyObject *py_ce_denom(PyObject *self, PyObject *const *args, Py_ssize_t n
     return rc < 0 ? NULL : PyFloat_FromDouble(denom);
 }
 
-/* Compensated sum of v[r0..r1); a sum of -0s only is -0 (the sign PyTorch's sums keep). */
+/* Compensated sum of v[r0..r1); a sum of -0s only is -0 (the sign PyTorch's sums keep).
+ * Four interleaved TwoSum chains (one chain's latency, not four, per entry), folded with
+ * compensation; lanes start at -0 so that the sign rule holds for every lane and the fold. */
 static double csum(const double *v, Py_ssize_t r0, Py_ssize_t r1)
 {
-    double s = -0.0, err = 0.0;
-    for (Py_ssize_t i = r0; i < r1; i++) {
-        double u = s + v[i], bb = u - s;
-        err += (s - (u - bb)) + (v[i] - bb);
-        s = u;
+    double s[4] = {-0.0, -0.0, -0.0, -0.0}, e[4] = {0.0, 0.0, 0.0, 0.0};
+    Py_ssize_t i = r0;
+    for (; i + 4 <= r1; i += 4)
+        for (int k = 0; k < 4; k++) {
+            double u = s[k] + v[i + k], bb = u - s[k];
+            e[k] += (s[k] - (u - bb)) + (v[i + k] - bb);
+            s[k] = u;
+        }
+    for (; i < r1; i++) {
+        double u = s[0] + v[i], bb = u - s[0];
+        e[0] += (s[0] - (u - bb)) + (v[i] - bb);
+        s[0] = u;
     }
-    return err == 0.0 ? s : s + err;
+    double h = s[0], err = e[0];
+    for (int k = 1; k < 4; k++) {
+        double u = h + s[k], bb = u - h;
+        err += ((h - (u - bb)) + (s[k] - bb)) + e[k];
+        h = u;
+    }
+    return err == 0.0 ? h : h + err;
 }
 
 /* cross_entropy(x, target, weight, grad, parts, r0, r1, ignore, eps, scale, sum_w) ->
@@ -562,7 +580,7 @@ static PyObject *py_cross_entropy(PyObject *self, PyObject *const *args, Py_ssiz
     slx_buf x, w, g, pt;
     Py_buffer tv;
     Py_ssize_t r0, r1;
-    double denom, *scratch = NULL;
+    double *scratch = NULL;
     PyObject *res = NULL;
     if (nargs_is(nargs, 11, "cross_entropy") < 0 || get_buf(args[0], &x, 0, 2, "x") < 0)
         return NULL;
@@ -594,7 +612,7 @@ static PyObject *py_cross_entropy(PyObject *self, PyObject *const *args, Py_ssiz
         goto fail;
     p.target = (const int64_t *)tv.buf;
     p.w = w.ok ? (const double *)w.view.buf : NULL;
-    if (check_targets(p.target, r0, r1, n, p.ignore, p.w, &denom) < 0)
+    if (check_targets(p.target, r0, r1, n, p.ignore, p.w, NULL) < 0)
         goto fail;
     if (pt.ok) {
         p.nllw = (double *)pt.view.buf;
@@ -620,7 +638,8 @@ static PyObject *py_cross_entropy(PyObject *self, PyObject *const *args, Py_ssiz
     else
         tab->ce64((const double *)x.view.buf, (double *)gb, n, r0, r1, &p);
     tot[0] = csum(p.nllw, r0, r1);
-    tot[1] = csum(p.smooth, r0, r1);
+    /* Without smoothing every entry is +0: their sum is +0 (-0 for no rows). */
+    tot[1] = p.eps > 0.0 ? csum(p.smooth, r0, r1) : (r1 > r0 ? 0.0 : -0.0);
     tot[2] = csum(p.wy, r0, r1);
     Py_END_ALLOW_THREADS
     res = Py_BuildValue("(ddd)", tot[0], tot[1], tot[2]);
