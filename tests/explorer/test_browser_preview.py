@@ -149,3 +149,15 @@ def test_a_late_answer_does_not_overwrite_a_newer_move(page_en: tuple[Any, Any])
     settle(page)
     assert close(bar_probs(page), ref_softmax([-4.0, 1.0, -3.0]))
     assert "−4" in page.inner_text("#sm-details")
+
+
+def test_no_run_history_is_kept_in_the_browser(page_en: tuple[Any, Any]) -> None:
+    """Gradio's run history (every event's inputs and outputs in localStorage, read and
+    rewritten at each event) is off: it made each release slower than the one before."""
+    page, _ = page_en
+    for value in (2.0, -1.0, 0.5):
+        page.evaluate(MOVE, [track(0), value])
+        page.evaluate(RELEASE, track(0))
+        settle(page)
+    keys = page.evaluate("() => Object.keys(window.localStorage)")
+    assert not [k for k in keys if "run-history" in k], keys

@@ -175,8 +175,13 @@ OFFLINE: dict[str, Any] = {
     "inbrowser": False,
     "show_error": False,
     "footer_links": [],
+    "run_history": False,
 }
-"""Launch options that keep the explorer local: no share link, no browser, no Gradio links."""
+"""Launch options that keep the explorer local: no share link, no browser, no Gradio links, and
+no run history. (Gradio 6 keeps the inputs and outputs of the last 100 events in the
+browser's localStorage and reads and rewrites all of them at every event: with the Softmax
+tab's tables and plots that grew to about 0.5 s of page time per slider release after 100
+releases, against 0.06 s at the first.)"""
 
 
 def make_theme() -> gr.themes.Base:
