@@ -77,6 +77,7 @@ setup(
                 f"{SIMD}/exp_t16.inc",
                 f"{SIMD}/exp_t64.inc",
                 f"{SIMD}/exp_avx2.inc",
+                f"{SIMD}/fast32.inc",
                 f"{SIMD}/slx_kernels.h",
             ],
             include_dirs=[SIMD],

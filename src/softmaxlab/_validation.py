@@ -381,6 +381,16 @@ def check_backend(backend: Any, func: str) -> str:
     return backend
 
 
+PRECISIONS = ("exact", "fast")
+
+
+def check_precision(precision: Any, func: str) -> bool:
+    """The ``precision`` option of softmax / log_softmax: True for ``'fast'``."""
+    if not isinstance(precision, str) or precision not in PRECISIONS:
+        raise param_error("precision", "one of 'exact', 'fast'", precision, func=func)
+    return precision == "fast"
+
+
 def check_cross_entropy_options(
     axis: Any, ndim: int, reduction: Any, label_smoothing: Any, ignore_index: Any, func: str
 ) -> tuple[int, float]:

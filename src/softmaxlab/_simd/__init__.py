@@ -84,6 +84,7 @@ def config() -> dict[str, Any]:
             "simd_reason": "the compiled core is not loaded: the NumPy reference path runs",
             "compiled_levels": [],
             "supported_levels": [],
+            "fast_float32": False,
         }
     return {
         "compiled_core": True,
@@ -92,6 +93,7 @@ def config() -> dict[str, Any]:
         "simd_reason": _reason,
         "compiled_levels": list(core.compiled_levels()),
         "supported_levels": list(core.supported_levels()),
+        "fast_float32": bool(core.has_fast()),
     }
 
 

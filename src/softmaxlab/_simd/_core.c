@@ -200,10 +200,12 @@ static PyObject *py_softmax(PyObject *self, PyObject *const *args, Py_ssize_t na
     if (nargs_is(nargs, 6, "softmax") < 0 || get_x_out(args[0], args[1], &x, &o, 2, "out") < 0)
         return NULL;
     double t = PyFloat_AsDouble(args[4]);
-    int log = PyObject_IsTrue(args[5]);
+    /* mode: bit 0 log_softmax, bit 1 precision="fast" (float32 only; float64 ignores it) */
+    long mode = PyLong_AsLong(args[5]);
     if (row_range(args + 2, x.view.shape[0], &r0, &r1) < 0 || (t == -1.0 && PyErr_Occurred()) ||
-        log < 0)
+        (mode == -1 && PyErr_Occurred()))
         goto fail;
+    int log = (int)(mode & 1);
     Py_ssize_t n = x.view.shape[1];
     if (n > 0 && r1 > r0) {
         const slx_table *tab = g_tab;
@@ -215,7 +217,8 @@ static PyObject *py_softmax(PyObject *self, PyObject *const *args, Py_ssize_t na
             if (inv_t > DBL_MAX)
                 inv_t = DBL_MAX;
             Py_BEGIN_ALLOW_THREADS
-            tab->sm32((const float *)x.view.buf, (float *)o.view.buf, n, r0, r1, inv_t, log);
+            (mode & 2 ? tab->sm32f : tab->sm32)((const float *)x.view.buf, (float *)o.view.buf,
+                                                n, r0, r1, inv_t, log);
             Py_END_ALLOW_THREADS
         } else {
             Py_BEGIN_ALLOW_THREADS
@@ -767,6 +770,12 @@ static PyObject *level_list(int need_cpu)
     return lst;
 }
 
+/* Whether the running level has a fast float32 kernel (baseline runs the exact one). */
+static PyObject *py_has_fast(PyObject *self, PyObject *unused)
+{
+    return PyBool_FromLong(g_tab->has_fast);
+}
+
 static PyObject *py_compiled_levels(PyObject *self, PyObject *unused)
 {
     return level_list(0);
@@ -782,7 +791,9 @@ static PyObject *py_supported_levels(PyObject *self, PyObject *unused)
 
 static PyMethodDef methods[] = {
     FASTCALL("softmax", py_softmax,
-             "softmax(x, out, r0, r1, temperature, log): rows r0..r1 of x into out."),
+             "softmax(x, out, r0, r1, temperature, mode): rows r0..r1 of x into out "
+             "(mode: 1 log_softmax, 2 precision='fast', OR-ed)."),
+    {"has_fast", py_has_fast, METH_NOARGS, "Whether the running level has a fast kernel."},
     FASTCALL("softmax_small", py_softmax_small,
              "softmax_small(x, temperature, log, max_elements) -> new array, or None."),
     {"set_allocator", py_set_allocator, METH_O, "Set the allocator of softmax_small."},

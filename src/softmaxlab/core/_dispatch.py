@@ -75,7 +75,7 @@ _INF = float("inf")
 
 
 def fast_softmax(
-    x: Any, axis: Any, temperature: Any, backend: Any, log: bool
+    x: Any, axis: Any, temperature: Any, backend: Any, log: bool, fast: bool = False
 ) -> np.ndarray[Any, Any] | None:
     """softmax / log_softmax of the common kernel call, with no more checks than it needs.
 
@@ -84,7 +84,8 @@ def fast_softmax(
     (``backend`` None, 'auto', 'compiled' or 'numba' with the core loaded). Returns None for
     anything else (empty input included), which then takes the general path with its full
     validation; the results are the same either way. This keeps a (1, 10) call near the cost
-    of one C call.
+    of one C call. ``fast`` (precision='fast', validated by the caller) skips that one-call
+    small path, which is exact only.
     """
     core = _simd.core
     if type(x) is not np.ndarray or core is None:
@@ -97,15 +98,15 @@ def fast_softmax(
     tt = type(temperature)
     if not ((tt is float and 0.0 < temperature < _INF) or (tt is int and 0 < temperature < 2**53)):
         return None
-    # Small C-contiguous float32/float64 input: one C call (None for anything else).
-    res: np.ndarray[Any, Any] | None = core.softmax_small(
-        x, temperature, log, _threads.PARALLEL_MIN_ELEMENTS
-    )
-    if res is not None:
-        return res
+    if not fast:
+        # Small C-contiguous float32/float64 input: one C call (None for anything else).
+        res: np.ndarray[Any, Any] | None = core.softmax_small(
+            x, temperature, log, _threads.PARALLEL_MIN_ELEMENTS
+        )
+        if res is not None:
+            return res
     if x.dtype.char not in _FAST_CHARS or x.size == 0 or not x.flags.c_contiguous:
         return None
-    if nd == 2:
-        return kernels.softmax_rows(x, temperature=temperature, log=log)
-    out = kernels.softmax_rows(x.reshape(-1, x.shape[-1]), temperature=temperature, log=log)
-    return out.reshape(x.shape)
+    rows = x if nd == 2 else x.reshape(-1, x.shape[-1])
+    out = kernels.softmax_rows(rows, temperature=temperature, log=log, fast=fast)
+    return out if nd == 2 else out.reshape(x.shape)

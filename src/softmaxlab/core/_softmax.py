@@ -20,6 +20,7 @@ from .._validation import (
     as_float_array,
     check_bool_mask,
     check_positive_finite,
+    check_precision,
     normalize_axes,
     param_error,
     shown,
@@ -112,17 +113,20 @@ def _softmax_common(
     *,
     log: bool,
     func: str,
+    fast: bool = False,
 ) -> NDArray[Any]:
     if where is None:
         # The common kernel call, with no more checks than it needs (None: anything else).
-        res = _dispatch.fast_softmax(x, axis, temperature, backend, log)
+        res = _dispatch.fast_softmax(x, axis, temperature, backend, log, fast)
         if res is not None:
             return res
     arr = as_float_array(x, "x", func=func)
     if arr.ndim == 0 and _scalar_axis(axis):
         # A 0-d input is one row of one entry, as in SciPy and PyTorch: softmax(3.0) is 1.0.
         w = None if where is None else check_bool_mask(where, (), func=func).reshape(1)
-        one = _softmax_common(arr.reshape(1), -1, temperature, w, backend, log=log, func=func)
+        one = _softmax_common(
+            arr.reshape(1), -1, temperature, w, backend, log=log, func=func, fast=fast
+        )
         return one.reshape(())
     t = check_positive_finite(temperature, "temperature", func=func)
     axes = normalize_axes(axis, arr.ndim, func=func)
@@ -134,7 +138,8 @@ def _softmax_common(
     if mask is None and _dispatch.use_core(be, arr.dtype, arr.size, func):
         from .. import kernels
 
-        res = kernels.softmax_rows(_dispatch.kernel_rows(rows.to_rows(arr)), temperature=t, log=log)
+        kr = _dispatch.kernel_rows(rows.to_rows(arr))
+        res = kernels.softmax_rows(kr, temperature=t, log=log, fast=fast)
         with np.errstate(over="ignore"):  # float16 log-probabilities below -65504 are -inf
             return rows.from_rows(res.astype(arr.dtype, copy=False))
     with np.errstate(invalid="ignore", over="ignore", divide="ignore", under="ignore"):
@@ -157,6 +162,7 @@ def _softmax_into(
     *,
     log: bool,
     func: str,
+    fast: bool = False,
 ) -> NDArray[Any]:
     """softmax / log_softmax written into ``out`` (an ndarray of the result's shape and dtype)."""
     if not isinstance(out, np.ndarray):
@@ -189,9 +195,10 @@ def _softmax_into(
         from .. import kernels
 
         n = arr.shape[-1]
-        kernels.softmax_rows(arr.reshape(-1, n), out.reshape(-1, n), temperature=t, log=log)
+        rows2d = arr.reshape(-1, n)
+        kernels.softmax_rows(rows2d, out.reshape(-1, n), temperature=t, log=log, fast=fast)
         return out
-    res = _softmax_common(arr, axis, temperature, where, backend, log=log, func=func)
+    res = _softmax_common(arr, axis, temperature, where, backend, log=log, func=func, fast=fast)
     np.copyto(out, res)
     return out
 
@@ -204,6 +211,7 @@ def softmax(
     where: ArrayLike | None = None,
     backend: str | None = None,
     out: NDArray[Any] | None = None,
+    precision: str = "exact",
 ) -> NDArray[Any]:
     r"""Softmax: exponentiate, sum, normalise.
 
@@ -238,6 +246,14 @@ def softmax(
         Where to write the result (NumPy's convention): an ndarray of the result's shape and
         dtype, returned. It may be ``x`` itself (in place). A C-contiguous ``out`` along the
         last axis saves the allocation that dominates large calls on the compiled core.
+    precision : {'exact', 'fast'}, default 'exact'
+        ``'fast'`` evaluates exp in float32 lanes (twice as many per SIMD register) with the
+        same exactly formed ``x - max``: at most 4 ulp in float32 instead of <= 1 (PyTorch's
+        CPU softmax: up to ~64 ulp), see the README. It changes only float32 (and float16,
+        computed through float32) on the compiled core at the AVX-512 and AVX2 levels; float64,
+        the NumPy reference path, ``where``, foreign arrays, the baseline level, rows of <= 32
+        classes and one row split across threads compute exactly as ``'exact'``. Special
+        values (inf/NaN rows) are the same in both modes.
 
     Returns
     -------
@@ -290,11 +306,16 @@ def softmax(
     >>> softmax([1.0, np.nan, 1.0], where=[True, False, True])
     array([0.5, 0. , 0.5])
     """
+    fast = check_precision(precision, "softmax")
     if out is not None:
-        return _softmax_into(out, x, axis, temperature, where, backend, log=False, func="softmax")
+        return _softmax_into(
+            out, x, axis, temperature, where, backend, log=False, func="softmax", fast=fast
+        )
     if not isinstance(x, np.ndarray) and _interop.is_foreign(x):
         return _interop.softmax(x, axis, temperature=temperature, where=where, backend=backend)
-    return _softmax_common(x, axis, temperature, where, backend, log=False, func="softmax")
+    return _softmax_common(
+        x, axis, temperature, where, backend, log=False, func="softmax", fast=fast
+    )
 
 
 def log_softmax(
@@ -305,6 +326,7 @@ def log_softmax(
     where: ArrayLike | None = None,
     backend: str | None = None,
     out: NDArray[Any] | None = None,
+    precision: str = "exact",
 ) -> NDArray[Any]:
     r"""Logarithm of the softmax, computed without forming the softmax.
 
@@ -330,6 +352,9 @@ def log_softmax(
         The path, as for :func:`softmax`.
     out : ndarray, optional
         Where to write the result, as for :func:`softmax` (``x`` itself allowed).
+    precision : {'exact', 'fast'}, default 'exact'
+        As for :func:`softmax`: ``'fast'`` (float32 on the compiled core's AVX-512 and AVX2
+        levels) speeds up the sum pass only; the write pass ``d - log(S)`` is the exact one.
 
     Returns
     -------
@@ -364,10 +389,13 @@ def log_softmax(
     >>> log_softmax([0.0, 0.0]).round(6)
     array([-0.693147, -0.693147])
     """
+    fast = check_precision(precision, "log_softmax")
     if out is not None:
         return _softmax_into(
-            out, x, axis, temperature, where, backend, log=True, func="log_softmax"
+            out, x, axis, temperature, where, backend, log=True, func="log_softmax", fast=fast
         )
     if not isinstance(x, np.ndarray) and _interop.is_foreign(x):
         return _interop.log_softmax(x, axis, temperature=temperature, where=where, backend=backend)
-    return _softmax_common(x, axis, temperature, where, backend, log=True, func="log_softmax")
+    return _softmax_common(
+        x, axis, temperature, where, backend, log=True, func="log_softmax", fast=fast
+    )

@@ -85,7 +85,12 @@ def _one_row_split(
 
 
 def softmax_rows(
-    x: NDArray[Any], out: NDArray[Any] | None = None, *, temperature: float = 1.0, log: bool = False
+    x: NDArray[Any],
+    out: NDArray[Any] | None = None,
+    *,
+    temperature: float = 1.0,
+    log: bool = False,
+    fast: bool = False,
 ) -> NDArray[Any]:
     r"""softmax (or log_softmax with ``log=True``) of each row of ``x``.
 
@@ -103,6 +108,10 @@ def softmax_rows(
         Finite and > 0 (not checked).
     log : bool, default False
         Return log_softmax.
+    fast : bool, default False
+        float32 only: the fast kernel (exp in float32 lanes, <= 4 ulp) on the AVX-512 and
+        AVX2 levels; the baseline level, rows of <= 32 classes vectorised across rows, and one
+        row split across threads run the exact kernel. float64 ignores it.
 
     Returns
     -------
@@ -122,19 +131,20 @@ def softmax_rows(
     if out is None:
         out = np.empty_like(x)
     nrows, n = x.shape
+    mode = (2 if fast else 0) | (1 if log else 0)  # the C core's mode bits
     if nrows * n < _t.PARALLEL_MIN_ELEMENTS:
         # The common small call: no thread bookkeeping (keeps (1, 10) near a microsecond).
-        core.softmax(x, out, 0, nrows, temperature, log)
+        core.softmax(x, out, 0, nrows, temperature, mode)
         return out
     t = float(temperature)
     nt = get_num_threads()
     if nt == 1:
-        core.softmax(x, out, 0, nrows, t, log)
+        core.softmax(x, out, 0, nrows, t, mode)
     elif nrows < nt:
         for i in range(nrows):
             _one_row_split(core, x[i], out[i], nt, t, log)
     else:
-        _row_split(x, nt, lambda lo, hi: core.softmax(x, out, lo, hi, t, log))
+        _row_split(x, nt, lambda lo, hi: core.softmax(x, out, lo, hi, t, mode))
     return out
 
 

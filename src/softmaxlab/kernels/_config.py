@@ -18,7 +18,9 @@ def show_config(*, quiet: bool = False) -> dict[str, Any]:
         None), ``simd_level`` (``'avx512'``, ``'avx2'``, ``'baseline'`` or None),
         ``simd_reason`` (why that level: the best the CPU supports, or forced by
         ``SOFTMAXLAB_SIMD``), ``compiled_levels`` and ``supported_levels`` (compiled and
-        supported by this CPU) and ``threads`` (threads large inputs may use, from
+        supported by this CPU), ``fast_float32`` (whether ``precision='fast'`` has its own
+        float32 kernel at the running level: AVX-512 and AVX2 do, baseline runs the exact one)
+        and ``threads`` (threads large inputs may use, from
         ``SOFTMAXLAB_NUM_THREADS`` or the CPUs available).
 
     Examples
@@ -38,6 +40,8 @@ def show_config(*, quiet: bool = False) -> dict[str, Any]:
             print(f"SIMD level:       {info['simd_level']} ({info['simd_reason']})")
             print(f"compiled levels:  {', '.join(info['compiled_levels'])}")
             print(f"CPU supports:     {', '.join(info['supported_levels'])}")
+            fast = "float32-lane kernel" if info["fast_float32"] else "runs the exact kernel"
+            print(f"precision=fast:   {fast} at this level")
         else:
             print(f"compiled core:    not loaded ({info['load_error']})")
             print(f"SIMD level:       none ({info['simd_reason']})")
