@@ -28,7 +28,7 @@ def _rows(n: int, nrows: int, spread: float, seed: int) -> np.ndarray:
     return x
 
 
-def _max_ulps(func: Any, x: np.ndarray, temperature: float) -> float:
+def _worst_vs_mpmath(func: Any, x: np.ndarray, temperature: float) -> float:
     out = func(x, temperature=temperature, precision="fast")
     assert out.dtype == np.float32 and out.shape == x.shape
     k = 0 if func is softmax else 1
@@ -49,14 +49,14 @@ def test_fast_within_4_ulp_on_every_level(
     simd_level: str, func: Any, n: int, nrows: int, temperature: float
 ) -> None:
     x = _rows(n, nrows, 8.0, seed=n * 7 + nrows)
-    assert _max_ulps(func, x, temperature) <= FAST_ULPS
+    assert _worst_vs_mpmath(func, x, temperature) <= FAST_ULPS
 
 
 def test_fast_wide_range_rows(simd_level: str) -> None:
     # Logits spread over hundreds of units: many exps underflow, some are subnormal.
     x = _rows(700, 2, 40.0, seed=3)
     for func in TRANSFORMS:
-        assert _max_ulps(func, x, 1.0) <= FAST_ULPS
+        assert _worst_vs_mpmath(func, x, 1.0) <= FAST_ULPS
 
 
 def test_fast_kernel_runs_where_the_level_has_one(simd_level: str) -> None:
