@@ -28,7 +28,7 @@ def show_config(*, quiet: bool = False) -> dict[str, Any]:
     >>> import softmaxlab
     >>> info = softmaxlab.show_config(quiet=True)
     >>> sorted(info)[:3]
-    ['compiled_core', 'compiled_levels', 'load_error']
+    ['compiled_core', 'compiled_levels', 'fast_float32']
     >>> info["threads"] >= 1
     True
     """
