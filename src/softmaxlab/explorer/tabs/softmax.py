@@ -53,8 +53,6 @@ _PREVIEW_JS = r"""
     if (x >= Math.log10(C.tMax) - C.snap) return C.tMax;
     return Math.abs(x) < 1e-12 ? 1 : Math.pow(10, x);
   };
-  let moves = 0;
-  let releasedAt = 0;
   const range = (id) => document.querySelector(`#${id} input[type=range]`);
   const value = (id, target) => {
     const own = target && target.closest(`#${id}`) ? target : range(id);
@@ -112,9 +110,10 @@ _PREVIEW_JS = r"""
           (r) => r.attributeName === 'data-stamp' || [...r.addedNodes].some(isChart));
         const view = document.querySelector('#sm-view');
         if (!fresh) return;
-        // Only moves made after the last release are newer than the server's chart; other
-        // charts (a preset, the T box) bring their own slider values, maybe a moment later.
-        if (moves > releasedAt && preview(null, true)) return;
+        // While a slider's answer is awaited, a chart of other values is an answer to an
+        // earlier release (or the sliders moved on): the bars stay with the sliders. Charts
+        // that no slider move awaits (a preset, the T box) bring their own slider values.
+        if ('pending' in view.dataset && preview(null, true)) return;
         delete view.dataset.pending;
       });
       box.__slSettled.observe(box, {subtree: true, childList: true, attributes: true,
@@ -126,16 +125,9 @@ _PREVIEW_JS = r"""
   const slider = (el) =>
     el instanceof HTMLInputElement && /^(range|number)$/.test(el.type) &&
     el.closest('#sm-controls [id^=sm-logit-], #sm-controls #sm-logt');
-  document.addEventListener('input', (ev) => {
-    if (!slider(ev.target)) return;
-    moves += 1;
-    preview(ev.target);
-  }, true);
+  document.addEventListener('input', (ev) => { if (slider(ev.target)) preview(ev.target); }, true);
   // Gradio's slider sends "release" on pointerup and on its box's blur: a key let go on the
   // track, and Enter in the box, count as a release too (a keyboard reader's drag ends there).
-  const released = (ev) => { if (slider(ev.target)) releasedAt = moves; };
-  document.addEventListener('pointerup', released, true);
-  document.addEventListener('blur', released, true);
   document.addEventListener('keyup', (ev) => {
     const el = ev.target;
     if (slider(el) && el.type === 'range' && STEP_KEYS.includes(ev.key)) {
