@@ -53,9 +53,11 @@ _PREVIEW_JS = r"""
     if (x >= Math.log10(C.tMax) - C.snap) return C.tMax;
     return Math.abs(x) < 1e-12 ? 1 : Math.pow(10, x);
   };
-  const range = (id) => document.querySelector(`#${id} input[type=range]`);
+  // A slider's value: the moved control's own, else its number box (which holds the value
+  // itself; the track snaps to its step, so T = 2 would read as 10^0.3).
+  const box = (id) => document.querySelector(`#${id} input[type=number]`);
   const value = (id, target) => {
-    const own = target && target.closest(`#${id}`) ? target : range(id);
+    const own = target && target.closest(`#${id}`) ? target : box(id);
     return own ? Number(own.value) : NaN;
   };
   // Draws the bars of the sliders' values into the chart; with `settled`, only when they differ
