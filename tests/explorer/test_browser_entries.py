@@ -31,8 +31,14 @@ NOT_NUMBER = {"en": "is not a number", "zh-Hans": "不是数字"}
 
 def info(page: Any, elem_id: str) -> str:
     """The message line under a control (Gradio's ``info`` text), or ''."""
-    line = page.locator(f"#{elem_id} .info-text")
-    return line.inner_text() if line.count() else ""
+    # One read in the page: a count() then inner_text() pair races with a server answer that
+    # removes the line between the two calls, and inner_text then waits for it in vain.
+    text: str = page.evaluate(
+        "id => { const e = document.querySelector('#' + id + ' .info-text');"
+        " return e ? e.innerText : ''; }",
+        elem_id,
+    )
+    return text
 
 
 def bar_probs(page: Any) -> list[float]:
