@@ -153,7 +153,7 @@ def test_train_unreadable_file_and_bad_options(tmp_path, capsys):
     code, _, err = run(capsys, "train", tmp_path / "nope.csv", "--target", "y")
     assert_one_line_error(code, err, "cannot read", "nope.csv")
     code, _, err = run(capsys, "train", "--dataset", "mnist")
-    assert_one_line_error(code, err, "unknown dataset 'mnist'")
+    assert_one_line_error(code, err, "'--dataset'", "'digits', 'iris', 'wine'", "Got 'mnist'")
     code, _, err = run(capsys, "train")
     assert_one_line_error(code, err, "either DATA.csv")
     code, _, err = run(capsys, "train", "--dataset", "iris", "--C", "-1")

@@ -354,27 +354,33 @@ def test_vocabulary_errors_are_translated(text: str, key: str) -> None:
         assert "{" not in info.value.message(lang)
 
 
+D = cb.Decoding.from_controls  # the decoding settings as the page reads them
+
+
 def test_decoding_errors_come_from_the_library_in_the_page_language() -> None:
     # The page does not re-check top-p: the sampling functions do, and the page translates.
     with pytest.raises(cb.InputProblem) as info:
-        cb.next_token_view(["a", "b"], [1.0, 0.0], 1.0, 0, 1.5, 0.0)
+        cb.next_token_view(["a", "b"], [1.0, 0.0], D(1.0, 0, 1.5, 0.0))
     assert info.value.key == "err.range" and info.value.params["what"] == "top-p"
     assert info.value.params["value"] == "1.5"
     with pytest.raises(cb.InputProblem) as info:
-        cb.histogram_view(["a", "b"], [1.0, 0.0], 1.0, -2.0, 1.0, 0.0, 10)
+        cb.histogram_view(["a", "b"], [1.0, 0.0], D(1.0, -2.0, 1.0, 0.0), 10)
     assert info.value.params["what"] == "top-k" and info.value.params["value"] == "-2"
     assert "-2" in info.value.message("zh-Hans")
     # Issue 11: a negative seed gave a generic error.
-    for view in (cb.next_token_view, cb.histogram_view):
-        args = (1.0, 0, 1.0, 0.0) if view is cb.next_token_view else (1.0, 0, 1.0, 0.0, 10)
+    views = (
+        lambda: cb.next_token_view(["a", "b"], [1.0, 0.0], D(1.0, 0, 1.0, 0.0, -3)),
+        lambda: cb.histogram_view(["a", "b"], [1.0, 0.0], D(1.0, 0, 1.0, 0.0, -3), 10),
+    )
+    for view in views:
         with pytest.raises(cb.InputProblem) as info:
-            view(["a", "b"], [1.0, 0.0], *args, -3)
+            view()
         assert info.value.params["what"] == "seed" and info.value.params["value"] == "-3"
 
 
 def test_next_token_view_follows_the_pipeline() -> None:
     tokens, logits = ["a", "b", "c", "d"], [2.0, 1.0, 0.5, -1.0]
-    view = cb.next_token_view(tokens, logits, 0.5, 3, 1.0, 0.0, 0)
+    view = cb.next_token_view(tokens, logits, D(0.5, 3, 1.0, 0.0, 0))
     # temperature 0.5 then top-k 3: softmax of 2z over the first three, zero for d.
     ref = [*ref_softmax([4.0, 2.0, 1.0]), 0.0]
     np.testing.assert_allclose(view["probs"], ref, rtol=1e-13)
@@ -382,19 +388,19 @@ def test_next_token_view_follows_the_pipeline() -> None:
     assert view["kept"] == [4, 3, 3, 3]
     np.testing.assert_allclose(view["base"], ref_softmax(logits), rtol=1e-14)
     assert view["greedy"] == 0
-    greedy = cb.next_token_view(tokens, logits, 0.0, 0, 1.0, 0.0, 0)
+    greedy = cb.next_token_view(tokens, logits, D(0.0, 0, 1.0, 0.0, 0))
     assert greedy["probs"] == [1.0, 0.0, 0.0, 0.0] and greedy["sampled"] == 0
     html = rd.next_token_html(view, "zh-Hant")
     assert "已移除" in html and "top-k 3" in html
 
 
 def test_histogram_view_counts_and_removed_tokens() -> None:
-    h = cb.histogram_view(["a", "b", "c"], [1.0, 0.0, -5.0], 1.0, 2, 1.0, 0.0, 4000, 3)
+    h = cb.histogram_view(["a", "b", "c"], [1.0, 0.0, -5.0], D(1.0, 2, 1.0, 0.0, 3), 4000)
     assert sum(h["counts"]) == 4000 and h["counts"][2] == 0
     p = ref_softmax([1.0, 0.0])
     for f, pi in zip(h["freq"][:2], p, strict=True):
         assert abs(f - pi) <= 5 * math.sqrt(pi * (1 - pi) / 4000)
-    again = cb.histogram_view(["a", "b", "c"], [1.0, 0.0, -5.0], 1.0, 2, 1.0, 0.0, 4000, 3)
+    again = cb.histogram_view(["a", "b", "c"], [1.0, 0.0, -5.0], D(1.0, 2, 1.0, 0.0, 3), 4000)
     assert again["counts"] == h["counts"]  # the seed makes the draws reproducible
 
 
@@ -406,7 +412,7 @@ def test_next_token_rejects_bad_settings(
     temperature: float, top_k: float, top_p: float, min_p: float
 ) -> None:
     with pytest.raises(cb.InputProblem):
-        cb.next_token_view(["a", "b"], [1.0, 0.0], temperature, top_k, top_p, min_p)
+        cb.next_token_view(["a", "b"], [1.0, 0.0], D(temperature, top_k, top_p, min_p))
 
 
 # ---------------------------------------------------------------------------- HTML
@@ -432,7 +438,7 @@ def test_every_tab_renders_in_every_language(lang: str) -> None:
         rd.compare_html(cb.compare_view([1.0, 2.0]), lang),
         rd.precision_html(cb.precision_view([1000.0, 1.0]), lang),
         rd.gradient_html(cb.gradient_view([1.0, 2.0], 1, 1.0), lang),
-        rd.next_token_html(cb.next_token_view(["a", "b"], [1.0, 0.0], 1.0, 0, 1.0, 0.0), lang),
+        rd.next_token_html(cb.next_token_view(["a", "b"], [1.0, 0.0], D(1.0, 0, 1.0, 0.0)), lang),
     ]
     html = "".join(parts)
     assert t("col.prob", lang) in html and t("col.log_softmax", lang) in html

@@ -141,3 +141,63 @@ def test_guard_leaves_handlers_without_controls_alone() -> None:
         return x
 
     assert guard(fn, [lang], out) == (fn, [lang], [out])
+
+
+# ---------------------------------------------------------------------- in_range, the one check
+
+
+@pytest.mark.parametrize(
+    ("value", "kwargs", "expected"),
+    [
+        (3.0, {}, 3.0),
+        (1, {}, 1.0),
+        ("2.5", {}, 2.5),
+        (10.0, {}, 10.0),
+        (1.0, {"whole": True}, 1.0),
+        (10.0, {"low_open": True}, 10.0),
+    ],
+)
+def test_in_range_takes_values_inside(value: object, kwargs: dict, expected: float) -> None:
+    from softmaxlab.explorer._problems import in_range
+
+    assert in_range(value, "N", 1, 10, **kwargs) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "kwargs"),
+    [
+        (None, {}),
+        (float("nan"), {}),
+        (float("inf"), {}),
+        (-float("inf"), {}),
+        (0.999, {}),
+        (10.001, {}),
+        (True, {}),
+        ("abc", {}),
+        ([1], {}),
+        (2.5, {"whole": True}),
+        (1.0, {"low_open": True}),
+    ],
+)
+def test_in_range_refuses_with_the_pages_message(value: object, kwargs: dict) -> None:
+    from softmaxlab.explorer._problems import InputProblem, in_range
+
+    with pytest.raises(InputProblem) as info:
+        in_range(value, "N", 1, 10, **kwargs)
+    problem = info.value
+    assert problem.key == "err.range" and problem.params["what"] == "N"
+    assert (problem.params["low"], problem.params["high"]) == (1, 10)
+    assert problem.params["value"] is value
+    for lang in ("en", "zh-Hans", "zh-Hant"):
+        assert "[1, 10]" in problem.message(lang)
+
+
+def test_in_range_shows_the_ends_as_given_and_takes_another_key() -> None:
+    from softmaxlab.explorer._problems import InputProblem, in_range
+
+    with pytest.raises(InputProblem) as info:
+        in_range(0.0, "C", 1e-4, 1e4, shown=("1e-4", "1e4"))
+    assert "[1e-4, 1e4]" in info.value.message("en")
+    with pytest.raises(InputProblem) as info:
+        in_range(1.5, "what.arms", 2, 10, whole=True, key="act.err_int")
+    assert info.value.key == "act.err_int"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import Any
 
 import gradio as gr
 import numpy as np
@@ -31,13 +32,24 @@ def ref_softmax(z: list[float], temperature: float = 1.0) -> list[float]:
     return [v / total for v in e]
 
 
+def lm_view(corpus: str, prompt: str, *controls: float) -> dict[str, Any]:
+    """The tab's next-token view for these control values (the tab's own reading of them)."""
+    return tab.Settings(corpus, prompt, *controls).view()
+
+
+def generate_view(corpus: str, prompt: str, *controls_n: float) -> dict[str, Any]:
+    """The tab's generated tokens for these control values and ``n``."""
+    *controls, n = controls_n
+    return tab.Settings(corpus, prompt, *controls).generate(n)
+
+
 @pytest.fixture(scope="module")
 def model_en() -> object:
     return _lm.get_model("en")
 
 
 def test_logits_are_the_fitted_weights_of_the_previous_token(model_en: object) -> None:
-    view = _lm.lm_view("en", "in the morning , the CAT", 1.0, 0, 1.0, 0.0, 0)
+    view = lm_view("en", "in the morning , the CAT", 1.0, 0, 1.0, 0.0, 0)
     m = model_en
     reg = m.regression_  # type: ignore[attr-defined]
     col = m.contexts_.index("cat")  # type: ignore[attr-defined]
@@ -71,7 +83,7 @@ def test_logits_are_the_fitted_weights_of_the_previous_token(model_en: object) -
 def test_top_k_and_top_p_cuts_match_the_sorted_cumulative_probabilities(
     model_en: object, top_k: int, top_p: float, temperature: float
 ) -> None:
-    view = _lm.lm_view("en", "the", temperature, top_k, top_p, 0.0, 0)
+    view = lm_view("en", "the", temperature, top_k, top_p, 0.0, 0)
     z = model_en.next_logits(["the"]).tolist()  # type: ignore[attr-defined]
     classes = model_en.classes_  # type: ignore[attr-defined]
     order = sorted(range(len(z)), key=lambda i: (-z[i], i))
@@ -106,7 +118,7 @@ def test_top_k_and_top_p_cuts_match_the_sorted_cumulative_probabilities(
 
 
 def test_unknown_words_are_read_as_unk_and_said(model_en: object) -> None:
-    view = _lm.lm_view("en", "the zebra", 1.0, 0, 1.0, 0.0, 0)
+    view = lm_view("en", "the zebra", 1.0, 0, 1.0, 0.0, 0)
     assert view["read"] == ["the", UNK] and view["unknown"] == ["zebra"]
     assert view["context"] == UNK
     reg = model_en.regression_  # type: ignore[attr-defined]
@@ -121,20 +133,19 @@ def test_unknown_words_are_read_as_unk_and_said(model_en: object) -> None:
 
 def test_generation_is_reproducible_and_equals_the_library(model_en: object) -> None:
     settings = ("en", "in the evening ,", 1.3, 0, 0.95, 0.0, 11)
-    a = _lm.generate_view(*settings, 15)
-    assert a == _lm.generate_view(*settings, 15)
+    a = generate_view(*settings, 15)
+    assert a == generate_view(*settings, 15)
     drawn = model_en.generate(  # type: ignore[attr-defined]
         tokenize("in the evening ,"), 15, temperature=1.3, top_p=0.95, seed=11
     )
     assert [s["token"] for s in a["steps"]] == drawn
     others = {
-        tuple(s["token"] for s in _lm.generate_view(*settings[:-1], k, 15)["steps"])
-        for k in range(6)
+        tuple(s["token"] for s in generate_view(*settings[:-1], k, 15)["steps"]) for k in range(6)
     }
     assert len(others) > 1
     # The step button appends exactly the token the view calls "sampled".
-    view = _lm.lm_view(*settings)
-    prompt, ended = _lm.stepped(settings[1], _lm.generate_view(*settings, 1))
+    view = lm_view(*settings)
+    prompt, ended = _lm.stepped(settings[1], generate_view(*settings, 1))
     if ended:
         assert view["sampled"] == EOS
     else:
@@ -143,7 +154,7 @@ def test_generation_is_reproducible_and_equals_the_library(model_en: object) -> 
 
 def test_chinese_corpora_generate_characters() -> None:
     for corpus in ("zh-Hans", "zh-Hant"):
-        view = _lm.generate_view(corpus, _lm.EXAMPLE_PROMPTS[corpus], 1.0, 0, 1.0, 0.0, 4, 10)
+        view = generate_view(corpus, _lm.EXAMPLE_PROMPTS[corpus], 1.0, 0, 1.0, 0.0, 4, 10)
         assert all(len(s["token"]) == 1 or s["token"] == EOS for s in view["steps"])
         assert " " not in view["text"]
         assert view["text"].startswith(_lm.EXAMPLE_PROMPTS[corpus])
@@ -183,7 +194,7 @@ def test_waiting_note_in_every_language() -> None:
 def test_step_appends_one_token_or_says_the_sentence_ended() -> None:
     prompt, note, kind = tab.on_step("en", "the cat", 0.0, 0, 1.0, 0.0, 0, "en")
     assert kind == "" and note == ""
-    greedy = _lm.lm_view("en", "the cat", 0.0, 0, 1.0, 0.0, 0)["greedy"]
+    greedy = lm_view("en", "the cat", 0.0, 0, 1.0, 0.0, 0)["greedy"]
     assert tokenize(prompt) == ["the", "cat", greedy]
     # After "." greedy decoding draws </s>: the prompt stays and the page says so.
     update, note, kind = tab.on_step("en", "the cat sat .", 0.0, 0, 1.0, 0.0, 0, "zh-Hans")

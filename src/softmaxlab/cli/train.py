@@ -28,6 +28,8 @@ import numpy as np
 import typer
 from numpy.typing import NDArray
 
+from .._datasets import Name as DatasetName
+from .._datasets import load as load_bundled
 from ._csv import CsvTable, numeric_columns, read_csv
 from ._util import app, fail, option_error
 
@@ -42,8 +44,6 @@ __all__ = [
     "read_csv",
     "train",
 ]
-
-DATASETS = ("digits", "iris", "wine")
 
 
 def _labels(cells: list[str]) -> NDArray[Any]:
@@ -60,18 +60,8 @@ def load_data(
     if (data is None) == (dataset is None):
         raise ValueError("give either DATA.csv with --target COLUMN, or --dataset NAME")
     if dataset is not None:
-        if dataset not in DATASETS:
-            raise ValueError(f"unknown dataset {dataset!r}; choose one of {', '.join(DATASETS)}")
-        from sklearn import datasets
-
-        bunch = getattr(datasets, f"load_{dataset}")()
-        labels = np.asarray(bunch.target_names)[np.asarray(bunch.target)]
-        return (
-            np.asarray(bunch.data, dtype=np.float64),
-            labels,
-            [str(n) for n in bunch.feature_names],
-            f"scikit-learn's {dataset} dataset",
-        )
+        bundled = load_bundled(dataset, func="softmaxlab train")
+        return bundled.X, bundled.labels, bundled.feature_names, bundled.description
     assert data is not None
     if target is None:
         raise ValueError("--target COLUMN is required with DATA.csv (the column of labels)")
@@ -278,7 +268,7 @@ def train_command(
         str | None, typer.Option("--target", help="Column of DATA.csv holding the labels")
     ] = None,
     dataset: Annotated[
-        str | None,
+        DatasetName | None,
         typer.Option("--dataset", help="A bundled dataset instead of DATA: digits, iris, wine"),
     ] = None,
     c: Annotated[float, typer.Option("--C", "-C", help="Inverse regularisation strength")] = 1.0,

@@ -16,14 +16,13 @@ Examples
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from ..sampling import BoltzmannPolicy, EpsilonGreedyPolicy, UniformPolicy
 from ..sampling.bandit import Policy, bandit_means, compare_policies
-from ._problems import InputProblem
+from ._problems import in_range
 
 ARMS = (2, 10)
 STEPS = (10, 1000)
@@ -38,19 +37,11 @@ __all__ = ["action_view", "snapshot_steps"]
 
 
 def _bounded_int(value: Any, bounds: tuple[int, int], what: str) -> int:
-    low, high = bounds
-    number = float(value) if value is not None else math.nan
-    if not math.isfinite(number) or not number.is_integer() or not low <= number <= high:
-        raise InputProblem("act.err_int", what=what, low=low, high=high, value=value)
-    return int(number)
+    return int(in_range(value, what, *bounds, whole=True, key="act.err_int"))
 
 
 def _bounded_float(value: Any, bounds: tuple[float, float], what: str) -> float:
-    low, high = bounds
-    number = float(value) if value is not None else math.nan
-    if not math.isfinite(number) or not low <= number <= high:
-        raise InputProblem("err.range", what=what, low=low, high=high, value=value)
-    return number
+    return in_range(value, what, *bounds)
 
 
 def snapshot_steps(steps: int, count: int = SNAPSHOTS) -> list[int]:

@@ -39,7 +39,7 @@ import numpy as np
 from .. import reports
 from ..sampling import scaled_dot_product_attention
 from ..sampling.attention import attention_scores
-from ._problems import InputProblem
+from ._problems import InputProblem, in_range
 
 __all__ = ["DIM", "MAX_TOKENS", "MIN_TOKENS", "SEED", "attention_view", "embeddings", "tokens"]
 
@@ -114,10 +114,7 @@ def projections() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _query_index(query: float | None, n: int) -> int:
-    value = math.nan if query is None else float(query)
-    if not (1 <= value <= n and value == int(value)):  # also refuses NaN
-        raise InputProblem("err.range", what="what.att_query", low=1, high=n, value=query)
-    return int(value) - 1
+    return int(in_range(query, "what.att_query", 1, n, whole=True)) - 1
 
 
 def attention_view(text: str | None, *, causal: bool, query: float | None) -> dict[str, Any]:

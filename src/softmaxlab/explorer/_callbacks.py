@@ -46,11 +46,12 @@ from .. import (
 from ._decoding import (  # noqa: F401
     DEFAULT_VOCAB,
     MAX_TOKENS,
+    Decoding,
     histogram_view,
     next_token_view,
     parse_vocabulary,
 )
-from ._problems import InputProblem, parse_problem
+from ._problems import InputProblem, in_range, parse_problem
 
 MIN_CLASSES = 2
 MAX_CLASSES = 10
@@ -433,8 +434,7 @@ def gradient_view(logits: list[float], target: float | int | None, lr: float) ->
     if target is None or not float(target).is_integer() or not 0 <= int(target) < n:
         raise InputProblem("err.target", max=n - 1, value=target)
     k = int(target)
-    if not math.isfinite(float(lr)) or not 0.0 < float(lr) <= 10.0:
-        raise InputProblem("err.range", what="what.lr", low=0, high=10, value=lr)
+    in_range(lr, "what.lr", 0, 10, low_open=True)
     p = softmax(z)
     jac = softmax_jacobian(z)
     y = np.zeros(n)

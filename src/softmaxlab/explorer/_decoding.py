@@ -11,15 +11,24 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .. import reports, softmax
 from .._validation import SoftmaxLabError
-from ._problems import InputProblem, parse_problem
+from ._problems import InputProblem, in_range, parse_problem
 
-__all__ = ["DEFAULT_VOCAB", "MAX_TOKENS", "histogram_view", "next_token_view", "parse_vocabulary"]
+__all__ = [
+    "DEFAULT_VOCAB",
+    "MAX_TOKENS",
+    "Decoding",
+    "histogram_view",
+    "next_token_view",
+    "page_seed",
+    "parse_vocabulary",
+]
 
 MIN_TOKENS = 2
 
@@ -82,30 +91,6 @@ def _decoding_problems() -> Iterator[None]:
         raise InputProblem("err.range", what=what, low=low, high=high, value=exc.value) from None
 
 
-def _decoding_options(
-    temperature: float, top_k: float | None, top_p: float, min_p: float
-) -> dict[str, Any]:
-    """Slider values to :func:`softmaxlab.sampling.process_logits` options (off → None).
-
-    Only the page's own limit is checked here (the temperature slider ends at 10); whether a
-    value is allowed is the sampling functions' call (see :func:`_decoding_problems`).
-    """
-    t_value = float(temperature)
-    if t_value > 10.0:
-        raise InputProblem("err.range", what="what.temperature", low=0, high=10, value=temperature)
-    k: Any = 0 if top_k is None else top_k
-    if isinstance(k, float) and k.is_integer():
-        k = int(k)  # a slider gives 3.0 for 3
-    p = float(top_p)
-    m = float(min_p)
-    return {
-        "temperature": t_value,
-        "top_k": None if k == 0 else k,
-        "top_p": None if p == 1.0 else p,
-        "min_p": None if m == 0.0 else m,
-    }
-
-
 def page_seed(seed: float | None) -> int:
     """The seed box's value as the generator's seed: empty or not finite → 0.
 
@@ -121,21 +106,74 @@ def page_seed(seed: float | None) -> int:
     """
     if seed is None or (isinstance(seed, float) and not math.isfinite(seed)):
         return 0
-    value = float(seed)
-    if not (0 <= value <= 2**32 - 1) or not value.is_integer():
-        raise InputProblem("err.range", what="seed", low=0, high=2**32 - 1, value=f"{value:g}")
-    return int(value)
+    return int(in_range(f"{float(seed):g}", "seed", 0, 2**32 - 1, whole=True))
 
 
-def next_token_view(
-    tokens: list[str],
-    logits: list[float],
-    temperature: float,
-    top_k: float | None,
-    top_p: float,
-    min_p: float,
-    seed: float | None = 0,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Decoding:
+    """The page's decoding settings, read once from its controls.
+
+    ``temperature``, ``top_k``, ``top_p`` and ``min_p`` are the options of
+    :func:`softmaxlab.sampling.process_logits` (a filter that is off is None); ``seed`` seeds
+    the draws. :meth:`from_controls` reads the sliders and the seed box; whether the options
+    are allowed is the sampling functions' call (see :func:`_decoding_problems`), except the
+    page's own limits (the temperature slider ends at 10; the seed box takes
+    [0, 2³² − 1]).
+
+    Examples
+    --------
+    >>> d = Decoding.from_controls(0.7, 3.0, 1.0, 0.0, seed=5)
+    >>> d
+    Decoding(temperature=0.7, top_k=3, top_p=None, min_p=None, seed=5)
+    >>> d.options
+    {'temperature': 0.7, 'top_k': 3, 'top_p': None, 'min_p': None}
+    """
+
+    temperature: float = 1.0
+    top_k: Any = None
+    top_p: float | None = None
+    min_p: float | None = None
+    seed: int = 0
+
+    @classmethod
+    def from_controls(
+        cls,
+        temperature: float,
+        top_k: float | None,
+        top_p: float,
+        min_p: float,
+        seed: float | None = 0,
+    ) -> Decoding:
+        """The settings from the controls' values: top-k 0, top-p 1 and min-p 0 are off."""
+        t_value = float(temperature)
+        if t_value > 10.0:
+            raise InputProblem(
+                "err.range", what="what.temperature", low=0, high=10, value=temperature
+            )
+        k: Any = 0 if top_k is None else top_k
+        if isinstance(k, float) and k.is_integer():
+            k = int(k)  # a slider gives 3.0 for 3
+        p, m = float(top_p), float(min_p)
+        return cls(
+            temperature=t_value,
+            top_k=None if k == 0 else k,
+            top_p=None if p == 1.0 else p,
+            min_p=None if m == 0.0 else m,
+            seed=page_seed(seed),
+        )
+
+    @property
+    def options(self) -> dict[str, Any]:
+        """The keyword options of :func:`~softmaxlab.sampling.process_logits`."""
+        return {
+            "temperature": self.temperature,
+            "top_k": self.top_k,
+            "top_p": self.top_p,
+            "min_p": self.min_p,
+        }
+
+
+def next_token_view(tokens: list[str], logits: list[float], decoding: Decoding) -> dict[str, Any]:
     """Base and processed next-token distributions, the pipeline, greedy and sampled choice.
 
     Uses :func:`softmaxlab.sampling.process_logits` stage by stage (temperature, then top-k,
@@ -143,7 +181,8 @@ def next_token_view(
 
     Examples
     --------
-    >>> v = next_token_view(["a", "b", "c", "d"], [2.1, 1.5, 0.3, 0.2], 0.7, 0, 0.9, 0.0)
+    >>> d = Decoding.from_controls(0.7, 0, 0.9, 0.0)
+    >>> v = next_token_view(["a", "b", "c", "d"], [2.1, 1.5, 0.3, 0.2], d)
     >>> [round(p, 3) for p in v["probs"]], v["removed"], v["kept"]
     ([0.702, 0.298, 0.0, 0.0], [False, False, True, True], [4, 4, 2, 2])
     >>> v["greedy"]
@@ -151,9 +190,8 @@ def next_token_view(
     """
     from ..sampling import entropy, process_logits, sample
 
-    options = _decoding_options(temperature, top_k, top_p, min_p)
+    options, rng_seed = decoding.options, decoding.seed
     z = np.asarray(logits, dtype=np.float64)
-    rng_seed = page_seed(seed)
     with _decoding_problems():
         probs, removed = process_logits(z, **options)
         kept = reports.kept_after_each_filter(z, **options)
@@ -175,29 +213,19 @@ def next_token_view(
 
 
 def histogram_view(
-    tokens: list[str],
-    logits: list[float],
-    temperature: float,
-    top_k: float | None,
-    top_p: float,
-    min_p: float,
-    n: float,
-    seed: float | None = 0,
+    tokens: list[str], logits: list[float], decoding: Decoding, n: float
 ) -> dict[str, Any]:
     """Empirical frequencies of ``n`` draws next to the processed probabilities.
 
     Examples
     --------
-    >>> h = histogram_view(["a", "b"], [0.0, 0.0], 1.0, 0, 1.0, 0.0, 1000, 0)
+    >>> h = histogram_view(["a", "b"], [0.0, 0.0], Decoding(), 1000)
     >>> sum(h["counts"]), abs(h["freq"][0] - 0.5) < 0.05
     (1000, True)
     """
-    options = _decoding_options(temperature, top_k, top_p, min_p)
-    draws_n = float(n)
+    options, rng_seed = decoding.options, decoding.seed
     # The page's own limit (the library takes any n >= 1).
-    if not math.isfinite(draws_n) or not 1 <= draws_n <= 100_000 or not draws_n.is_integer():
-        raise InputProblem("err.range", what="N", low=1, high=100000, value=n)
-    rng_seed = page_seed(seed)
+    draws_n = in_range(n, "N", 1, 100_000, whole=True)
     with _decoding_problems():
         report = reports.decoding_report(
             list(tokens), list(logits), **options, n=int(draws_n), seed=rng_seed

@@ -34,7 +34,7 @@ from .. import (
     softmax,
     softmax_jacobian,
 )
-from ._problems import InputProblem
+from ._problems import InputProblem, in_range
 
 MULTILABEL_NAMES = ("person", "backpack", "dog", "car", "bicycle")
 MULTILABEL_LOGITS = (4.0, 3.0, -2.0, -3.0, -4.0)
@@ -60,10 +60,7 @@ def _target(target: Any, n: int) -> int:
 
 
 def _smoothing(value: Any) -> float:
-    number = float(value) if value is not None else math.nan
-    if not math.isfinite(number) or not 0.0 <= number <= 1.0:
-        raise InputProblem("err.range", what="what.smoothing", low=0, high=1, value=value)
-    return number
+    return in_range(value, "what.smoothing", 0, 1)
 
 
 # ---------------------------------------------------------------------------- Cross-entropy
@@ -165,11 +162,9 @@ def ovr_sample_view(dataset: str, index: Any) -> dict[str, Any]:
     The raw one-vs-rest values are the :math:`K` binary models' own :math:`P(y = k)`, which
     need not sum to one; scikit-learn's ``predict_proba`` divides them by their sum.
     """
-    from ._models import DATASETS
+    from ._models import check_dataset
 
-    if dataset not in DATASETS:
-        raise InputProblem("err.dataset", value=dataset, allowed=", ".join(DATASETS))
-    ovr, soft, X_test, y_test, names = _ovr_models(dataset)
+    ovr, soft, X_test, y_test, names = _ovr_models(check_dataset(dataset))
     n = len(y_test)
     number = float(index) if index is not None else math.nan
     if not math.isfinite(number) or not number.is_integer() or not 0 <= number < n:
@@ -254,8 +249,7 @@ def gradient_more_view(logits: list[float], target: Any, lr: float, n_steps: Any
     """
     z = np.asarray(logits, dtype=np.float64)
     k = _target(target, z.size)
-    if not math.isfinite(float(lr)) or not 0.0 < float(lr) <= 10.0:
-        raise InputProblem("err.range", what="what.lr", low=0, high=10, value=lr)
+    in_range(lr, "what.lr", 0, 10, low_open=True)
     count = float(n_steps) if n_steps is not None else math.nan
     if not math.isfinite(count) or not count.is_integer() or not 1 <= count <= MAX_STEPS:
         raise InputProblem(

@@ -5,7 +5,7 @@ fitted by :class:`softmaxlab.models.SoftmaxRegression`) on one of the corpora of
 :mod:`softmaxlab.models._lm_corpus`. Each corpus is trained once per process, in one
 background thread, when the tab is first opened (:func:`start_models`); a view waits for its
 own model only. The decoding options are those of the Next token tab
-(:func:`._decoding._decoding_options`), checked by :mod:`softmaxlab.sampling`, whose errors
+(:class:`._decoding.Decoding`), checked by :mod:`softmaxlab.sampling`, whose errors
 the page translates. Nothing here imports gradio.
 """
 
@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from .. import reports, softmax
-from ._decoding import _decoding_options, _decoding_problems, page_seed
-from ._problems import InputProblem
+from ._decoding import Decoding, _decoding_problems
+from ._problems import InputProblem, in_range
 
 __all__ = [
     "CORPUS_CHOICES",
@@ -103,15 +103,7 @@ def _model_info(model: Any, corpus: str) -> dict[str, Any]:
     }
 
 
-def lm_view(
-    corpus: str,
-    prompt: str | None,
-    temperature: float,
-    top_k: float | None,
-    top_p: float,
-    min_p: float,
-    seed: float | None = 0,
-) -> dict[str, Any]:
+def lm_view(corpus: str, prompt: str | None, decoding: Decoding) -> dict[str, Any]:
     """The model's next-token logits after ``prompt``, decoded with the page's settings.
 
     ``rows`` are the :data:`N_TOP` highest logits (ties: lower index first) with the base
@@ -125,8 +117,7 @@ def lm_view(
     model = get_model(corpus)
     tokens = _prompt_tokens(prompt)
     read = model.read(tokens)
-    options = _decoding_options(temperature, top_k, top_p, min_p)
-    rng_seed = page_seed(seed)
+    options, rng_seed = decoding.options, decoding.seed
     z = model.next_logits(tokens)
     t = options["temperature"]
     with _decoding_problems():
@@ -173,16 +164,7 @@ def lm_view(
     }
 
 
-def generate_view(
-    corpus: str,
-    prompt: str | None,
-    temperature: float,
-    top_k: float | None,
-    top_p: float,
-    min_p: float,
-    seed: float | None,
-    n: float,
-) -> dict[str, Any]:
+def generate_view(corpus: str, prompt: str | None, decoding: Decoding, n: float) -> dict[str, Any]:
     """``n`` tokens drawn one at a time after ``prompt``, each with its decoded probability.
 
     Each draw is :meth:`NgramModel.generate` of one token on the growing prompt, so the
@@ -193,11 +175,8 @@ def generate_view(
 
     model = get_model(corpus)
     tokens = _prompt_tokens(prompt)
-    options = _decoding_options(temperature, top_k, top_p, min_p)
-    rng_seed = page_seed(seed)
-    count = float(n)
-    if not (1 <= count <= MAX_GENERATE) or not count.is_integer():
-        raise InputProblem("err.range", what="what.lm_tokens", low=1, high=MAX_GENERATE, value=n)
+    options, rng_seed = decoding.options, decoding.seed
+    count = in_range(n, "what.lm_tokens", 1, MAX_GENERATE, whole=True)
     steps: list[dict[str, Any]] = []
     context = list(tokens)
     with _decoding_problems():

@@ -20,7 +20,6 @@ True
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -28,9 +27,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import _datasets
+from .._validation import SoftmaxLabError
 from ._callbacks import InputProblem
+from ._problems import in_range
 
-DATASETS = ("digits", "iris", "wine")
+DATASETS = _datasets.NAMES
 SEED = 0
 Report = Callable[[float, str], None]
 
@@ -186,16 +188,18 @@ def digit_view(image: Any, *, calibrated: bool) -> dict[str, Any]:
 TEST_SIZE, CALIBRATION_SIZE = 0.2, 0.25
 
 
+def check_dataset(dataset: Any) -> str:
+    """``dataset`` if it names a bundled data set, else the page's message."""
+    try:
+        return _datasets.check_name(dataset)
+    except SoftmaxLabError:
+        raise InputProblem("err.dataset", value=dataset, allowed=", ".join(DATASETS)) from None
+
+
 def _bundled(dataset: str) -> tuple[NDArray[Any], NDArray[Any], list[str]]:
     """Features, integer labels and class names of a bundled data set."""
-    from sklearn import datasets
-
-    if dataset not in DATASETS:
-        raise InputProblem("err.dataset", value=dataset, allowed=", ".join(DATASETS))
-    bunch = getattr(datasets, f"load_{dataset}")()
-    X, y = bunch.data.astype(np.float64), bunch.target
-    names = [str(n) for n in getattr(bunch, "target_names", range(int(y.max()) + 1))]
-    return X, y, names
+    data = _datasets.load(check_dataset(dataset))
+    return data.X, data.y, data.class_names
 
 
 def load_split(
@@ -224,17 +228,11 @@ def load_split(
 
 
 def _check_c(C: Any) -> float:
-    value = float(C) if C is not None else math.nan
-    if not math.isfinite(value) or not 1e-4 <= value <= 1e4:
-        raise InputProblem("err.range", what="C", low="1e-4", high="1e4", value=C)
-    return value
+    return in_range(C, "C", 1e-4, 1e4, shown=("1e-4", "1e4"))
 
 
 def _check_iter(max_iter: Any) -> int:
-    value = float(max_iter) if max_iter is not None else math.nan
-    if not math.isfinite(value) or not 1 <= value <= 5000 or not value.is_integer():
-        raise InputProblem("err.range", what="max_iter", low=1, high=5000, value=max_iter)
-    return int(value)
+    return int(in_range(max_iter, "max_iter", 1, 5000, whole=True))
 
 
 # The workflow's stages as (fraction done, name) for the progress display.

@@ -6,13 +6,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .. import reports
 from .._validation import SoftmaxLabError, describe_value
 from ._i18n import t
 
-__all__ = ["InputProblem", "parse_problem"]
+__all__ = ["InputProblem", "in_range", "parse_problem"]
 
 
 class InputProblem(SoftmaxLabError):
@@ -46,6 +47,47 @@ class InputProblem(SoftmaxLabError):
             for k, v in self.params.items()
         }
         return t(self.key, lang, **params)
+
+
+def in_range(
+    value: Any,
+    what: str,
+    low: float,
+    high: float,
+    *,
+    whole: bool = False,
+    low_open: bool = False,
+    key: str = "err.range",
+    shown: tuple[Any, Any] | None = None,
+) -> float:
+    """A control's value inside the page's range ``[low, high]``, as a float.
+
+    The one check of the page's own limits (a slider's ends, a box's allowed counts); what
+    the library itself allows is checked by the library. Empty (None), not a number, NaN,
+    ±inf, outside the range (``(low, high]`` with ``low_open``) or, with ``whole``, not a
+    whole number: :class:`InputProblem` ``key`` with ``what``, the range (``shown``, when
+    given, is how its ends are written) and the value received.
+
+    Examples
+    --------
+    >>> in_range(3.0, "N", 1, 10, whole=True)
+    3.0
+    >>> in_range(2.5, "N", 1, 10, whole=True)
+    Traceback (most recent call last):
+    ...
+    softmaxlab.explorer._problems.InputProblem: The N must be in the range [1, 10]; got 2.5.
+    """
+    number = math.nan
+    if value is not None and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            pass
+    inside = (low < number if low_open else low <= number) and number <= high  # NaN: False
+    if not inside or (whole and not number.is_integer()):
+        ends = shown if shown is not None else (low, high)
+        raise InputProblem(key, what=what, low=ends[0], high=ends[1], value=value)
+    return number
 
 
 # The explorer's message key for each code of :class:`softmaxlab.reports.ParseProblem`, and

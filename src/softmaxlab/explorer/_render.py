@@ -82,14 +82,15 @@ def softmax_chart(view: dict[str, Any], lang: str, *, stamp: int = 0) -> str:
     the last: the page's preview takes the chart's arrival as the end of a slider move.
     """
     winners = view["winners"]
-    word = t("sm.winner", lang) if len(winners) == 1 else t("sm.tie", lang)
+    win_word, tie_word = t("sm.winner", lang), t("sm.tie", lang)
+    word = win_word if len(winners) == 1 else tie_word
     # The temperature sits in its own span and the two tag words in data- attributes, so
-    # that the page's live preview (tabs.softmax.PREVIEW_JS) can redraw the bars in place.
+    # that the page's live preview (``tabs.softmax.preview_script``) can redraw the bars.
     before, _, after = t("sm.t_value", lang, t="\x00").partition("\x00")
     temperature = f'<span class="sl-t-value">{fmt(view["temperature"], 4)}</span>'
     return (
-        f'<div class="sl-chart" data-stamp="{stamp}" data-win="{esc(t("sm.winner", lang))}" '
-        f'data-tie="{esc(t("sm.tie", lang))}"><div style="margin-bottom:4px;">'
+        f'<div class="sl-chart" data-stamp="{stamp}" data-win="{esc(win_word)}" '
+        f'data-tie="{esc(tie_word)}"><div style="margin-bottom:4px;">'
         f"{esc(before)}{temperature}{esc(after)}</div>"
         + bars(
             view["names"],

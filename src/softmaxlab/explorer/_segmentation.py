@@ -25,14 +25,13 @@ Examples
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from .. import reports
 from ..core import softmax
-from ._problems import InputProblem
+from ._problems import in_range
 
 __all__ = [
     "CLASSES",
@@ -95,17 +94,11 @@ def class_scores(image: np.ndarray) -> np.ndarray:
 
 
 def _checked(value: float | None, bounds: tuple[float, float], what: str) -> float:
-    x = math.nan if value is None else float(value)
-    if not bounds[0] <= x <= bounds[1]:  # also refuses NaN
-        raise InputProblem("err.range", what=what, low=bounds[0], high=bounds[1], value=value)
-    return x
+    return in_range(value, what, *bounds)
 
 
 def _pixel(value: float | None, what: str) -> int:
-    x = _checked(value, (0, SIZE - 1), what)
-    if x != int(x):
-        raise InputProblem("err.range", what=what, low=0, high=SIZE - 1, value=value)
-    return int(x)
+    return int(in_range(value, what, 0, SIZE - 1, whole=True))
 
 
 def segmentation_view(
@@ -159,7 +152,4 @@ def segmentation_view(
 
 
 def _pixel_seed(seed: float | None) -> int:
-    x = _checked(seed, (0, 9999), "what.seg_seed")
-    if x != int(x):
-        raise InputProblem("err.range", what="what.seg_seed", low=0, high=9999, value=seed)
-    return int(x)
+    return int(in_range(seed, "what.seg_seed", 0, 9999, whole=True))

@@ -15,6 +15,7 @@ import gradio as gr
 
 from .. import _lm
 from .. import _render_lm as rl
+from .._decoding import Decoding
 from .._ui import Context, on, shown
 
 N_SETTINGS = 7
@@ -31,13 +32,21 @@ class Settings(NamedTuple):
     min_p: float
     seed: float
 
+    def view(self) -> dict[str, Any]:
+        """The next-token view of the prompt."""
+        return _lm.lm_view(self.corpus, self.prompt, Decoding.from_controls(*self[2:]))
+
+    def generate(self, n: float) -> dict[str, Any]:
+        """``n`` tokens generated after the prompt."""
+        return _lm.generate_view(self.corpus, self.prompt, Decoding.from_controls(*self[2:]), n)
+
     def logits(self, lang: str) -> str:
         """The next-token view (or a message)."""
-        return shown(lambda: rl.lm_html(_lm.lm_view(*self), lang), lang)
+        return shown(lambda: rl.lm_html(self.view(), lang), lang)
 
     def generated(self, n: float, lang: str) -> str:
         """``n`` generated tokens (or a message)."""
-        return shown(lambda: rl.generated_html(_lm.generate_view(*self, n), lang), lang)
+        return shown(lambda: rl.generated_html(self.generate(n), lang), lang)
 
 
 def on_select(*settings_lang: Any) -> str:
@@ -63,7 +72,7 @@ def on_step(*settings_lang: Any) -> tuple[Any, str, str]:
     result: list[tuple[str, bool]] = []
 
     def run() -> str:
-        result.append(_lm.stepped(s.prompt, _lm.generate_view(*s, 1)))
+        result.append(_lm.stepped(s.prompt, s.generate(1)))
         return ""
 
     message = shown(run, lang)

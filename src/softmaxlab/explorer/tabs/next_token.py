@@ -11,7 +11,7 @@ from .. import _render as rd
 from .._ui import Context, on, shown
 
 
-class Decoding(NamedTuple):
+class Settings(NamedTuple):
     """The tab's settings, in the order of its input components."""
 
     vocab: str
@@ -21,12 +21,17 @@ class Decoding(NamedTuple):
     min_p: float
     seed: float
 
+    @property
+    def decoding(self) -> cb.Decoding:
+        """The decoding settings, read from the sliders and the seed box."""
+        return cb.Decoding.from_controls(*self[1:])
+
     def distributions(self, lang: str) -> str:
         """Base and processed distributions, the pipeline and the choices (or a message)."""
 
         def render() -> str:
             tokens, logits = cb.parse_vocabulary(self.vocab)
-            view = cb.next_token_view(tokens, logits, *self[1:5], self.seed)
+            view = cb.next_token_view(tokens, logits, self.decoding)
             return rd.next_token_html(view, lang)
 
         return shown(render, lang)
@@ -36,31 +41,31 @@ class Decoding(NamedTuple):
 
         def render() -> str:
             tokens, logits = cb.parse_vocabulary(self.vocab)
-            view = cb.histogram_view(tokens, logits, *self[1:5], n, self.seed)
+            view = cb.histogram_view(tokens, logits, self.decoding, n)
             return rd.histogram_html(view, lang)
 
         return shown(render, lang)
 
 
-N_SETTINGS = len(Decoding._fields)
+N_SETTINGS = len(Settings._fields)
 
 
 def next_token_output(
     vocab: str, temperature: float, top_k: float, top_p: float, min_p: float, seed: float, lang: str
 ) -> str:
     """The distributions for these settings, in ``lang``."""
-    return Decoding(vocab, temperature, top_k, top_p, min_p, seed).distributions(lang)
+    return Settings(vocab, temperature, top_k, top_p, min_p, seed).distributions(lang)
 
 
 def histogram_output(*settings_n_lang: Any) -> str:
     """The histogram for the six settings, ``n`` and ``lang`` (in that order)."""
     *_, n, lang = settings_n_lang
-    return Decoding(*settings_n_lang[:N_SETTINGS]).histogram(n, lang)
+    return Settings(*settings_n_lang[:N_SETTINGS]).histogram(n, lang)
 
 
 def on_settings(*settings_lang: Any) -> tuple[str, str, None]:
     """New settings: the distributions again, and no histogram (it would be out of date)."""
-    return Decoding(*settings_lang[:N_SETTINGS]).distributions(settings_lang[-1]), "", None
+    return Settings(*settings_lang[:N_SETTINGS]).distributions(settings_lang[-1]), "", None
 
 
 def on_sample(*settings_n_lang: Any) -> tuple[str, str, Any, Any]:
@@ -68,7 +73,7 @@ def on_sample(*settings_n_lang: Any) -> tuple[str, str, Any, Any]:
     seed box moved on by one (:func:`.._render.next_seed`), so that pressing again draws new
     samples while each histogram stays reproducible from the seed it names. The seed used is
     kept (the histogram's state) for showing the same histogram in another language."""
-    decoding, (n, lang) = Decoding(*settings_n_lang[:N_SETTINGS]), settings_n_lang[N_SETTINGS:]
+    decoding, (n, lang) = Settings(*settings_n_lang[:N_SETTINGS]), settings_n_lang[N_SETTINGS:]
     hist = decoding.histogram(n, lang)
     advanced = gr.update(value=rd.next_seed(decoding.seed)) if "sl-hist" in hist else gr.skip()
     used = decoding.seed if "sl-hist" in hist else None
@@ -77,7 +82,7 @@ def on_sample(*settings_n_lang: Any) -> tuple[str, str, Any, Any]:
 
 def settings_again(lang: str, *settings: Any) -> list[str]:
     """The distributions in another language."""
-    return [Decoding(*settings).distributions(lang)]
+    return [Settings(*settings).distributions(lang)]
 
 
 def histogram_again(lang: str, *settings_n_used: Any) -> list[Any]:
@@ -85,7 +90,7 @@ def histogram_again(lang: str, *settings_n_used: Any) -> list[Any]:
     *_, n, used = settings_n_used
     if used is None or used is False:
         return [gr.skip()]
-    return [Decoding(*settings_n_used[:N_SETTINGS])._replace(seed=used).histogram(n, lang)]
+    return [Settings(*settings_n_used[:N_SETTINGS])._replace(seed=used).histogram(n, lang)]
 
 
 def build(ctx: Context) -> None:
@@ -105,7 +110,7 @@ def build(ctx: Context) -> None:
                     seed = ctx.number("nt.seed", 0, "nt-seed", bounds=(0, 2**32 - 1), precision=0)
                 sample = ctx.button("nt.sample", "nt-sample", variant="primary")
             with gr.Column(scale=2):
-                first = Decoding(cb.DEFAULT_VOCAB, 1.0, 0, 1.0, 0.0, 0).distributions(ctx.lang)
+                first = Settings(cb.DEFAULT_VOCAB, 1.0, 0, 1.0, 0.0, 0).distributions(ctx.lang)
                 out = gr.HTML(first, elem_id="nt-out")
                 hist = gr.HTML("", elem_id="nt-hist")
         hist_on = gr.State(None)  # the seed of the histogram shown, or None

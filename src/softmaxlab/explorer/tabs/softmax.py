@@ -20,6 +20,7 @@ from .. import _render as rd
 from .._entries import Entry
 from .._html import BAR, WIN
 from .._i18n import t
+from .._problems import in_range
 from .._render_winner import winner_html
 from .._ui import QUICK, Context, error_html, on
 
@@ -238,11 +239,7 @@ def slider_position(temperature: float | None) -> float:
     >>> round(slider_position(2), 6), slider_position(1), slider_position(0.05)
     (0.30103, 0.0, -1.3)
     """
-    value = math.nan if temperature is None else float(temperature)
-    if not cb.T_MIN <= value <= cb.T_MAX:  # also refuses NaN
-        raise cb.InputProblem(
-            "err.range", what="what.temperature", low=cb.T_MIN, high=cb.T_MAX, value=temperature
-        )
+    value = in_range(temperature, "what.temperature", cb.T_MIN, cb.T_MAX)
     return max(math.log10(value), cb.LOG10_T_MIN)
 
 
