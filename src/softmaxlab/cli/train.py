@@ -223,7 +223,6 @@ def check_arguments(
     C: float,
     solver: str,
     max_iter: int,
-    seed: int,
     scheduler: str | None,
 ) -> None:
     """Check every option and path before any data is read or any file written."""
@@ -231,8 +230,6 @@ def check_arguments(
 
     if not 0 < test_size < 1:
         raise option_error("--test-size", "a number in (0, 1)", test_size, command="train")
-    if seed < 0:
-        raise option_error("--seed", "an int >= 0", seed, command="train")
     _check_model_options(C=C, solver=solver, max_iter=max_iter)
     if scheduler is not None:
         if solver != "lbfgs":
@@ -275,7 +272,7 @@ def train_command(
     solver: Annotated[str, typer.Option(help="lbfgs, newton-cg, trust-ncg, sgd or adam")] = "lbfgs",
     max_iter: Annotated[int, typer.Option(help="Iterations (epochs for sgd/adam)")] = 1000,
     test_size: Annotated[float, typer.Option(help="Fraction held out for testing")] = 0.25,
-    seed: Annotated[int, typer.Option(help="Seed of the splits")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the splits (an int >= 0)")] = 0,
     plots: Annotated[Path | None, typer.Option("--plots", help="Directory for PNG figures")] = None,
     compare_ovr: Annotated[
         bool, typer.Option("--compare-ovr", help="Also fit one-vs-rest and compare")
@@ -299,7 +296,6 @@ def train_command(
         C=c,
         solver=solver,
         max_iter=max_iter,
-        seed=seed,
         scheduler=scheduler,
     )
     X, y, names, description = load_data(data, target=target, dataset=dataset)
