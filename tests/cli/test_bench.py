@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+import scipy.special
 
 import softmaxlab
 from softmaxlab import bench as harness
@@ -210,3 +212,36 @@ def test_benchmark_script_is_a_thin_wrapper() -> None:
         check=True,
     )
     assert "--quick" in out.stdout and "--threads" in out.stdout
+
+
+def test_fast_and_out_variants_are_rows_of_their_own(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys, *TINY, "--ops", "softmax,cross_entropy", "--dtypes", "float32,float64",
+        "--fast", "--out",
+    )  # fmt: skip
+    assert code == 0, err
+    seen = {(r[0], r[1], r[3], r[4]): r for r in _table_rows(out)}
+    core = softmaxlab.kernels.core_loaded()
+    for shape in ("1x10", "256x10"):
+        # precision='fast' exists for float32 only; out= for both dtypes; neither for the loss.
+        assert ("softmax", "float32", shape, "sl-fast") in seen
+        assert ("softmax", "float64", shape, "sl-fast") not in seen
+        for dtype in ("float32", "float64"):
+            row = seen[("softmax", dtype, shape, "sl-out")]
+            assert row[5] == ("compiled" if core else "numpy")
+            assert ("cross_entropy", dtype, shape, "sl-out") not in seen
+
+
+def test_the_variants_compute_what_they_name() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((64, 300)).astype(np.float32)
+    target = rng.integers(0, 300, 64)
+    impls = harness.build_impls("log_softmax", x, target, {}, variants=("fast", "out"))
+    exact = softmaxlab.log_softmax(x)
+    np.testing.assert_array_equal(impls["sl-out"](), exact)
+    ref = scipy.special.log_softmax(x.astype(np.float64), axis=-1)
+    fast = impls["sl-fast"]()
+    assert fast.dtype == np.float32
+    # The fast mode's documented bound, 4 ulps (of float32, floored at eps).
+    ulps = np.abs(fast - ref) / np.maximum(np.spacing(np.abs(ref).astype(np.float32)), 2**-23)
+    assert float(ulps.max()) <= 4.0

@@ -53,12 +53,24 @@ def softmaxlab_path(op: str, x: np.ndarray, backend: str) -> str:
     return "compiled" if _dispatch.use_core("auto", x.dtype, x.size, op) else "numpy"
 
 
+#: The rows of softmaxlab's own variants, besides ``softmaxlab`` (its default call).
+VARIANTS = {"fast": "sl-fast", "out": "sl-out"}
+
+
 def build_impls(
-    op: str, x: np.ndarray, target: np.ndarray, libs: dict[str, Any], backend: str = "auto"
+    op: str,
+    x: np.ndarray,
+    target: np.ndarray,
+    libs: dict[str, Any],
+    backend: str = "auto",
+    variants: Sequence[str] = (),
 ) -> dict[str, Callable[[], Any]]:
     """One zero-argument callable per available implementation of ``op`` on ``x``.
 
-    Every implementation allocates its result on each call, as PyTorch and NumPy do.
+    Every implementation allocates its result on each call, as PyTorch and NumPy do, except
+    the ``variants`` of softmax and log_softmax that are asked for: ``'fast'`` (row
+    ``sl-fast``: ``precision='fast'``, float32 only) and ``'out'`` (row ``sl-out``: the
+    default call writing into one preallocated array, ``out=``).
     """
     import softmaxlab as sl
 
@@ -68,6 +80,11 @@ def build_impls(
         log = op == "log_softmax"
         slf = sl.log_softmax if log else sl.softmax
         impls["softmaxlab"] = lambda: slf(x, backend=backend)
+        if "fast" in variants and x.dtype == np.float32:
+            impls[VARIANTS["fast"]] = lambda: slf(x, backend=backend, precision="fast")
+        if "out" in variants:
+            buf = np.empty_like(x)
+            impls[VARIANTS["out"]] = lambda: slf(x, backend=backend, out=buf)
         impls["numpy"] = lambda: _naive(x, log)
         if sp is not None:
             spf = sp.log_softmax if log else sp.softmax

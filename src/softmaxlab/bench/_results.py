@@ -101,7 +101,7 @@ def results_for(
             replace(
                 case,
                 impl=name,
-                backend=path if name == "softmaxlab" else "-",
+                backend=path if name == "softmaxlab" or name.startswith("sl-") else "-",
                 seconds=t,
                 gelem_s=x.size / t / 1e9,
                 gb_s=gb_s,

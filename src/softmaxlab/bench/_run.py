@@ -129,6 +129,7 @@ def run(
     scipy_on_huge: bool = False,
     emit: Callable[[str], None] | None = print,
     libs: dict[str, Any] | None = None,
+    variants: Sequence[str] = (),
 ) -> BenchReport:
     """Time every implementation on every (threads, dtype, shape, op); print as it goes.
 
@@ -150,6 +151,10 @@ def run(
         Receives each printed line (header, rows, load); None prints nothing.
     libs : dict, optional
         The comparison libraries (default: :func:`load_libraries`).
+    variants : sequence of {'fast', 'out'}
+        Also time these softmaxlab variants of softmax and log_softmax, as rows of their own
+        in the same interleaved run: ``sl-fast`` (``precision='fast'``, float32) and
+        ``sl-out`` (into a preallocated ``out=``).
 
     Returns
     -------
@@ -182,7 +187,7 @@ def run(
                         x = rng.standard_normal(shape).astype(dt)
                         target = rng.integers(0, shape[1], shape[0]).astype(np.int64)
                         for op in ops:
-                            impls = build_impls(op, x, target, libs, backend)
+                            impls = build_impls(op, x, target, libs, backend, variants)
                             # Rows without a timing: missing libraries (scipy has no
                             # cross-entropy, so it is not missing there) and skipped ones.
                             notes = {

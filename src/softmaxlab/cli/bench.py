@@ -160,6 +160,14 @@ def bench(
         bool,
         typer.Option("--scipy-on-huge", help="Also time scipy on 10**7 elements (slow)."),
     ] = False,
+    fast: Annotated[
+        bool,
+        typer.Option("--fast", help="Also time precision='fast' (float32; row sl-fast)."),
+    ] = False,
+    out: Annotated[
+        bool,
+        typer.Option("--out", help="Also time out= into a preallocated array (row sl-out)."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Thin layer: read the options, run the benchmark, print the table or JSON."""
@@ -188,6 +196,7 @@ def bench(
         **options,
         scipy_on_huge=scipy_on_huge,
         emit=None if as_json else typer.echo,
+        variants=[name for name, asked in (("fast", fast), ("out", out)) if asked],
     )
     if as_json:
         data = report.to_json()
