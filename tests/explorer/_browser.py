@@ -22,6 +22,30 @@ def wait_until(predicate: Any, timeout: float = 15.0, what: str = "condition") -
         time.sleep(0.05)
 
 
+_BARS_JS = """settled => {
+    const view = document.querySelector('#sm-view');
+    if (settled && view && 'pending' in view.dataset) return null;
+    return [...document.querySelectorAll('#sm-chart .sl-bar')].map(e => e.dataset.p);
+}"""
+
+
+def bar_probs(page: Any, *, settled: bool = True) -> list[float]:
+    """The Softmax chart's probabilities (each bar's ``data-p``), read in one page call.
+
+    With ``settled`` (the default) the list is empty while the page's own preview of a moving
+    slider awaits the server's answer (``#sm-view[data-pending]``), so that a wait for values
+    ends on the server's chart and the tables drawn with it, never on the preview alone.
+    """
+    raw = page.evaluate(_BARS_JS, settled)
+    return [] if raw is None else [float(v) for v in raw]
+
+
+def settled_bar_probs(page: Any, timeout: float = 30.0) -> list[float]:
+    """:func:`bar_probs` once the server's chart has replaced any preview."""
+    wait_until(lambda: bar_probs(page) != [], timeout, "the server's chart")
+    return bar_probs(page)
+
+
 def open_tab(page: Any, tab: str, lang: str = "en") -> None:
     """Click the tab's button, or its entry in Gradio's "more tabs" menu when it overflows.
 

@@ -17,15 +17,10 @@ import numpy as np
 import pytest
 
 from tests._support.mpref import ref_softmax
-from tests.explorer._browser import open_tab
+from tests.explorer._browser import bar_probs, open_tab, settled_bar_probs
 from tests.explorer._browser import wait_until as _wait_until
 
 pytestmark = pytest.mark.browser
-
-
-def bar_probs(page: Any) -> list[float]:
-    raw = page.eval_on_selector_all("#sm-chart .sl-bar", "els => els.map(e => e.dataset.p)")
-    return [float(v) for v in raw]
 
 
 def slider_values(page: Any) -> list[float]:
@@ -134,7 +129,7 @@ def test_temperature_005_is_one_hot_without_nan(page_en: tuple[Any, Any]) -> Non
     page.locator("#sm-logt input[type=range]").focus()
     page.keyboard.press("Home")  # the left end of the log-scale slider: T = 0.05
     wait_until(lambda: "T = 0.05" in page.inner_text("#sm-chart"), what="T = 0.05")
-    probs = bar_probs(page)
+    probs = settled_bar_probs(page)
     assert probs[0] == 1.0
     assert all(0.0 <= p < 1e-15 for p in probs[1:])
     assert all(not math.isnan(p) for p in probs)

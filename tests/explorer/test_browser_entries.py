@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests._support.mpref import ref_softmax
-from tests.explorer._browser import open_tab, wait_until
+from tests.explorer._browser import bar_probs, open_tab, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -39,11 +39,6 @@ def info(page: Any, elem_id: str) -> str:
         elem_id,
     )
     return text
-
-
-def bar_probs(page: Any) -> list[float]:
-    raw = page.eval_on_selector_all("#sm-chart .sl-bar", "els => els.map(e => e.dataset.p)")
-    return [float(v) for v in raw]
 
 
 def no_toast(page: Any) -> None:

@@ -17,7 +17,7 @@ import pytest
 
 from softmaxlab.explorer._i18n import t
 from tests._support.mpref import ref_softmax
-from tests.explorer._browser import LOCALES, open_tab, wait_until
+from tests.explorer._browser import LOCALES, bar_probs, open_tab, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -35,11 +35,6 @@ TABS = (
     "action",
     "lm",
 )
-
-
-def bar_probs(page: Any) -> list[float]:
-    raw = page.eval_on_selector_all("#sm-chart .sl-bar", "els => els.map(e => e.dataset.p)")
-    return [float(v) for v in raw]
 
 
 def close(a: list[float], b: list[float], tol: float = 1e-12) -> bool:

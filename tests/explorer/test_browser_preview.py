@@ -15,6 +15,7 @@ import pytest
 
 from softmaxlab.explorer._i18n import t
 from tests._support.mpref import ref_softmax
+from tests.explorer._browser import bar_probs as _bar_probs
 from tests.explorer._browser import wait_until
 
 pytestmark = pytest.mark.browser
@@ -33,8 +34,8 @@ PENDING = "() => document.querySelector('#sm-view').dataset.pending || ''"
 
 
 def bar_probs(page: Any) -> list[float]:
-    raw = page.eval_on_selector_all("#sm-chart .sl-bar", "els => els.map(e => e.dataset.p)")
-    return [float(v) for v in raw]
+    """The bars as drawn now, the preview's included (this file tests the preview)."""
+    return _bar_probs(page, settled=False)
 
 
 def winners(page: Any) -> list[str]:

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from tests._support.mpref import ref_softmax
-from tests.explorer.test_browser import bar_probs, wait_probs, wait_until
+from tests.explorer._browser import settled_bar_probs
+from tests.explorer.test_browser import wait_probs, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -94,7 +95,7 @@ def test_temperature_box_shows_and_takes_t_itself(page_en: tuple[Any, Any]) -> N
     page.locator("#sm-logt input[type=range]").focus()
     page.keyboard.press("Home")
     wait_until(lambda: page.input_value("#sm-t input") == "0.05", what="T box at 0.05")
-    probs = bar_probs(page)
+    probs = settled_bar_probs(page)
     assert probs[0] == 1.0 and all(not math.isnan(p) for p in probs)
     # Keyboard steps from there walk the 0.01 grid back to T = 1 exactly (not 0.9977).
     page.keyboard.press("End")
