@@ -306,6 +306,11 @@ def softmax(
     >>> softmax([1.0, np.nan, 1.0], where=[True, False, True])
     array([0.5, 0. , 0.5])
     """
+    if out is None and where is None and type(precision) is str and precision == "exact":
+        # The common call first: one dispatch with no more checks than it needs.
+        res = _dispatch.fast_softmax(x, axis, temperature, backend, False)
+        if res is not None:
+            return res
     fast = check_precision(precision, "softmax")
     if out is not None:
         return _softmax_into(
@@ -389,6 +394,11 @@ def log_softmax(
     >>> log_softmax([0.0, 0.0]).round(6)
     array([-0.693147, -0.693147])
     """
+    if out is None and where is None and type(precision) is str and precision == "exact":
+        # The common call first: one dispatch with no more checks than it needs.
+        res = _dispatch.fast_softmax(x, axis, temperature, backend, True)
+        if res is not None:
+            return res
     fast = check_precision(precision, "log_softmax")
     if out is not None:
         return _softmax_into(
