@@ -76,7 +76,8 @@ class SoftmaxRegression(ModelState, ClassifierMixin, BaseEstimator):
         ``'trust-ncg'``: SciPy's trust-region Newton conjugate gradient using exact
         Hessian-vector products (no Hessian stored). Every evaluation, gradient or product
         reads ``X`` once, in row blocks spread over the threads. ``'sgd'`` / ``'adam'``:
-        minibatches of ``batch_size``, ``max_iter`` epochs; only these offer ``partial_fit``.
+        minibatches of ``batch_size``, ``max_iter`` epochs; only these offer ``partial_fit``
+        (a dense ``X``: each minibatch in one fused pass over its rows, with no set-up).
     max_iter : int, default 100
         Iterations (lbfgs, newton-cg, trust-ncg) or epochs (sgd, adam).
     tol : float, default 1e-4
