@@ -126,7 +126,12 @@ def test_fused_path_is_not_taken_where_the_plain_one_differs():
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
-def test_in_place_steps_are_update_then_apply_bit_for_bit(solver):
+@pytest.mark.parametrize("path", ["compiled", "numpy"])
+def test_in_place_steps_are_update_then_apply_bit_for_bit(solver, path, monkeypatch):
+    # Adam's step runs in the core's adam_step when it is loaded, else in NumPy passes.
+    assert _simd.core is not None and hasattr(_simd.core, "adam_step")
+    if path == "numpy":
+        monkeypatch.setattr(_simd, "core", None)
     rng = np.random.default_rng(3)
     coef = rng.normal(size=50)
     make = {"sgd": sgd, "adam": adam}[solver]
@@ -238,3 +243,23 @@ def test_continuous_targets_are_still_refused():
         SoftmaxRegression(solver="sgd").fit(X, np.linspace(0, 1, 50))
     m = SoftmaxRegression(solver="sgd").fit(X, (np.arange(50) % 3).astype(bool))
     assert m.classes_.tolist() == [False, True]
+
+
+def test_adam_step_of_the_core_refuses_other_buffers():
+    core = _simd.core
+    assert core is not None
+    a = np.zeros(4)
+    with pytest.raises(ValueError, match="float64 buffers of one length"):
+        core.adam_step(a, np.zeros(3), np.zeros(4), np.zeros(4), 0.1, 0.001, 0.999, 1.0, 1e-8, -1.0)
+    with pytest.raises(ValueError, match="float64 buffers of one length"):
+        core.adam_step(a, a.astype(np.float32), a, a, 0.1, 0.001, 0.999, 1.0, 1e-8, -1.0)
+    with pytest.raises(TypeError, match="takes 10 arguments"):
+        core.adam_step(a, a, a, a)
+    with pytest.raises(TypeError):
+        core.adam_step(a, a, a, a, "0.1", 0.001, 0.999, 1.0, 1e-8, -1.0)
+    # inf / NaN gradients do not raise: they go into the moments as NumPy's update has it.
+    coef, mu, nu = np.zeros(3), np.zeros(3), np.zeros(3)
+    core.adam_step(
+        coef, np.array([np.inf, np.nan, 1.0]), mu, nu, 0.1, 0.001, 0.999, 1.0, 1e-8, -1.0
+    )
+    assert np.isnan(coef[:2]).all() and np.isfinite(coef[2]) and mu[0] == np.inf
