@@ -12,6 +12,7 @@
 #include <Python.h>
 
 #include <float.h>
+#include <math.h>
 #include <string.h>
 
 #include "slx_kernels.h"
@@ -724,6 +725,56 @@ static PyObject *py_vjp(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 
 /* ------------------------------------------------------------------ levels */
 
+/* adam_step(coef, g, mu, nu, one_m_b1, one_m_b2, b2, c2, eps, c1): one Adam step in place,
+ * mu += (g - mu) one_m_b1, nu = nu b2 + (g g) one_m_b2, coef += mu / (sqrt(nu) / c2 + eps) c1:
+ * each operation of models._solvers.adam's update and apply_updates in the same order, each
+ * rounded once (IEEE; no contraction), so the results are NumPy's bit for bit. Float64 1-D
+ * buffers of one length; g is only read. */
+static PyObject *py_adam_step(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    slx_buf c, g, m, v;
+    double k[6];
+    if (nargs_is(nargs, 10, "adam_step") < 0)
+        return NULL;
+    for (int i = 0; i < 6; i++) {
+        k[i] = PyFloat_AsDouble(args[4 + i]);
+        if (k[i] == -1.0 && PyErr_Occurred())
+            return NULL;
+    }
+    g.ok = m.ok = v.ok = 0;
+    if (get_buf(args[0], &c, 1, 1, "coef") < 0)
+        return NULL;
+    if (get_buf(args[1], &g, 0, 1, "g") < 0 || get_buf(args[2], &m, 1, 1, "mu") < 0 ||
+        get_buf(args[3], &v, 1, 1, "nu") < 0)
+        goto fail;
+    Py_ssize_t n = c.view.shape[0];
+    if (c.f32 || g.f32 || m.f32 || v.f32 || g.view.shape[0] != n || m.view.shape[0] != n ||
+        v.view.shape[0] != n) {
+        PyErr_SetString(PyExc_ValueError,
+                        "adam_step: coef, g, mu and nu must be float64 buffers of one length");
+        goto fail;
+    }
+    double *cp = (double *)c.view.buf, *mp = (double *)m.view.buf, *vp = (double *)v.view.buf;
+    const double *gp = (const double *)g.view.buf;
+    const double omb1 = k[0], omb2 = k[1], b2 = k[2], c2 = k[3], eps = k[4], c1 = k[5];
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double gi = gp[i];
+        double mi = mp[i] + (gi - mp[i]) * omb1;
+        double vi = vp[i] * b2 + (gi * gi) * omb2;
+        double den = sqrt(vi) / c2 + eps;
+        mp[i] = mi;
+        vp[i] = vi;
+        cp[i] = cp[i] + (mi / den) * c1;
+    }
+    Py_END_ALLOW_THREADS
+    release(&v);
+    return finish(1, &c, &g, &m);
+fail:
+    release(&v);
+    return finish(0, &c, &g, &m);
+}
+
 static PyObject *py_get_level(PyObject *self, PyObject *unused)
 {
     return PyUnicode_FromString(LEVEL_NAMES[g_level]);
@@ -815,6 +866,9 @@ static PyMethodDef methods[] = {
              "ce_grad_chunk(x, weight, g, m, a, b): g = a exp(x - m) - b w over a 1-D chunk."),
     FASTCALL("vjp", py_vjp,
              "vjp(p, v, out, r0, r1): softmax vector-Jacobian product of rows r0..r1."),
+    FASTCALL("adam_step", py_adam_step,
+             "adam_step(coef, g, mu, nu, one_m_b1, one_m_b2, b2, c2, eps, c1): one Adam step "
+             "in place (float64)."),
     FASTCALL("_exp32", py_exp32, "exp of the float32 softmax passes (test hook)."),
     {"_exp_table", py_exp_table, METH_O, "Private switch of the AVX-512 table exp."},
     {"get_level", py_get_level, METH_NOARGS, "The SIMD level running."},

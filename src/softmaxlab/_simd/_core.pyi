@@ -33,3 +33,16 @@ def ce_denom(target: Any, weight: Any, n: int, ignore: int, /) -> float: ...
 def ce_wsum(x: Any, weight: Any, m: float, /) -> float: ...
 def ce_grad_chunk(x: Any, weight: Any, g: Any, m: float, a: float, b: float, /) -> None: ...
 def vjp(p: Any, v: Any, out: Any, r0: int, r1: int, /) -> None: ...
+def adam_step(
+    coef: Any,
+    g: Any,
+    mu: Any,
+    nu: Any,
+    one_m_b1: float,
+    one_m_b2: float,
+    b2: float,
+    c2: float,
+    eps: float,
+    c1: float,
+    /,
+) -> None: ...

@@ -28,6 +28,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from .._validation import describe_value, param_error, shown
 from ..core import log_softmax, softmax
 from ._loss import MultinomialLoss, objective
+from ._minibatch import minibatch_gradient, one_blas_thread
 from ._solvers import (
     N_ITER_NO_CHANGE,
     lbfgs,
@@ -75,7 +76,8 @@ class SoftmaxRegression(ModelState, ClassifierMixin, BaseEstimator):
         ``'trust-ncg'``: SciPy's trust-region Newton conjugate gradient using exact
         Hessian-vector products (no Hessian stored). Every evaluation, gradient or product
         reads ``X`` once, in row blocks spread over the threads. ``'sgd'`` / ``'adam'``:
-        minibatches of ``batch_size``, ``max_iter`` epochs; only these offer ``partial_fit``.
+        minibatches of ``batch_size``, ``max_iter`` epochs; only these offer ``partial_fit``
+        (a dense ``X``: each minibatch in one fused pass over its rows, with no set-up).
     max_iter : int, default 100
         Iterations (lbfgs, newton-cg, trust-ncg) or epochs (sgd, adam).
     tol : float, default 1e-4
@@ -187,7 +189,10 @@ class SoftmaxRegression(ModelState, ClassifierMixin, BaseEstimator):
         X, y = validate_data(
             self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], reset=reset
         )
-        check_classification_targets(y)
+        if not (isinstance(y, np.ndarray) and y.ndim == 1 and y.dtype.kind in "biu"):
+            # 1-D integer or bool labels are 'binary' or 'multiclass' targets: nothing to
+            # check (type_of_target would find their unique values, ~1 ms per 10,000).
+            check_classification_targets(y)
         return X, y
 
     def _weights(
@@ -400,7 +405,15 @@ class SoftmaxRegression(ModelState, ClassifierMixin, BaseEstimator):
             # Scaled so that the expected minibatch gradient is the full gradient.
             return loss.loss_gradient(c, X[idx], y[idx], swb, l2, scale=total * fraction)
 
-        with progress(self.verbose, n_epochs, f"SoftmaxRegression ({self.solver})") as advance:
+        # The same values with no set-up per minibatch (dense X on the compiled core).
+        fused = minibatch_gradient(loss, X, y, sw, l2, total, self.batch_size)
+        blocked = False
+        if fused is not None:
+            loss_gradient, blocked = fused  # type: ignore[assignment]
+        with (
+            progress(self.verbose, n_epochs, f"SoftmaxRegression ({self.solver})") as advance,
+            one_blas_thread(blocked),
+        ):
             coef, curve, self._opt_state, converged = minibatch_epochs(
                 loss_gradient,
                 coef,

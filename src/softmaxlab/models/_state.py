@@ -74,6 +74,17 @@ def check_classes_argument(classes: Any) -> NDArray[Any]:
 
 def encode_known(classes: NDArray[Any], y: Any) -> NDArray[np.intp]:
     """``y`` as indices into ``classes``; labels not in it raise ValueError."""
+    k = len(classes)
+    if (
+        isinstance(y, np.ndarray)
+        and y.dtype.kind in "iu"
+        and classes.dtype.kind in "iu"
+        and classes[0] == 0
+        and classes[-1] == k - 1
+        and (y.size == 0 or (y.min() >= 0 and y.max() < k))
+    ):
+        # classes_ is 0, 1, ..., k - 1 (sorted and distinct): the labels are the indices.
+        return y.astype(np.intp, copy=False)
     y_enc = np.clip(np.searchsorted(classes, y), 0, len(classes) - 1)
     unknown = classes[y_enc] != y
     if np.any(unknown):
@@ -91,13 +102,29 @@ def _fitted_names(model: Any) -> list[str]:
 
 def _snapshot(value: Any) -> Any:
     """A copy that a fit cannot change: arrays are kept (fitting assigns new ones, never
-    writes into them), lists copied (``loss_curve_`` grows in place), the rest deep-copied
-    (a ``RandomState`` advances in place; the optimiser state is a small dict)."""
+    writes into them), lists copied (``loss_curve_`` grows in place), a ``RandomState``
+    (which advances in place) with its state, the rest deep-copied (the optimiser state is a
+    small dict)."""
     if isinstance(value, np.ndarray):
         return value
     if isinstance(value, list):
         return list(value)
+    if type(value) is np.random.RandomState:
+        return _RandomStateSnapshot(value)
     return copy.deepcopy(value)
+
+
+class _RandomStateSnapshot:
+    """A ``RandomState`` and its state (``get_state``: 0.05 ms, against 0.35-0.5 ms for a
+    deep copy, which seeds a new generator from the system first)."""
+
+    def __init__(self, rng: np.random.RandomState):
+        self.rng, self.state = rng, rng.get_state()
+
+    def restore(self) -> np.random.RandomState:
+        """The same generator, put back where it was."""
+        self.rng.set_state(self.state)
+        return self.rng
 
 
 @contextmanager
@@ -111,6 +138,8 @@ def keep_state_on_failure(model: Any) -> Iterator[None]:
             if name not in saved:
                 delattr(model, name)
         for name, value in saved.items():
+            if isinstance(value, _RandomStateSnapshot):
+                value = value.restore()
             setattr(model, name, value)
         raise
 
