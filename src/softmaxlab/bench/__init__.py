@@ -15,7 +15,7 @@ hit them alike) and summarised by medians:
 * ``torch``: PyTorch CPU (``torch.softmax``, ``log_softmax``, ``cross_entropy`` and its
   autograd backward);
 * ``jax``: ``jax.nn`` under ``jax.jit`` (JAX keeps its own thread pool: not pinned);
-* ``copy``: a same-size ``np.copyto``, the memory-bandwidth reference.
+* ``copy``: ``x.copy()`` (allocate a same-size array and copy into it), the memory reference.
 
 scipy, torch and jax are optional: a missing one is reported as ``not installed``.
 

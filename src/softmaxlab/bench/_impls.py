@@ -131,6 +131,7 @@ def build_impls(
             impls["jax"] = lambda: jax.block_until_ready(jf(xj))
     else:  # pragma: no cover - the callers check op
         raise ValueError(f"unknown op {op!r}")
-    copy_out = np.empty_like(x)
-    impls["copy"] = lambda: np.copyto(copy_out, x)
+    # The memory reference: allocate a same-size array and copy into it, as every default
+    # row allocates its result (issue 10's "allocate + copy").
+    impls["copy"] = lambda: x.copy()
     return impls

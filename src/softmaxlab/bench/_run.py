@@ -171,7 +171,7 @@ def run(
     say("# load average (1, 5, 15 min) before: " + " ".join(f"{v:.2f}" for v in report.load_before))
     say(
         "# torch/x: PyTorch's median over this one (> 1: faster than PyTorch); "
-        "of copy: effective GB/s over a same-size np.copyto's"
+        "of copy: effective GB/s over a same-size allocate + copy's (x.copy())"
     )
     header = format_header()
     say(header)
