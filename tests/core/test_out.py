@@ -88,3 +88,32 @@ def test_read_only_out_is_refused_and_left_alone() -> None:
     with pytest.raises(SoftmaxLabError, match="writeable"):
         sl.log_softmax([1.0, 2.0, 3.0], out=out)
     np.testing.assert_array_equal(out, 0.0)
+
+
+@pytest.mark.parametrize("name", FUNCS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(1, 10), (4, 1000), (3, 70_000)])  # one C call; threads
+def test_the_quick_out_path_writes_what_the_general_one_writes(
+    name: str, dtype: type, shape: tuple[int, int]
+) -> None:
+    from softmaxlab.core import _dispatch
+    from softmaxlab.core._softmax import _softmax_into
+
+    if not sl.kernels.core_loaded():
+        pytest.skip("the quick path needs the compiled core")
+    x = _x(shape, dtype)
+    if shape[0] > 1:  # special rows: +inf, NaN, all -inf
+        x[1, :3] = [np.inf, 1.0, -np.inf]
+        x[-1, 5] = np.nan
+    log = name == "log_softmax"
+    general = np.full(shape, 7.0, dtype=dtype)
+    _softmax_into(general, x, -1, 0.7, None, None, log=log, func=name)
+    quick = np.full(shape, 7.0, dtype=dtype)
+    assert _dispatch.fast_softmax_into(x, quick, -1, 0.7, None, log)  # taken
+    np.testing.assert_array_equal(quick, general)
+    np.testing.assert_array_equal(FUNCS[name](x, temperature=0.7, out=np.empty_like(x)), general)
+    # What it does not take goes the general way: a partial overlap, another dtype.
+    flat = np.zeros(x.size + 5, dtype=dtype)
+    a, b = flat[: x.size].reshape(shape), flat[5:].reshape(shape)  # both C-contiguous
+    assert not _dispatch.fast_softmax_into(a, b, -1, 0.7, None, log)
+    assert not _dispatch.fast_softmax_into(x, quick.astype(np.float16), -1, 0.7, None, log)

@@ -110,3 +110,41 @@ def fast_softmax(
     rows = x if nd == 2 else x.reshape(-1, x.shape[-1])
     out = kernels.softmax_rows(rows, temperature=temperature, log=log, fast=fast)
     return out if nd == 2 else out.reshape(x.shape)
+
+
+def fast_softmax_into(
+    x: Any, out: Any, axis: Any, temperature: Any, backend: Any, log: bool, fast: bool = False
+) -> bool:
+    """softmax / log_softmax of the common call written into ``out``; False if not taken.
+
+    Takes what :func:`fast_softmax` takes, with ``out`` a writeable C-contiguous ndarray of
+    ``x``'s shape and dtype that is ``x`` itself or shares no memory with it; anything else
+    returns False and goes the general way (:func:`softmaxlab.core._softmax._softmax_into`,
+    with its full validation and the same results). Keeps ``out=`` as cheap as allocating.
+    """
+    if type(x) is not np.ndarray or type(out) is not np.ndarray or _simd.core is None:
+        return False
+    if backend is not None and (type(backend) is not str or backend not in _CORE_BACKENDS):
+        return False
+    nd = x.ndim
+    if type(axis) is not int or not (axis == -1 or axis == nd - 1) or nd == 0:
+        return False
+    tt = type(temperature)
+    if not ((tt is float and 0.0 < temperature < _INF) or (tt is int and 0 < temperature < 2**53)):
+        return False
+    if (
+        x.dtype.char not in _FAST_CHARS
+        or out.dtype != x.dtype
+        or out.shape != x.shape
+        or x.size == 0
+        or not (x.flags.c_contiguous and out.flags.c_contiguous and out.flags.writeable)
+        or (out is not x and np.may_share_memory(out, x))
+    ):
+        return False
+    n = x.shape[-1]
+    rows, dest = (x, out) if nd == 2 else (x.reshape(-1, n), out.reshape(-1, n))
+    if x.size < SMALL_ELEMENTS and not fast:
+        _simd.core.softmax(rows, dest, 0, rows.shape[0], float(temperature), 1 if log else 0)
+    else:
+        kernels.softmax_rows(rows, dest, temperature=temperature, log=log, fast=fast)
+    return True

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .. import interop as _interop
+from .. import kernels
 from .._validation import (
     as_float_array,
     check_bool_mask,
@@ -136,8 +137,6 @@ def _softmax_common(
         return np.empty(arr.shape, dtype=arr.dtype)
     rows = Rows(arr.shape, axes)
     if mask is None and _dispatch.use_core(be, arr.dtype, arr.size, func):
-        from .. import kernels
-
         kr = _dispatch.kernel_rows(rows.to_rows(arr))
         res = kernels.softmax_rows(kr, temperature=t, log=log, fast=fast)
         with np.errstate(over="ignore"):  # float16 log-probabilities below -65504 are -inf
@@ -192,8 +191,6 @@ def _softmax_into(
     )
     if direct:
         t = check_positive_finite(temperature, "temperature", func=func)
-        from .. import kernels
-
         n = arr.shape[-1]
         rows2d = arr.reshape(-1, n)
         kernels.softmax_rows(rows2d, out.reshape(-1, n), temperature=t, log=log, fast=fast)
@@ -313,6 +310,10 @@ def softmax(
             return res
     fast = check_precision(precision, "softmax")
     if out is not None:
+        if where is None and _dispatch.fast_softmax_into(
+            x, out, axis, temperature, backend, False, fast
+        ):
+            return out
         return _softmax_into(
             out, x, axis, temperature, where, backend, log=False, func="softmax", fast=fast
         )
@@ -401,6 +402,10 @@ def log_softmax(
             return res
     fast = check_precision(precision, "log_softmax")
     if out is not None:
+        if where is None and _dispatch.fast_softmax_into(
+            x, out, axis, temperature, backend, True, fast
+        ):
+            return out
         return _softmax_into(
             out, x, axis, temperature, where, backend, log=True, func="log_softmax", fast=fast
         )
