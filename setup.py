@@ -73,6 +73,7 @@ setup(
                 f"{SIMD}/short_rows.inc",
                 f"{SIMD}/short_t16.inc",
                 f"{SIMD}/short_avx2.inc",
+                f"{SIMD}/short64_avx2.inc",
                 f"{SIMD}/ce_rows.inc",
                 f"{SIMD}/exp_t16.inc",
                 f"{SIMD}/exp_t64.inc",
