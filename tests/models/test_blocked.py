@@ -120,14 +120,14 @@ def test_float32_blocks_stay_float32_and_agree_with_float64(monkeypatch):
     X, y, s, coef, _ = problem(3, n=4000)
     loss = MultinomialLoss(5)
     seen = []
-    real = loss_module.cross_entropy_and_grad
+    real = loss_module.BoundLoss._block_ce
 
-    def spy(z, *args, **kwargs):
+    def spy(self, z, *args, **kwargs):  # each block's logits, as the cross-entropy gets them
         seen.append(z.dtype)
-        return real(z, *args, **kwargs)
+        return real(self, z, *args, **kwargs)
 
     b32 = loss.bind(X.astype(np.float32), y, s, 0.2, block_rows=300)
-    monkeypatch.setattr(loss_module, "cross_entropy_and_grad", spy)
+    monkeypatch.setattr(loss_module.BoundLoss, "_block_ce", spy)
     f32, g32 = b32.loss_gradient(coef)
     assert set(seen) == {np.dtype(np.float32)} and len(seen) == 14
     assert g32.dtype == np.float64
@@ -234,3 +234,41 @@ def test_float64_and_float32_products_use_their_own_layout_and_agree():
         np.testing.assert_allclose(g64, gr, rtol=1e-10, atol=1e-14)
         assert f32 == pytest.approx(fr, rel=1e-6)
         np.testing.assert_allclose(g32, gr, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_the_direct_kernel_call_gives_the_public_functions_values_bit_for_bit(dtype, weighted):
+    """Blocks call the core's fused cross-entropy directly (``BoundLoss.direct``); forced
+    through ``cross_entropy_and_grad`` instead, every value is the same, to the bit."""
+    from softmaxlab import kernels
+
+    if not kernels.core_loaded():
+        pytest.skip("the direct call needs the compiled core")
+    X, y, s, coef, v = problem(seed=4, n=2500, d=9, k=6, dtype=dtype)
+    sw = s if weighted else None
+    direct = MultinomialLoss(6).bind(X, y, sw, l2_reg_strength=0.3, block_rows=300)
+    plain = MultinomialLoss(6).bind(X, y, sw, l2_reg_strength=0.3, block_rows=300)
+    assert direct.direct
+    plain.direct = False
+    f1, g1 = direct.loss_gradient(coef)
+    f0, g0 = plain.loss_gradient(coef)
+    assert f1 == f0 and direct.loss(coef) == plain.loss(coef)
+    np.testing.assert_array_equal(g1, g0)
+    t1, t0 = direct.newton_terms(coef, diagonal=True), plain.newton_terms(coef, diagonal=True)
+    assert t1[0] == t0[0]
+    np.testing.assert_array_equal(t1[1], t0[1])
+    np.testing.assert_array_equal(t1[2](v), t0[2](v))
+    np.testing.assert_array_equal(t1[3], t0[3])
+    # And both are the formulas written out with SciPy.
+    f, g, _, _ = reference(coef, X, y, s if weighted else np.ones(len(y)), 0.3, 6)
+    tol = 1e-12 if dtype == np.float64 else 2e-5
+    assert f1 == pytest.approx(f, rel=tol)
+    np.testing.assert_allclose(g1, g, rtol=tol, atol=tol)
+
+
+def test_the_direct_call_is_not_taken_where_the_kernels_must_decide():
+    X, y, _, _, _ = problem(n=50)
+    assert not MultinomialLoss(5, backend="numpy").bind(X, y).direct
+    assert not MultinomialLoss(5).bind(X.astype(np.float16), y).direct
+    assert not MultinomialLoss(5).bind(sp.csr_matrix(X), y).direct

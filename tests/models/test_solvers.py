@@ -100,13 +100,26 @@ def test_loss_goes_through_cores_fused_loss_and_gradient(monkeypatch):
     real = loss_module.cross_entropy_and_grad
 
     def spy(*args, **kwargs):
-        seen.append(kwargs.get("reduction"))
+        seen.append(("public", kwargs.get("reduction")))
         return real(*args, **kwargs)
 
     monkeypatch.setattr(loss_module, "cross_entropy_and_grad", spy)
+    core = loss_module._simd.core
+    if core is not None:  # the blocks call the compiled core's fused kernel directly
+        real_core = core.cross_entropy
+
+        def core_spy(z, y, w, g, *rest):
+            seen.append(("core", g is not None))
+            return real_core(z, y, w, g, *rest)
+
+        monkeypatch.setattr(core, "cross_entropy", core_spy)
     X, y = load_iris(return_X_y=True)
     SoftmaxRegression(max_iter=500).fit(X, y)
-    assert seen and set(seen) == {"none"}
+    if core is None:
+        assert seen and set(seen) == {("public", "none")}
+    else:  # the loss and its gradient in one call of the kernel, never P - Y by hand
+        assert ("core", True) in seen
+        assert {kind for kind in seen if kind[0] == "public"} <= {("public", "none")}
 
 
 def test_kernel_and_numpy_paths_give_the_same_objective_and_gradient():

@@ -11,7 +11,6 @@ are spread over the threads of :func:`softmaxlab.kernels.set_num_threads`.
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections.abc import Callable
 from typing import Any
@@ -19,114 +18,26 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .. import kernels
+from .. import _simd, kernels
 from .._validation import param_error
 from ..core import cross_entropy, cross_entropy_and_grad
 from ..kernels import _threads
+from ._blocks import CHUNKS_PER_THREAD, _blas_controller, _block_rows, _Sums
 
 __all__ = ["BoundLoss", "MultinomialLoss", "objective"]
 
 Array = NDArray[Any]
-#: Bytes of one row block's ``X`` rows plus its logits and gradient rows, counted in float64:
-#: half of a core's L2 cache (1 MiB on Zen 4), so that the block stays there between its two
-#: products. Measured on 160,000 x 100, 20 classes, 1 thread: 468-row blocks 64 ms (float64)
-#: and 39 ms (float32) per loss and gradient, 936 rows 74 and 45 ms, 3000 rows 74 and 40 ms,
-#: 256 rows 66 and 46 ms; float32 is fastest at the same row count, hence float64 bytes.
-BLOCK_BYTES = 1 << 19
-#: Bytes of one block's logits (and of each temporary of their shape) at the most: below
-#: glibc's default mmap threshold (128 KiB), so that they are not mapped and unmapped, with
-#: their page faults, at every block. That matters most on Dask workers, whose nanny sets
-#: ``MALLOC_TRIM_THRESHOLD_``, which turns off the threshold's growth (measured: 2-3x
-#: slower chunks with 150 KiB logit blocks).
-BLOCK_LOGIT_BYTES = 96 << 10
-#: Rows of a block at the least and at the most.
-BLOCK_ROWS = (64, 8192)
-#: Chunks of blocks per thread: a thread the (shared) machine does not run for a while
-#: leaves its chunks to the others instead of holding up the evaluation.
-CHUNKS_PER_THREAD = 8
-
-
-@functools.cache
-def _blas_controller() -> Any:
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
-
-
-def _block_rows(n_features: int, n_classes: int, itemsize: int) -> int:
-    rows = BLOCK_BYTES // (8 * (n_features + 2 * n_classes))
-    rows = min(rows, BLOCK_LOGIT_BYTES // (itemsize * n_classes))
-    return int(min(max(rows, BLOCK_ROWS[0]), BLOCK_ROWS[1]))
-
-
-@functools.lru_cache(maxsize=16)
-def _ones(m: int, dtype: Any) -> Array:
-    """A read-only vector of ``m`` ones (block and minibatch sizes repeat)."""
-    ones = np.ones(m, dtype=dtype)
-    ones.flags.writeable = False
-    return ones
-
-
-class _Sums:
-    r"""What one chunk of blocks adds up (float64): the data term, and in ``G`` (laid out as
-    ``coef``, ``(K, d + fit_intercept)``) a gradient or a product. Dense float64 blocks add
-    :math:`X_b^\top R` to ``GT`` (``(d, K)``, folded into ``G`` at the end), float32 blocks
-    :math:`R^\top X_b`: the faster BLAS layout of each (468 x 100 blocks, 20 classes, one
-    pass: 19-20 ms against 27 ms in float64, 8.5 ms against 13.7 ms in float32)."""
-
-    def __init__(self, k: int, d: int, fit_intercept: bool):
-        self.value = 0.0
-        self.G = np.zeros((k, d + fit_intercept))
-        self.GT: Array | None = None
-        self.prod: Array | None = None
-        self.d, self.fit_intercept = d, fit_intercept
-        self.kept: list[Array] = []
-
-    def add_rows(self, R: Array, Xb: Any) -> None:
-        """Add ``R^T X_b`` and the column sums of ``R`` (the rows' share of a gradient)."""
-        d = self.d
-        if not isinstance(Xb, np.ndarray):
-            self.G[:, :d] += np.asarray(Xb.T @ R).T
-        elif R.dtype != np.float64 or Xb.dtype != np.float64:
-            self.G[:, :d] += R.T @ Xb
-        elif self.GT is None:  # the first block's product is the sum so far
-            self.GT = np.matmul(Xb.T, R)
-        else:
-            self.prod = np.empty_like(self.GT) if self.prod is None else self.prod
-            self.GT += np.matmul(Xb.T, R, out=self.prod)
-        if self.fit_intercept:
-            # Column sums as a product with ones: 1.7 ms against 4.6 ms per pass of 468-row
-            # blocks for R.sum(axis=0) (float32 sums in float32, as the product).
-            self.G[:, d] += _ones(len(R), R.dtype) @ R
-
-    def folded(self) -> _Sums:
-        """``GT`` added into ``G`` (once, at the end of the thread's blocks)."""
-        if self.GT is not None:
-            self.G[:, : self.d] += self.GT.T
-            self.GT = None
-        return self
-
-    @staticmethod
-    def merged(parts: list[_Sums], k: int, d: int, fit_intercept: bool) -> _Sums:
-        """The parts added up in their order (the first one receives the others)."""
-        if not parts:
-            return _Sums(k, d, fit_intercept)
-        first = parts[0].folded()
-        for p in parts[1:]:
-            first.value += p.value
-            first.G += p.folded().G
-            first.kept += p.kept
-        return first
 
 
 class BoundLoss:
     r"""A :class:`MultinomialLoss` on fixed data: loss, gradient and Hessian products of ``coef``.
 
     Made by :meth:`MultinomialLoss.bind`. The rows of a dense ``X`` are split into blocks of
-    ``block_rows`` rows (default: about :data:`BLOCK_BYTES` of ``X`` rows, logits and gradient
-    rows), and runs of blocks (:data:`CHUNKS_PER_THREAD` per thread) are taken in turn by
-    ``n_threads`` threads (default :func:`softmaxlab.kernels.get_num_threads`, one for small
-    data; ``ranges`` is the even split of the rows over them). Per block :math:`b`:
+    ``block_rows`` rows (default: about :data:`._blocks.BLOCK_BYTES` of ``X`` rows, logits
+    and gradient rows), and runs of blocks (:data:`CHUNKS_PER_THREAD` per thread) are taken
+    in turn by ``n_threads`` threads (default :func:`softmaxlab.kernels.get_num_threads`,
+    one for small data; ``ranges`` is the even split of the rows over them). Per block
+    :math:`b`:
 
     .. math:: Z_b = X_b W^\top + b, \qquad (\mathrm{CE}_b, G_b) =
               \texttt{cross\_entropy\_and\_grad}(Z_b, y_b), \qquad
@@ -196,6 +107,16 @@ class BoundLoss:
         self.chunks = (
             self.ranges if nt == 1 else [(a, min(self.n, a + step)) for a in range(0, self.n, step)]
         )
+        # Dense float32/float64 blocks on the compiled core call its fused cross-entropy
+        # directly, into buffers reused across a chunk's blocks: the values of
+        # cross_entropy_and_grad(reduction='none'), without its per-call checks and arrays.
+        self.direct = (
+            dense
+            and _simd.core is not None
+            and X.dtype in (np.float32, np.float64)
+            and loss.backend in (None, "auto", "compiled", "numba")
+            and self.y.flags.c_contiguous
+        )
 
     # ------------------------------------------------------------------ the block pass
     def _weights(self, lo: int, hi: int) -> Any:
@@ -259,6 +180,33 @@ class BoundLoss:
             z += b
         return z
 
+    def _block_ce(
+        self, z: Array, y: Array, want_grad: bool, keep: bool, buf: list[Any]
+    ) -> tuple[Any, Array | None]:
+        """Per-row losses (in the logits' dtype) and, with ``want_grad``, the gradient rows
+        ``P − Y`` of one block: the core's kernel called directly (see :attr:`direct`), the
+        gradient into ``buf[1]`` unless ``keep`` (the kept rows need arrays of their own)."""
+        m = len(z)
+        if not self.direct or z.size >= _threads.PARALLEL_MIN_ELEMENTS:  # large: threaded
+            if not want_grad:
+                return cross_entropy(z, y, reduction="none", backend=self.spec.backend), None
+            return cross_entropy_and_grad(z, y, reduction="none", backend=self.spec.backend)
+        if buf[2] is None or buf[2].size < 3 * m:
+            buf[2] = np.empty(3 * m)
+        parts = buf[2][: 3 * m].reshape(3, m)  # C-contiguous, as the core takes it
+        g = None
+        if want_grad:
+            if keep:
+                g = np.empty_like(z)
+            else:
+                if buf[1] is None or buf[1].shape[0] < m:
+                    buf[1] = np.empty_like(z)
+                g = buf[1][:m]
+        core: Any = _simd.core
+        core.cross_entropy(z, y, None, g, parts, 0, m, -100, 0.0, 1.0, float(z.shape[1]))
+        # The 'none' losses are the parts' nll times (1 - 0.0), in the logits' dtype.
+        return (parts[0] if z.dtype == np.float64 else parts[0].astype(z.dtype)), g
+
     def _split(self, coef: Array) -> tuple[Array, Array, Array | None]:
         """``W`` (float64) and, in the working dtype, ``W^T`` and the intercepts (or None)."""
         W, b = self.spec.unpack(np.asarray(coef, dtype=np.float64), self.d)
@@ -268,20 +216,17 @@ class BoundLoss:
     def _pass(self, coef: Array, want_grad: bool, keep: bool) -> tuple[float, Array | None, list]:
         """Data term, its gradient (flat, with the penalty) and the kept ``P`` blocks."""
         W, Wt, b = self._split(coef)
-        backend = self.spec.backend
 
         def run(lo: int, hi: int) -> _Sums:
             acc = _Sums(self.spec.n_classes, self.d, self.spec.fit_intercept)
-            buf: list[Any] = [None]
+            buf: list[Any] = [None, None, None]  # logits, gradient rows, per-row parts
             for a, e, Xb in self._blocks(lo, hi):
                 z = self._logits(Xb, Wt, b, buf)
                 y = self.y[a:e]
-                if not want_grad:
-                    ce = cross_entropy(z, y, reduction="none", backend=backend)
-                    acc.value += self._value(ce, a, e)
-                    continue
-                ce, g = cross_entropy_and_grad(z, y, reduction="none", backend=backend)
+                ce, g = self._block_ce(z, y, want_grad, keep, buf)
                 acc.value += self._value(ce, a, e)
+                if g is None:
+                    continue
                 w = self._weights(a, e)
                 if keep:
                     acc.add_rows(g if w is None else g * w, Xb)

@@ -29,7 +29,8 @@ from numpy.typing import NDArray
 
 from .. import _simd
 from ..core import _dispatch
-from ._loss import BoundLoss, MultinomialLoss, _blas_controller, _ones
+from ._blocks import _blas_controller, _ones
+from ._loss import BoundLoss, MultinomialLoss
 
 __all__ = ["MinibatchGradient", "minibatch_gradient"]
 
