@@ -38,6 +38,7 @@ __all__ = [
     "big_row_reference",
     "max_ulp_diff",
     "max_ulp_error",
+    "ref_cross_entropy_rows",
     "ref_entropy",
     "ref_exp_sum",
     "ref_log_sigmoid",
@@ -107,6 +108,44 @@ def ref_exp_sum(
     """``sum(exp(x/T - max(x/T)))`` (the shifted softmax denominator, >= 1) to ``dps`` digits."""
     with mpmath.workdps(dps):
         return mpmath.fsum(ref_shifted_exps(x, temperature, dps))
+
+
+def ref_cross_entropy_rows(
+    x: np.ndarray,
+    target: Sequence[int] | np.ndarray,
+    weight: Sequence[float] | np.ndarray | None = None,
+    label_smoothing: float = 0.0,
+    ignore_index: int = -100,
+    dps: int = DPS,
+) -> tuple[list[Any], list[list[Any]], list[Any]]:
+    """Per-sample cross-entropy losses, gradient rows ('sum' reduction) and each row's gradient
+    scale ``max(U max_c p_c, u)`` (0 for ignored rows), to ``dps`` digits, with PyTorch's
+    class weights and label smoothing ``eps`` over ``C`` classes:
+    ``L = (1-eps) w_y (-log p_y) + eps/C sum_c w_c (-log p_c)``,
+    ``dL/dz = U p - eps/C w - (1-eps) w_y e_y`` with ``U = (1-eps) w_y + eps/C sum_c w_c``."""
+    c = x.shape[1]
+    losses: list[Any] = []
+    grads: list[list[Any]] = []
+    scales: list[Any] = []
+    with mpmath.workdps(dps):
+        w = [mpmath.mpf(1)] * c if weight is None else [mpmath.mpf(float(v)) for v in weight]
+        eps, sum_w = mpmath.mpf(label_smoothing), mpmath.fsum(w)
+        for row, y in zip(x, np.asarray(target).tolist(), strict=True):
+            if y == ignore_index:
+                losses.append(mpmath.mpf(0))
+                grads.append([mpmath.mpf(0)] * c)
+                scales.append(mpmath.mpf(0))
+                continue
+            p, logp, _ = ref_softmax_family(row, dps=dps)
+            smooth = -mpmath.fsum(wc * lp for wc, lp in zip(w, logp, strict=True))
+            losses.append((1 - eps) * w[y] * -logp[y] + eps / c * smooth)
+            big_u = (1 - eps) * w[y] + eps / c * sum_w
+            g = [big_u * pc - eps / c * wc for pc, wc in zip(p, w, strict=True)]
+            g[y] -= (1 - eps) * w[y]
+            grads.append(g)
+            u = max((1 - eps) * w[y] + eps / c * w[y], eps / c * max(w))
+            scales.append(max(big_u * max(p), u))
+    return losses, grads, scales
 
 
 def ref_entropy(

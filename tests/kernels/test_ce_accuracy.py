@@ -28,7 +28,7 @@ import pytest
 import softmaxlab as sl
 from softmaxlab import kernels as K
 from softmaxlab.kernels import _threads
-from tests._support.mpref import max_ulp_error, ref_softmax_family
+from tests._support.mpref import max_ulp_error, ref_cross_entropy_rows
 
 # The short rows' kernels take blocks of 16 (AVX-512) or 8 (AVX2) rows: the short shapes end
 # in a partial block, at the class counts of the transposition's edge cases (8 and 32:
@@ -84,28 +84,7 @@ def _reference(
     """Per-sample losses, gradient rows ('sum' reduction) and the rows' gradient scales
     (``max_c max(U p_c, u_c)``, 0 for ignored rows) in mpmath (50 digits)."""
     x, t, kw = _problem(shape_name, dtype, opt_name)
-    c = x.shape[1]
-    eps = mpmath.mpf(kw.get("label_smoothing", 0.0))
-    w = [mpmath.mpf(1)] * c if kw.get("weight") is None else [mpmath.mpf(v) for v in kw["weight"]]
-    losses, grads, scales = [], [], []
-    with mpmath.workdps(50):
-        sum_w = mpmath.fsum(w)
-        for row, y in zip(x, t.tolist(), strict=True):
-            if y == -100:
-                losses.append(mpmath.mpf(0))
-                grads.append([mpmath.mpf(0)] * c)
-                scales.append(mpmath.mpf(0))
-                continue
-            p, logp, _ = ref_softmax_family(row)
-            smooth = -mpmath.fsum(wc * lp for wc, lp in zip(w, logp, strict=True))
-            losses.append((1 - eps) * w[y] * -logp[y] + eps / c * smooth)
-            big_u = (1 - eps) * w[y] + eps / c * sum_w
-            g = [big_u * pc - eps / c * wc for pc, wc in zip(p, w, strict=True)]
-            g[y] -= (1 - eps) * w[y]
-            grads.append(g)
-            u = max((1 - eps) * w[y] + eps / c * w[y], eps / c * max(w))
-            scales.append(max(big_u * max(p), u))
-    return losses, grads, scales
+    return ref_cross_entropy_rows(x, t, kw.get("weight"), kw.get("label_smoothing", 0.0))
 
 
 def _grad_row_ulps(got: np.ndarray, ref: list[list[Any]], scales: list[Any], dtype: Any) -> float:

@@ -17,14 +17,13 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
-import mpmath
 import numpy as np
 import pytest
 
 import softmaxlab as sl
 from softmaxlab import _simd
 from softmaxlab import kernels as K
-from tests._support.mpref import max_ulp_error, ref_softmax_family
+from tests._support.mpref import max_ulp_error, ref_cross_entropy_rows, ref_softmax_family
 from tests.kernels.test_ce_accuracy import _grad_row_ulps
 
 ROWS = 27
@@ -102,31 +101,6 @@ def test_same_special_values_and_close_values_as_the_baseline_level(simd_level: 
             assert rel.max(initial=0.0) <= 8 * 2.0**-52, (n, log, rel.max())
 
 
-def _ce_reference(x: np.ndarray, t: np.ndarray, w: np.ndarray, eps: float) -> tuple[Any, ...]:
-    """Per-sample losses, gradient rows ('sum') and gradient scales in mpmath (50 digits), as
-    ``tests/kernels/test_ce_accuracy.py`` forms them."""
-    c = x.shape[1]
-    wm = [mpmath.mpf(float(v)) for v in w]
-    losses, grads, scales = [], [], []
-    with mpmath.workdps(50):
-        e, sum_w = mpmath.mpf(eps), mpmath.fsum(wm)
-        for row, y in zip(x, t.tolist(), strict=True):
-            if y == -100:
-                losses.append(mpmath.mpf(0))
-                grads.append([mpmath.mpf(0)] * c)
-                scales.append(mpmath.mpf(0))
-                continue
-            p, logp, _ = ref_softmax_family(row)
-            smooth = -mpmath.fsum(wc * lp for wc, lp in zip(wm, logp, strict=True))
-            losses.append((1 - e) * wm[y] * -logp[y] + e / c * smooth)
-            big_u = (1 - e) * wm[y] + e / c * sum_w
-            g = [big_u * pc - e / c * wc for pc, wc in zip(p, wm, strict=True)]
-            g[y] -= (1 - e) * wm[y]
-            grads.append(g)
-            scales.append(max(big_u * max(p), (1 - e) * wm[y] + e / c * wm[y], e / c * max(wm)))
-    return losses, grads, scales
-
-
 @pytest.mark.parametrize(
     "weighted, eps", [(False, 0.0), (True, 0.2)], ids=["plain", "weight+smooth"]
 )
@@ -148,7 +122,7 @@ def test_cross_entropy_every_class_count(weighted: bool, eps: float, simd_level:
         np.testing.assert_array_equal(
             sl.cross_entropy(x, t, reduction="none", backend="compiled", **kw), loss
         )
-        losses, grads, scales = _ce_reference(x, t, w, eps)
+        losses, grads, scales = ref_cross_entropy_rows(x, t, w, eps)
         worst_loss = max(worst_loss, max_ulp_error(loss, losses, np.float64))
         worst_grad = max(worst_grad, _grad_row_ulps(sgrad, grads, scales, np.float64))
         # A NaN, +inf or all -inf row: NaN parts and gradient; the other rows unchanged.

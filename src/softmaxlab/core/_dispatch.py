@@ -74,6 +74,21 @@ _CORE_BACKENDS = frozenset(("auto", "compiled", "numba"))
 _INF = float("inf")
 
 
+def _common_call(x: Any, axis: Any, temperature: Any, backend: Any) -> bool:
+    """Whether a softmax call is the common one that the quick paths take: an ndarray along
+    its last axis (an int), a finite temperature > 0 given as a float or int, and a backend
+    of the compiled core, which is loaded."""
+    if type(x) is not np.ndarray or _simd.core is None:
+        return False
+    if backend is not None and (type(backend) is not str or backend not in _CORE_BACKENDS):
+        return False
+    nd = x.ndim
+    if type(axis) is not int or not (axis == -1 or axis == nd - 1) or nd == 0:
+        return False
+    tt = type(temperature)
+    return (tt is float and 0.0 < temperature < _INF) or (tt is int and 0 < temperature < 2**53)
+
+
 def fast_softmax(
     x: Any, axis: Any, temperature: Any, backend: Any, log: bool, fast: bool = False
 ) -> np.ndarray[Any, Any] | None:
@@ -87,17 +102,10 @@ def fast_softmax(
     of one C call. ``fast`` (precision='fast', validated by the caller) skips that one-call
     small path, which is exact only.
     """
-    core = _simd.core
-    if type(x) is not np.ndarray or core is None:
+    if not _common_call(x, axis, temperature, backend):
         return None
-    if backend is not None and (type(backend) is not str or backend not in _CORE_BACKENDS):
-        return None
+    core: Any = _simd.core  # loaded: _common_call checked it
     nd = x.ndim
-    if type(axis) is not int or not (axis == -1 or axis == nd - 1) or nd == 0:
-        return None
-    tt = type(temperature)
-    if not ((tt is float and 0.0 < temperature < _INF) or (tt is int and 0 < temperature < 2**53)):
-        return None
     if not fast:
         # Small C-contiguous float32/float64 input: one C call (None for anything else).
         res: np.ndarray[Any, Any] | None = core.softmax_small(
@@ -122,16 +130,9 @@ def fast_softmax_into(
     returns False and goes the general way (:func:`softmaxlab.core._softmax._softmax_into`,
     with its full validation and the same results). Keeps ``out=`` as cheap as allocating.
     """
-    if type(x) is not np.ndarray or type(out) is not np.ndarray or _simd.core is None:
-        return False
-    if backend is not None and (type(backend) is not str or backend not in _CORE_BACKENDS):
+    if type(out) is not np.ndarray or not _common_call(x, axis, temperature, backend):
         return False
     nd = x.ndim
-    if type(axis) is not int or not (axis == -1 or axis == nd - 1) or nd == 0:
-        return False
-    tt = type(temperature)
-    if not ((tt is float and 0.0 < temperature < _INF) or (tt is int and 0 < temperature < 2**53)):
-        return False
     if (
         x.dtype.char not in _FAST_CHARS
         or out.dtype != x.dtype
@@ -144,7 +145,8 @@ def fast_softmax_into(
     n = x.shape[-1]
     rows, dest = (x, out) if nd == 2 else (x.reshape(-1, n), out.reshape(-1, n))
     if x.size < SMALL_ELEMENTS and not fast:
-        _simd.core.softmax(rows, dest, 0, rows.shape[0], float(temperature), 1 if log else 0)
+        core: Any = _simd.core  # loaded: _common_call checked it
+        core.softmax(rows, dest, 0, rows.shape[0], float(temperature), 1 if log else 0)
     else:
         kernels.softmax_rows(rows, dest, temperature=temperature, log=log, fast=fast)
     return True
