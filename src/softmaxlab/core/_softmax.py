@@ -200,6 +200,35 @@ def _softmax_into(
     return out
 
 
+def _entry(
+    x: Any,
+    axis: Any,
+    temperature: Any,
+    where: Any,
+    backend: Any,
+    out: Any,
+    precision: Any,
+    *,
+    log: bool,
+) -> Any:
+    """softmax / log_softmax past the common call: ``precision``, ``out=`` (its own quick
+    path first), foreign arrays, then the general path with its full validation."""
+    func = "log_softmax" if log else "softmax"
+    fast = check_precision(precision, func)
+    if out is not None:
+        if where is None and _dispatch.fast_softmax_into(
+            x, out, axis, temperature, backend, log, fast
+        ):
+            return out
+        return _softmax_into(
+            out, x, axis, temperature, where, backend, log=log, func=func, fast=fast
+        )
+    if not isinstance(x, np.ndarray) and _interop.is_foreign(x):
+        foreign = _interop.log_softmax if log else _interop.softmax
+        return foreign(x, axis, temperature=temperature, where=where, backend=backend)
+    return _softmax_common(x, axis, temperature, where, backend, log=log, func=func, fast=fast)
+
+
 def softmax(
     x: ArrayLike,
     axis: int | tuple[int, ...] | None = -1,
@@ -308,20 +337,7 @@ def softmax(
         res = _dispatch.fast_softmax(x, axis, temperature, backend, False)
         if res is not None:
             return res
-    fast = check_precision(precision, "softmax")
-    if out is not None:
-        if where is None and _dispatch.fast_softmax_into(
-            x, out, axis, temperature, backend, False, fast
-        ):
-            return out
-        return _softmax_into(
-            out, x, axis, temperature, where, backend, log=False, func="softmax", fast=fast
-        )
-    if not isinstance(x, np.ndarray) and _interop.is_foreign(x):
-        return _interop.softmax(x, axis, temperature=temperature, where=where, backend=backend)
-    return _softmax_common(
-        x, axis, temperature, where, backend, log=False, func="softmax", fast=fast
-    )
+    return _entry(x, axis, temperature, where, backend, out, precision, log=False)
 
 
 def log_softmax(
@@ -400,17 +416,4 @@ def log_softmax(
         res = _dispatch.fast_softmax(x, axis, temperature, backend, True)
         if res is not None:
             return res
-    fast = check_precision(precision, "log_softmax")
-    if out is not None:
-        if where is None and _dispatch.fast_softmax_into(
-            x, out, axis, temperature, backend, True, fast
-        ):
-            return out
-        return _softmax_into(
-            out, x, axis, temperature, where, backend, log=True, func="log_softmax", fast=fast
-        )
-    if not isinstance(x, np.ndarray) and _interop.is_foreign(x):
-        return _interop.log_softmax(x, axis, temperature=temperature, where=where, backend=backend)
-    return _softmax_common(
-        x, axis, temperature, where, backend, log=True, func="log_softmax", fast=fast
-    )
+    return _entry(x, axis, temperature, where, backend, out, precision, log=True)
