@@ -9,6 +9,7 @@ import threading
 import time
 import warnings
 
+import dask
 import dask.array as da
 import distributed
 import numpy as np
@@ -157,18 +158,30 @@ def test_worker_killed_mid_fit_gives_the_same_result(client):
 
 @pytest.mark.slow
 def test_data_larger_than_a_worker_memory_limit_fits():
-    # Its own cluster: 2 workers of 300 MiB each, data of 343 MiB generated on the workers.
-    limit = 300 * 2**20
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        memory_limit=limit,
-        dashboard_address=None,
-    )
+    # Its own cluster: 2 workers of 600 MiB each, data of 618 MiB generated on the workers.
+    # A worker process holds about 180 MiB of its own (Python, NumPy, SciPy, scikit-learn,
+    # distributed): at 300 MiB a worker that also held its half of the data sat at the
+    # terminate threshold, and CI saw the nanny kill one. Here each worker keeps at most
+    # half its limit of chunks in memory and spills the rest to disk, far from the pause
+    # (90 %) and terminate (95 %) thresholds.
+    limit = 600 * 2**20
+    memory = {
+        "distributed.worker.memory.target": 0.4,
+        "distributed.worker.memory.spill": 0.5,
+        "distributed.worker.memory.pause": 0.9,
+        "distributed.worker.memory.terminate": 0.95,
+    }
+    with dask.config.set(memory):
+        cluster = distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            memory_limit=limit,
+            dashboard_address=None,
+        )
     try:
         with distributed.Client(cluster, set_as_default=False) as c:
-            n, d = 900_000, 50
+            n, d = 900_000, 90
             X = da.random.RandomState(0).standard_normal((n, d), chunks=(20_000, d))
             assert X.nbytes > limit
             w = np.random.default_rng(1).normal(size=(d, 3))
