@@ -27,6 +27,9 @@ BLOCK_BYTES = 1 << 19
 #: ``MALLOC_TRIM_THRESHOLD_``, which turns off the threshold's growth (measured: 2-3x
 #: slower chunks with 150 KiB logit blocks).
 BLOCK_LOGIT_BYTES = 96 << 10
+#: The ignore_index the blocks pass to the core's cross-entropy: cross_entropy_and_grad's
+#: default (no class index is negative, so no row is ignored).
+IGNORE_INDEX = -100
 #: Rows of a block at the least and at the most.
 BLOCK_ROWS = (64, 8192)
 #: Chunks of blocks per thread: a thread the (shared) machine does not run for a while

@@ -22,7 +22,7 @@ from .. import _simd, kernels
 from .._validation import param_error
 from ..core import cross_entropy, cross_entropy_and_grad
 from ..kernels import _threads
-from ._blocks import CHUNKS_PER_THREAD, _blas_controller, _block_rows, _Sums
+from ._blocks import CHUNKS_PER_THREAD, IGNORE_INDEX, _blas_controller, _block_rows, _Sums
 
 __all__ = ["BoundLoss", "MultinomialLoss", "objective"]
 
@@ -203,7 +203,7 @@ class BoundLoss:
                     buf[1] = np.empty_like(z)
                 g = buf[1][:m]
         core: Any = _simd.core
-        core.cross_entropy(z, y, None, g, parts, 0, m, -100, 0.0, 1.0, float(z.shape[1]))
+        core.cross_entropy(z, y, None, g, parts, 0, m, IGNORE_INDEX, 0.0, 1.0, float(z.shape[1]))
         # The 'none' losses are the parts' nll times (1 - 0.0), in the logits' dtype.
         return (parts[0] if z.dtype == np.float64 else parts[0].astype(z.dtype)), g
 

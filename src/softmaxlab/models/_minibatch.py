@@ -29,14 +29,13 @@ from numpy.typing import NDArray
 
 from .. import _simd
 from ..core import _dispatch
-from ._blocks import _blas_controller, _ones
+from ._blocks import IGNORE_INDEX, _blas_controller, _ones
 from ._loss import BoundLoss, MultinomialLoss
 
 __all__ = ["MinibatchGradient", "minibatch_gradient"]
 
 Array = NDArray[Any]
 _CORE_BACKENDS = (None, "auto", "compiled", "numba")
-_IGNORE = -100  # cross_entropy_and_grad's default ignore_index (no class index is negative)
 
 
 class MinibatchGradient:
@@ -123,7 +122,7 @@ class MinibatchGradient:
             if b is not None:
                 z += b
             core.cross_entropy(
-                z, yb[a:e], None, g, parts, 0, e - a, _IGNORE, 0.0, 1.0, float(self.k)
+                z, yb[a:e], None, g, parts, 0, e - a, IGNORE_INDEX, 0.0, 1.0, float(self.k)
             )
             value += self._value(parts[0], None if ws is None else ws[a:e])
             if ws_col is not None:
