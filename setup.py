@@ -75,6 +75,8 @@ setup(
                 f"{SIMD}/short_avx2.inc",
                 f"{SIMD}/short64_avx2.inc",
                 f"{SIMD}/ce_rows.inc",
+                f"{SIMD}/linear_ce.inc",
+                f"{SIMD}/linear_ce_t.inc",
                 f"{SIMD}/exp_t16.inc",
                 f"{SIMD}/exp_t64.inc",
                 f"{SIMD}/exp_avx2.inc",

@@ -127,6 +127,7 @@ def test_float32_blocks_stay_float32_and_agree_with_float64(monkeypatch):
         return real(self, z, *args, **kwargs)
 
     b32 = loss.bind(X.astype(np.float32), y, s, 0.2, block_rows=300)
+    b32.fused = False  # the row blocks (the fused kernel's own tests: test_fused_kernel.py)
     monkeypatch.setattr(loss_module.BoundLoss, "_block_ce", spy)
     f32, g32 = b32.loss_gradient(coef)
     assert set(seen) == {np.dtype(np.float32)} and len(seen) == 14
@@ -212,9 +213,13 @@ def test_chunks_taken_by_two_threads_equal_one_plain_pass(weighted):
     assert_terms_close((f2, g2, h2, d2), (f1, g1, h1, d1), v, 1e-11, 1e-15)
     fr, gr, hr, dr = reference(coef, X, y, s if weighted else np.ones(len(y)), 1e-3, 6)
     assert_terms_close((f2, g2, h2, d2), (fr, gr, hr, dr), v, 1e-10, 1e-14)
+    # loss_gradient is the fused kernel's (newton_terms keeps the blocks' P): the same bits
+    # at every call, and the blocks' values to rounding.
     again = two.loss_gradient(coef)
-    assert again[0] == two.loss_gradient(coef)[0] == f2
-    np.testing.assert_array_equal(again[1], g2)
+    assert again[0] == two.loss_gradient(coef)[0]
+    np.testing.assert_array_equal(again[1], two.loss_gradient(coef)[1])
+    assert two.fused and again[0] == pytest.approx(f2, rel=1e-14)
+    np.testing.assert_allclose(again[1], g2, rtol=1e-11, atol=1e-15)
 
 
 def test_float64_and_float32_products_use_their_own_layout_and_agree():
@@ -251,6 +256,7 @@ def test_the_direct_kernel_call_gives_the_public_functions_values_bit_for_bit(dt
     plain = MultinomialLoss(6).bind(X, y, sw, l2_reg_strength=0.3, block_rows=300)
     assert direct.direct
     plain.direct = False
+    direct.fused = plain.fused = False  # the row blocks, not the fused kernel
     f1, g1 = direct.loss_gradient(coef)
     f0, g0 = plain.loss_gradient(coef)
     assert f1 == f0 and direct.loss(coef) == plain.loss(coef)

@@ -20,6 +20,7 @@ import scipy.sparse as sp
 import softmaxlab.models._regression as regression_module
 from softmaxlab import _simd
 from softmaxlab.models import MultinomialLoss, SoftmaxRegression
+from softmaxlab.models._blocks import _block_rows
 from softmaxlab.models._minibatch import MinibatchGradient, minibatch_gradient
 from softmaxlab.models._solvers import _InPlaceStep, adam, apply_updates, sgd
 from softmaxlab.models._state import encode_known
@@ -60,17 +61,30 @@ def fused(spec, X, y, sw, lam, batch):
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize(
-    ("d", "batch", "blocked"), [(9, 64, False), (9, 1, False), (1100, 200, True)]
+    ("d", "batch", "blocked", "classes"),
+    [
+        (9, 64, False, "few"),
+        (9, 1, False, "few"),
+        (1100, 200, False, "few"),  # one linear_ce call, however many rows
+        (9, 64, False, "more than linear_ce takes"),
+        (9, 1, False, "more than linear_ce takes"),
+        (9, "two blocks", True, "more than linear_ce takes"),
+    ],
 )
 def test_fused_minibatch_is_the_plain_loss_bit_for_bit(
-    level, dtype, weighted, fit_intercept, d, batch, blocked
+    level, dtype, weighted, fit_intercept, d, batch, blocked, classes
 ):
-    k = 4
-    X, y, s, _ = data(n=450, d=d, k=k, dtype=dtype)
+    # Few classes: one call of the core's linear_ce per minibatch, as BoundLoss makes it;
+    # more than it takes: row blocks of BLAS products and the core's cross-entropy.
+    k = 4 if classes == "few" else _simd.core.linear_ce_max_classes(np.dtype(dtype).itemsize) + 1
+    if batch == "two blocks":
+        batch = _block_rows(d, k, np.dtype(dtype).itemsize) + 7
+    X, y, s, _ = data(n=max(450, 2 * batch), d=d, k=k, dtype=dtype)
     coef = np.random.default_rng(1).normal(scale=0.05, size=k * (d + fit_intercept))
     spec = MultinomialLoss(k, fit_intercept)
     sw = s if weighted else None
     fn, is_blocked, total = fused(spec, X, y, sw, 0.03, batch)
+    assert fn.fused == (k == 4)
     assert is_blocked == blocked
     order = np.random.default_rng(2).permutation(len(y))
     for idx in (slice(0, batch), slice(len(y) - 7, len(y)), order[:batch], order[-5:]):

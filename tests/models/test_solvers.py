@@ -113,6 +113,13 @@ def test_loss_goes_through_cores_fused_loss_and_gradient(monkeypatch):
             return real_core(z, y, w, g, *rest)
 
         monkeypatch.setattr(core, "cross_entropy", core_spy)
+        real_linear = core.linear_ce
+
+        def linear_spy(x, wt, b, y, s, gt, *rest):  # logits, loss and gradient in one call
+            seen.append(("core", gt is not None))
+            return real_linear(x, wt, b, y, s, gt, *rest)
+
+        monkeypatch.setattr(core, "linear_ce", linear_spy)
     X, y = load_iris(return_X_y=True)
     SoftmaxRegression(max_iter=500).fit(X, y)
     if core is None:

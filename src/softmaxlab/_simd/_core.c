@@ -723,6 +723,94 @@ static PyObject *py_vjp(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return finish(1, &v, &o, &p);
 }
 
+/* linear_ce(x, wt, b, y, s, gt, r0, r1) -> sum_i s_i nll_i over rows r0..r1 of the logits
+ * Z = x wt + b (x (rows, d), wt (d, K) and b (K) of one dtype; b None: no intercept), the
+ * targets y (int64, in [0, K)), the float64 row factors s (or None: 1); unless gt is None,
+ * gt ((d + 1, K) float64) += [x^T (s G); sum_i s_i G_i] with G = softmax(Z) - onehot(y).
+ * ValueError where K is above linear_ce_max_classes(x's itemsize). */
+static PyObject *py_linear_ce(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    slx_buf x, wt, b, s, gt;
+    Py_buffer tv;
+    Py_ssize_t r0, r1;
+    PyObject *res = NULL;
+    int have_t = 0;
+    x.ok = wt.ok = b.ok = s.ok = gt.ok = 0;
+    if (nargs_is(nargs, 8, "linear_ce") < 0 || get_buf(args[0], &x, 0, 2, "x") < 0 ||
+        get_buf(args[1], &wt, 0, 2, "wt") < 0)
+        goto done;
+    Py_ssize_t nrows = x.view.shape[0], d = x.view.shape[1], K = wt.view.shape[1];
+    const slx_table *tab = g_tab;
+    if (wt.f32 != x.f32 || wt.view.shape[0] != d) {
+        PyErr_Format(PyExc_ValueError, "wt must be (%zd, K) and of x's dtype", d);
+        goto done;
+    }
+    if (K < 1 || K > tab->lce_max_k(x.f32)) {
+        PyErr_Format(PyExc_ValueError, "linear_ce takes 1 to %zd classes, got %zd",
+                     (Py_ssize_t)tab->lce_max_k(x.f32), K);
+        goto done;
+    }
+    if (args[2] != Py_None) {
+        if (get_buf(args[2], &b, 0, 1, "b") < 0)
+            goto done;
+        if (b.f32 != x.f32 || b.view.shape[0] != K) {
+            PyErr_Format(PyExc_ValueError, "b must have %zd entries of x's dtype", K);
+            goto done;
+        }
+    }
+    if (get_opt_f64(args[4], &s, nrows, "s") < 0)
+        goto done;
+    if (args[5] != Py_None) {
+        if (get_buf(args[5], &gt, 1, 2, "gt") < 0)
+            goto done;
+        if (gt.f32 || gt.view.shape[0] != d + 1 || gt.view.shape[1] != K) {
+            PyErr_Format(PyExc_ValueError, "gt must be a (%zd, %zd) float64 buffer", d + 1, K);
+            goto done;
+        }
+    }
+    if (get_target(args[3], &tv, nrows) < 0)
+        goto done;
+    have_t = 1;
+    if (row_range(args + 6, nrows, &r0, &r1) < 0)
+        goto done;
+    const int64_t *y = (const int64_t *)tv.buf;
+    if (check_targets(y, r0, r1, K, -1, NULL, NULL) < 0)
+        goto done;
+    double loss;
+    int oom = 0;
+    const double *sp = s.ok ? (const double *)s.view.buf : NULL;
+    double *gp = gt.ok ? (double *)gt.view.buf : NULL;
+    Py_BEGIN_ALLOW_THREADS
+    if (x.f32)
+        loss = tab->lce32((const float *)x.view.buf, (const float *)wt.view.buf,
+                          b.ok ? (const float *)b.view.buf : NULL, y, sp, gp, d, K, r0, r1,
+                          &oom);
+    else
+        loss = tab->lce64((const double *)x.view.buf, (const double *)wt.view.buf,
+                          b.ok ? (const double *)b.view.buf : NULL, y, sp, gp, d, K, r0, r1,
+                          &oom);
+    Py_END_ALLOW_THREADS
+    if (oom)
+        PyErr_NoMemory();
+    else
+        res = PyFloat_FromDouble(loss);
+done:
+    if (have_t)
+        PyBuffer_Release(&tv);
+    release3(&x, &wt, &b);
+    release(&s);
+    release(&gt);
+    return res;
+}
+
+static PyObject *py_linear_ce_max_classes(PyObject *self, PyObject *itemsize)
+{
+    long v = PyLong_AsLong(itemsize);
+    if (v == -1 && PyErr_Occurred())
+        return NULL;
+    return PyLong_FromSsize_t((Py_ssize_t)g_tab->lce_max_k(v == 4));
+}
+
 /* ------------------------------------------------------------------ levels */
 
 /* adam_step(coef, g, mu, nu, one_m_b1, one_m_b2, b2, c2, eps, c1): one Adam step in place,
@@ -866,6 +954,11 @@ static PyMethodDef methods[] = {
              "ce_grad_chunk(x, weight, g, m, a, b): g = a exp(x - m) - b w over a 1-D chunk."),
     FASTCALL("vjp", py_vjp,
              "vjp(p, v, out, r0, r1): softmax vector-Jacobian product of rows r0..r1."),
+    FASTCALL("linear_ce", py_linear_ce,
+             "linear_ce(x, wt, b, y, s, gt, r0, r1) -> loss sum: fused linear cross-entropy "
+             "of rows r0..r1 (gradient added into gt unless None)."),
+    {"linear_ce_max_classes", py_linear_ce_max_classes, METH_O,
+     "linear_ce_max_classes(itemsize) -> the largest K linear_ce takes on the running level."},
     FASTCALL("adam_step", py_adam_step,
              "adam_step(coef, g, mu, nu, one_m_b1, one_m_b2, b2, c2, eps, c1): one Adam step "
              "in place (float64)."),

@@ -8,6 +8,7 @@
 #include <immintrin.h> /* after the target pragma; this translation unit only */
 #define SLX_LEVEL avx2
 #define SLX_FMA 1
+#define SLX_VEC 256 /* vector bits of the fused linear cross-entropy (linear_ce.inc) */
 #define SLX_AVX2_V 1 /* the float32 softmax passes in intrinsics (exp_avx2.inc) */
 #include "kernels.inc"
 #if defined(__clang__)

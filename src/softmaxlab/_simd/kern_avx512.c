@@ -8,6 +8,7 @@
 #include <immintrin.h> /* after the target pragma; this translation unit only */
 #define SLX_LEVEL avx512
 #define SLX_FMA 1
+#define SLX_VEC 512 /* vector bits of the fused linear cross-entropy (linear_ce.inc) */
 #define SLX_EXP_T16 1 /* the table-driven exp of the float32 softmax path (kernels.inc) */
 #include "kernels.inc"
 #if defined(__clang__)

@@ -63,6 +63,17 @@ typedef struct {
     void (*sm32f)(const float *x, float *out, intptr_t n, intptr_t r0, intptr_t r1,
                   double inv_t, int log);
     int has_fast;
+    /* Fused linear cross-entropy of rows r0..r1 (linear_ce.inc): Z = X Wt + b, the loss
+     * sum_i s_i nll_i (returned) and gt (d + 1, K) += [X^T (s G); sum_i s_i G_i] unless gt
+     * is NULL; b and s may be NULL. *oom set (NAN returned) if work memory ran out. */
+    double (*lce32)(const float *x, const float *wt, const float *b, const int64_t *y,
+                    const double *s, double *gt, intptr_t d, intptr_t K, intptr_t r0,
+                    intptr_t r1, int *oom);
+    double (*lce64)(const double *x, const double *wt, const double *b, const int64_t *y,
+                    const double *s, double *gt, intptr_t d, intptr_t K, intptr_t r0,
+                    intptr_t r1, int *oom);
+    /* The largest K lce32 (f32 = 1) or lce64 takes. */
+    intptr_t (*lce_max_k)(int f32);
 } slx_table;
 
 extern const slx_table slx_table_baseline;

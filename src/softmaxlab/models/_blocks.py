@@ -90,6 +90,14 @@ class _Sums:
             # blocks for R.sum(axis=0) (float32 sums in float32, as the product).
             self.G[:, d] += _ones(len(R), R.dtype) @ R
 
+    def add_transposed(self, gt: Array) -> None:
+        """Add a ``(d + 1, K)`` sum laid out as ``[X^T R; 1^T R]`` (the core's fused kernel's),
+        its last row only with intercepts."""
+        d = self.d
+        self.G[:, :d] += gt[:d].T
+        if self.fit_intercept:
+            self.G[:, d] += gt[d]
+
     def folded(self) -> _Sums:
         """``GT`` added into ``G`` (once, at the end of the thread's blocks)."""
         if self.GT is not None:

@@ -57,6 +57,7 @@ class MinibatchGradient:
         l2_reg_strength: float,
         total: float,
         block_rows: int,
+        fused: bool = False,
     ):
         self.X, self.y, self.sw = X, y, sample_weight
         self.lam, self.total = float(l2_reg_strength), float(total)
@@ -72,6 +73,9 @@ class MinibatchGradient:
         self.b = np.empty(self.k, dtype=X.dtype)  # float32 intercepts
         self._rows: dict[int, tuple[Array, Array, Array]] = {}  # logits, R, parts per size
         self._gather: Array | None = None
+        # BoundLoss.fused: the minibatch is one call of the core's fused linear cross-entropy.
+        self.fused = fused
+        self.GT1 = np.empty((self.d + 1, self.k)) if fused else self.GT  # its sums
 
     def _buffers(self, m: int) -> tuple[Array, Array, Array]:
         """The logits, gradient rows and per-row loss parts of an ``m``-row block."""
@@ -93,6 +97,8 @@ class MinibatchGradient:
         return Xb, self.y[idx], None if sw is None else sw[idx]
 
     def __call__(self, coef: Array, idx: Any, fraction: float) -> tuple[float, Array]:
+        if self.fused:
+            return self._fused(coef, idx, fraction)
         Xb, yb, swb = self._rows_of(idx)
         m = Xb.shape[0]
         norm = float(self.total * fraction)
@@ -131,6 +137,37 @@ class MinibatchGradient:
         if not first and self.f64:
             G[:, : self.d] += self.GT.T
         if ws is None:
+            value *= inv_norm
+            G *= inv_norm
+        value += 0.5 * self.lam * float(np.square(W).sum())  # BoundLoss._penalty
+        if self.lam:
+            G[:, : self.d] += self.lam * W
+        return value, G.ravel()
+
+    def _fused(self, coef: Array, idx: Any, fraction: float) -> tuple[float, Array]:
+        """The minibatch through the core's fused linear cross-entropy, as
+        :meth:`BoundLoss._fused_pass` on one thread computes it."""
+        Xb, yb, swb = self._rows_of(idx)
+        norm = float(self.total * fraction)
+        ws = None if swb is None else np.asarray(swb, dtype=np.float64) / norm
+        full = coef.reshape(self.k, self.d + self.fi)
+        W = full[:, : self.d]
+        np.copyto(self.Wt, W.T)
+        b = None
+        if self.fi:
+            b = self.b
+            np.copyto(b, full[:, self.d])
+        gt = self.GT1
+        gt.fill(0.0)
+        core: Any = _simd.core
+        value = core.linear_ce(Xb, self.Wt, b, yb, ws, gt, 0, Xb.shape[0])
+        G = self.G
+        G.fill(0.0)  # _Sums.add_transposed into zeros
+        G[:, : self.d] += gt[: self.d].T
+        if self.fi:
+            G[:, self.d] += gt[self.d]
+        if ws is None:
+            inv_norm = 1.0 / norm
             value *= inv_norm
             G *= inv_norm
         value += 0.5 * self.lam * float(np.square(W).sum())  # BoundLoss._penalty
@@ -195,8 +232,10 @@ def minibatch_gradient(
     rows = min(probe.block_rows, m)
     if probe.n_threads != 1 or rows * spec.n_classes >= _dispatch.SMALL_ELEMENTS:
         return None
-    fused = MinibatchGradient(spec, X, y, sample_weight, l2_reg_strength, total, probe.block_rows)
-    return fused, m > probe.block_rows
+    fused = MinibatchGradient(
+        spec, X, y, sample_weight, l2_reg_strength, total, probe.block_rows, probe.fused
+    )
+    return fused, not probe.fused and m > probe.block_rows
 
 
 def one_blas_thread(blocked: bool) -> Any:
