@@ -224,8 +224,6 @@ class BoundLoss:
     def _pass(self, coef: Array, want_grad: bool, keep: bool) -> tuple[float, Array | None, list]:
         """Data term, its gradient (flat, with the penalty) and the kept ``P`` blocks."""
         W, Wt, b = self._split(coef)
-        if self.fused and not keep:
-            return self._fused_pass(W, Wt, b, want_grad)
 
         def run(lo: int, hi: int) -> _Sums:
             acc = _Sums(self.spec.n_classes, self.d, self.spec.fit_intercept)
@@ -250,18 +248,19 @@ class BoundLoss:
                     acc.add_rows(g, Xb)
             return acc
 
-        total = self._total(self._over_ranges(run))
+        chunk = self._fused_chunk(Wt, b, want_grad) if self.fused and not keep else run
+        total = self._total(self._over_ranges(chunk))
         value = total.value + self._penalty(W)
         if not want_grad:
             return value, None, []
         return value, self._with_penalty(total.G, W), total.kept
 
-    def _fused_pass(
-        self, W: Array, Wt: Array, b: Array | None, want_grad: bool
-    ) -> tuple[float, Array | None, list]:
-        r""":meth:`_pass` through the core's fused kernel (see :attr:`fused`): each chunk is
-        one call, which adds :math:`[X^\top (s \odot G); \sum_i s_i G_i]` into its own
-        float64 ``(d + 1, K)`` array."""
+    def _fused_chunk(
+        self, Wt: Array, b: Array | None, want_grad: bool
+    ) -> Callable[[int, int], _Sums]:
+        r"""The chunk function of :meth:`_pass` through the core's fused kernel (see
+        :attr:`fused`): one call per chunk, which adds :math:`[X^\top (s \odot G);
+        \sum_i s_i G_i]` into its own float64 ``(d + 1, K)`` array."""
         core: Any = _simd.core
         k, d, fi = self.spec.n_classes, self.d, self.spec.fit_intercept
 
@@ -273,11 +272,7 @@ class BoundLoss:
                 acc.add_transposed(gt)
             return acc
 
-        total = self._total(self._over_ranges(run))
-        value = total.value + self._penalty(W)
-        if not want_grad:
-            return value, None, []
-        return value, self._with_penalty(total.G, W), []
+        return run
 
     def _penalty(self, W: Array) -> float:
         """½·λ·‖W‖²_F in float64; the intercepts are not penalised."""

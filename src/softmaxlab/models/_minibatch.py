@@ -75,7 +75,7 @@ class MinibatchGradient:
         self._gather: Array | None = None
         # BoundLoss.fused: the minibatch is one call of the core's fused linear cross-entropy.
         self.fused = fused
-        self.GT1 = np.empty((self.d + 1, self.k)) if fused else self.GT  # its sums
+        self.GT1 = np.empty((self.d + 1, self.k))  # its sums (d + 1, K)
 
     def _buffers(self, m: int) -> tuple[Array, Array, Array]:
         """The logits, gradient rows and per-row loss parts of an ``m``-row block."""
@@ -102,7 +102,6 @@ class MinibatchGradient:
         Xb, yb, swb = self._rows_of(idx)
         m = Xb.shape[0]
         norm = float(self.total * fraction)
-        inv_norm = 1.0 / norm
         # As BoundLoss.__init__: s_i / norm in float64 and as a column in the working dtype.
         ws = None if swb is None else np.asarray(swb, dtype=np.float64) / norm
         ws_col = None if ws is None else ws.astype(self.dtype)[:, None]
@@ -136,7 +135,14 @@ class MinibatchGradient:
             first = self._add_rows(g, xb, first)
         if not first and self.f64:
             G[:, : self.d] += self.GT.T
-        if ws is None:
+        return self._finish(value, W, ws is None, norm)
+
+    def _finish(self, value: float, W: Array, unweighted: bool, norm: float) -> tuple[float, Array]:
+        """The sums in ``G`` and ``value`` divided by ``norm`` when unweighted (as
+        :meth:`BoundLoss._total`), plus the penalty; the flat gradient."""
+        G = self.G
+        if unweighted:
+            inv_norm = 1.0 / norm
             value *= inv_norm
             G *= inv_norm
         value += 0.5 * self.lam * float(np.square(W).sum())  # BoundLoss._penalty
@@ -166,14 +172,7 @@ class MinibatchGradient:
         G[:, : self.d] += gt[: self.d].T
         if self.fi:
             G[:, self.d] += gt[self.d]
-        if ws is None:
-            inv_norm = 1.0 / norm
-            value *= inv_norm
-            G *= inv_norm
-        value += 0.5 * self.lam * float(np.square(W).sum())  # BoundLoss._penalty
-        if self.lam:
-            G[:, : self.d] += self.lam * W
-        return value, G.ravel()
+        return self._finish(value, W, ws is None, norm)
 
     def _value(self, nll: Array, w: Array | None) -> float:
         """The block's data term (:meth:`BoundLoss._value` of the per-row losses)."""
