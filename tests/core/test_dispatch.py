@@ -27,8 +27,8 @@ class _CoreSpy:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._core, name)
 
-    def softmax_small(self, *args: Any) -> Any:
-        res = self._core.softmax_small(*args)
+    def softmax_call(self, *args: Any) -> Any:
+        res = self._core.softmax_call(*args)
         if res is not None:
             self._calls.append("softmax_rows")
         return res

@@ -70,7 +70,7 @@ print(json.dumps({"calls": calls, "numba": 'numba' in sys.modules,
                   "y": [round(float(v), 4) for v in y[0]], "w": float(w)}))
 """
     out = json.loads(_run(code).stdout)
-    assert out["calls"] == ["softmax_small", "softmax_small", "logsumexp"]
+    assert out["calls"] == ["softmax_call", "softmax_call", "logsumexp"]
     assert out["numba"] is False
     assert out["y"] == [0.8789, 0.1189, 0.0022]
     assert out["w"] == pytest.approx(np.log(2.0), rel=1e-15)

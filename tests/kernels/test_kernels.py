@@ -473,10 +473,8 @@ def test_no_kernel_imports_numba():
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
 def test_one_call_small_path_matches_numpy_path(dtype, simd_level):
-    """The public call on small C-contiguous input (one C call, ``softmax_small``) against the
+    """The public call on small C-contiguous input (one C call, ``softmax_call``) against the
     NumPy path: special rows, 1-D/3-D shapes, temperatures."""
-    from softmaxlab import _simd
-
     rng = np.random.default_rng(14)
     inputs = [np.array(SPECIAL_ROWS, dtype=dtype), (rng.standard_normal((4, 3, 7)) * 9)]
     inputs += [rng.standard_normal(5) * 30, rng.standard_normal((40, 5))]
@@ -490,10 +488,55 @@ def test_one_call_small_path_matches_numpy_path(dtype, simd_level):
                 assert got.dtype == dtype and got.shape == x.shape
                 bound = 1.0 if dtype == np.float32 else 8.0
                 assert max_ulp_diff(got, ref, floor_at_eps=f is sl.log_softmax) <= bound
-    core = _simd.core
-    x = np.ones((3, 4), dtype=dtype)
-    assert core.softmax_small(x, 1.0, False, 12) is None  # at the size limit
-    assert core.softmax_small(x[:, ::2], 1.0, False, 100) is None  # not contiguous
-    assert core.softmax_small(x.astype(np.float16), 1.0, False, 100) is None
-    assert core.softmax_small(np.ones((3, 0), dtype=dtype), 1.0, False, 100) is None
-    np.testing.assert_array_equal(core.softmax_small(x, 1.0, False, 13), np.full((3, 4), 0.25))
+
+
+def _call(x, *, axis=-1, t=1.0, backend=None, out=None, precision="exact", log=False, limit=100):
+    from softmaxlab import _simd
+
+    return _simd.core.softmax_call(x, axis, t, backend, out, precision, log, limit)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_one_call_small_path_takes_only_the_common_call(dtype, simd_level):
+    """``softmax_call`` returns None (and sets no error) for anything but the common call, so
+    that the general path validates it; what it takes it computes exactly."""
+    x = np.zeros((3, 4), dtype=dtype)
+    quarter = np.full((3, 4), 0.25, dtype=dtype)
+    np.testing.assert_array_equal(_call(x, limit=13), quarter)
+    readonly = np.empty((3, 4), dtype=dtype)
+    readonly.flags.writeable = False
+    not_taken = [
+        {"limit": 12},  # at the size limit
+        *({"axis": a} for a in (0, np.int64(-1), True, -2, None, 2, 2**70)),
+        *({"t": t} for t in (0.0, -1.0, np.inf, np.nan, np.float64(1.0), True, 2**53, -3, 0)),
+        *({"t": t} for t in (10**30, "1", None)),
+        *({"backend": b} for b in ("numpy", "AUTO", 1)),
+        *({"precision": p} for p in ("EXACT", None, b"exact")),
+        {"out": np.empty((3, 4), dtype=np.float16)},
+        {"out": np.empty((4, 3), dtype=dtype)},
+        {"out": np.empty((3, 4, 1), dtype=dtype)},
+        {"out": np.empty((3, 8), dtype=dtype)[:, ::2]},
+        {"out": np.ma.masked_array(np.empty((3, 4), dtype=dtype))},
+        {"out": [0.0] * 12},
+        {"out": readonly},
+    ]
+    for kwargs in not_taken:
+        assert _call(x, **kwargs) is None, kwargs
+    bad_inputs = [x[:, ::2], x.astype(np.float16), np.ones((3, 0), dtype=dtype), x.tolist()]
+    bad_inputs += [np.ones((), dtype=dtype), x.astype(x.dtype.newbyteorder()), np.ma.array(x)]
+    for bad_x in bad_inputs:
+        assert _call(bad_x) is None
+    flat = np.zeros(x.size + 2, dtype=dtype)
+    assert _call(flat[:12].reshape(3, 4), out=flat[2:].reshape(3, 4)) is None  # overlap
+    # Taken: axis ndim - 1, an int temperature, the core's backend names, precision 'fast'.
+    taken = [{"axis": 1}, {"t": 7}, {"precision": "fast"}]
+    taken += [{"backend": b} for b in ("auto", "compiled", "numba")]
+    for kwargs in taken:
+        np.testing.assert_array_equal(_call(x, **kwargs), quarter)
+    out = np.full((3, 4), 9.0, dtype=dtype)
+    assert _call(x, out=out) is out  # returned, not copied
+    np.testing.assert_array_equal(out, quarter)
+    y = x.copy()
+    assert _call(y, out=y, log=True) is y  # in place
+    np.testing.assert_array_equal(y, np.log(quarter))
+    np.testing.assert_array_equal(x, 0.0)  # the input was never written

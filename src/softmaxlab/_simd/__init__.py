@@ -38,7 +38,7 @@ def _load() -> None:
         return
     import numpy as np
 
-    mod.set_allocator(np.empty_like)
+    mod.set_allocator(np.empty_like, np.ndarray)
     core = mod
     best = mod.get_level()
     _reason = f"the best level this CPU supports ({', '.join(mod.supported_levels())})"

@@ -232,74 +232,188 @@ fail:
     return finish(0, &x, &o, NULL);
 }
 
-/* The allocator of softmax_small's results (numpy.empty_like, set by the loader). */
+/* The allocator of softmax_call's results (numpy.empty_like) and the exact type it takes
+ * (numpy.ndarray), both set by the loader. */
 static PyObject *g_empty_like = NULL;
+static PyObject *g_ndarray = NULL;
 
-static PyObject *py_set_allocator(PyObject *self, PyObject *fn)
+static PyObject *py_set_allocator(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    Py_INCREF(fn);
-    Py_XSETREF(g_empty_like, fn);
+    if (nargs_is(nargs, 2, "set_allocator") < 0)
+        return NULL;
+    if (!PyType_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "set_allocator needs the ndarray type");
+        return NULL;
+    }
+    Py_INCREF(args[0]);
+    Py_XSETREF(g_empty_like, args[0]);
+    Py_INCREF(args[1]);
+    Py_XSETREF(g_ndarray, args[1]);
     Py_RETURN_NONE;
 }
 
-/* softmax_small(x, temperature, log, max_elements): softmax / log_softmax along the last axis
- * of a C-contiguous float32/float64 array with 0 < size < max_elements, into a new array
- * from the allocator; None (no error) for any other input, which then takes the general
- * path. One C call for the common small call: no Python-level checks or wrappers. */
-static PyObject *py_softmax_small(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+/* 1/0 for float32/float64 ('f'/'d' native), -1 for anything else. */
+static int plain_float_format(const Py_buffer *v)
 {
-    Py_buffer xv, ov;
-    if (nargs_is(nargs, 4, "softmax_small") < 0)
+    const char *f = v->format ? v->format : "B";
+    if (f[0] == 'f' && f[1] == 0 && v->itemsize == 4)
+        return 1;
+    if (f[0] == 'd' && f[1] == 0 && v->itemsize == 8)
+        return 0;
+    return -1;
+}
+
+/* Whether ``s`` is the exact str ``want``. */
+static int is_str(PyObject *s, const char *want)
+{
+    return PyUnicode_CheckExact(s) && PyUnicode_CompareWithASCIIString(s, want) == 0;
+}
+
+/* The temperature of the common call: a float in (0, inf) or an int in (0, 2**53); 0 for
+ * anything else (which then takes the general path and its checks). */
+static double common_temperature(PyObject *t)
+{
+    if (PyFloat_CheckExact(t)) {
+        double v = PyFloat_AS_DOUBLE(t);
+        return (v > 0.0 && v < INFINITY) ? v : 0.0;
+    }
+    if (PyLong_CheckExact(t)) {
+        int overflow = 0;
+        long long v = PyLong_AsLongLongAndOverflow(t, &overflow);
+        if (overflow || v <= 0 || v >= (1LL << 53)) {
+            PyErr_Clear();
+            return 0.0;
+        }
+        return (double)v;
+    }
+    return 0.0;
+}
+
+/* Whether the call's axis, backend and precision are the common call's: axis an int naming
+ * the last of ``ndim >= 1`` axes, backend None or one of the compiled core's names,
+ * precision 'exact' or 'fast'. Sets *fast. */
+static int common_options(PyObject *axis, PyObject *backend, PyObject *precision, int ndim,
+                          int *fast)
+{
+    if (!PyLong_CheckExact(axis) || ndim < 1)
+        return 0;
+    long a = PyLong_AsLong(axis);
+    if (a == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return 0;
+    }
+    if (a != -1 && a != ndim - 1)
+        return 0;
+    if (backend != Py_None && !is_str(backend, "auto") && !is_str(backend, "compiled") &&
+        !is_str(backend, "numba"))
+        return 0;
+    *fast = is_str(precision, "fast");
+    return *fast || is_str(precision, "exact");
+}
+
+/* Whether out (a C-contiguous writable view) can take the result of x: the same format and
+ * shape, and either x itself or no shared byte. */
+static int out_fits(PyObject *x, const Py_buffer *xv, PyObject *out, const Py_buffer *ov)
+{
+    if (ov->ndim != xv->ndim || plain_float_format(ov) != plain_float_format(xv))
+        return 0;
+    for (int i = 0; i < xv->ndim; i++)
+        if (ov->shape[i] != xv->shape[i])
+            return 0;
+    if (out == x)
+        return 1;
+    const char *xb = (const char *)xv->buf, *ob = (const char *)ov->buf;
+    return ob + ov->len <= xb || xb + xv->len <= ob;
+}
+
+/* Run the row kernel of the running level on the whole array (GIL released when large). */
+static void run_rows(const Py_buffer *xv, void *o, int f32, Py_ssize_t n, double t, int log,
+                     int fast)
+{
+    const slx_table *tab = g_tab;
+    Py_ssize_t rows = xv->len / xv->itemsize / n;
+    PyThreadState *ts = xv->len >= 16384 ? PyEval_SaveThread() : NULL;
+    if (f32) {
+        double inv_t = 1.0 / t;
+        if (inv_t > DBL_MAX) /* as in py_softmax */
+            inv_t = DBL_MAX;
+        (fast ? tab->sm32f : tab->sm32)((const float *)xv->buf, (float *)o, n, 0, rows, inv_t,
+                                        log);
+    } else {
+        tab->sm64((const double *)xv->buf, (double *)o, n, 0, rows, t, log);
+    }
+    if (ts)
+        PyEval_RestoreThread(ts);
+}
+
+/* softmax_call(x, axis, temperature, backend, out, precision, log, max_elements): the common
+ * call of the public softmax / log_softmax, whole, in one C call; None (no error) for anything
+ * else, which then takes the general path with its full validation and the same results.
+ *
+ * The common call: x an ndarray (exactly, no subclass), C-contiguous native float32/float64,
+ * 0 < size < max_elements, normalised along its last axis (an int); a temperature as in
+ * common_temperature; backend None/'auto'/'compiled'/'numba'; precision 'exact' or 'fast';
+ * out None (a new array from the allocator) or an ndarray that out_fits. */
+static PyObject *py_softmax_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs_is(nargs, 8, "softmax_call") < 0)
         return NULL;
-    double t = PyFloat_AsDouble(args[1]);
-    int log = PyObject_IsTrue(args[2]);
-    Py_ssize_t limit = PyLong_AsSsize_t(args[3]);
-    if ((t == -1.0 || limit == -1) && PyErr_Occurred())
+    PyObject *x = args[0], *out = args[4];
+    int log = PyObject_IsTrue(args[6]);
+    Py_ssize_t limit = PyLong_AsSsize_t(args[7]);
+    if (limit == -1 && PyErr_Occurred())
         return NULL;
-    if (g_empty_like == NULL || log < 0)
+    if (g_ndarray == NULL || log < 0 || Py_TYPE(x) != (PyTypeObject *)g_ndarray ||
+        (out != Py_None && Py_TYPE(out) != (PyTypeObject *)g_ndarray))
         Py_RETURN_NONE;
-    if (PyObject_GetBuffer(args[0], &xv, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+    double t = common_temperature(args[2]);
+    if (t == 0.0)
+        Py_RETURN_NONE;
+    Py_buffer xv, ov;
+    if (PyObject_GetBuffer(x, &xv, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
         PyErr_Clear();
         Py_RETURN_NONE;
     }
-    const char *f = xv.format ? xv.format : "B";
-    int f32 = f[0] == 'f' && f[1] == 0 && xv.itemsize == 4;
-    int f64 = f[0] == 'd' && f[1] == 0 && xv.itemsize == 8;
-    Py_ssize_t total = xv.itemsize ? xv.len / xv.itemsize : 0;
+    int f32 = plain_float_format(&xv), fast = 0;
+    Py_ssize_t total = xv.len / xv.itemsize;
     Py_ssize_t n = xv.ndim ? xv.shape[xv.ndim - 1] : 0;
-    if (!(f32 || f64) || n == 0 || total == 0 || total >= limit) {
+    if (f32 < 0 || n == 0 || total == 0 || total >= limit ||
+        !common_options(args[1], args[3], args[5], xv.ndim, &fast)) {
         PyBuffer_Release(&xv);
         Py_RETURN_NONE;
     }
-    PyObject *out = PyObject_CallOneArg(g_empty_like, args[0]);
-    if (out == NULL) {
-        PyBuffer_Release(&xv);
-        return NULL;
+    PyObject *res = out;
+    if (out == Py_None) {
+        res = PyObject_CallOneArg(g_empty_like, x);
+        if (res == NULL) {
+            PyBuffer_Release(&xv);
+            return NULL;
+        }
+    } else {
+        Py_INCREF(out);
     }
-    if (PyObject_GetBuffer(out, &ov, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) {
+    if (PyObject_GetBuffer(res, &ov, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | PyBUF_WRITABLE) < 0) {
         PyBuffer_Release(&xv);
-        Py_DECREF(out);
-        return NULL;
+        Py_DECREF(res);
+        if (out == Py_None) /* the allocator's own array: something is badly wrong */
+            return NULL;
+        PyErr_Clear(); /* a read-only or strided out: the general path says so */
+        Py_RETURN_NONE;
     }
-    if (ov.len != xv.len) {
-        PyErr_SetString(PyExc_ValueError, "the allocator returned a mismatched array");
+    if (!out_fits(x, &xv, res, &ov)) {
         PyBuffer_Release(&ov);
         PyBuffer_Release(&xv);
-        Py_DECREF(out);
-        return NULL;
+        Py_DECREF(res);
+        if (out == Py_None) {
+            PyErr_SetString(PyExc_ValueError, "the allocator returned a mismatched array");
+            return NULL;
+        }
+        Py_RETURN_NONE;
     }
-    const slx_table *tab = g_tab;
-    if (f32) {
-        double inv_t = 1.0 / t;
-        if (inv_t > DBL_MAX)
-            inv_t = DBL_MAX;
-        tab->sm32((const float *)xv.buf, (float *)ov.buf, n, 0, total / n, inv_t, log);
-    } else {
-        tab->sm64((const double *)xv.buf, (double *)ov.buf, n, 0, total / n, t, log);
-    }
+    run_rows(&xv, ov.buf, f32, n, t, log, fast);
     PyBuffer_Release(&ov);
     PyBuffer_Release(&xv);
-    return out;
+    return res;
 }
 
 /* logsumexp(x, out, flags, r0, r1): out[i] and flags[i] (uint8) for rows r0..r1. */
@@ -933,9 +1047,11 @@ static PyMethodDef methods[] = {
              "softmax(x, out, r0, r1, temperature, mode): rows r0..r1 of x into out "
              "(mode: 1 log_softmax, 2 precision='fast', OR-ed)."),
     {"has_fast", py_has_fast, METH_NOARGS, "Whether the running level has a fast kernel."},
-    FASTCALL("softmax_small", py_softmax_small,
-             "softmax_small(x, temperature, log, max_elements) -> new array, or None."),
-    {"set_allocator", py_set_allocator, METH_O, "Set the allocator of softmax_small."},
+    FASTCALL("softmax_call", py_softmax_call,
+             "softmax_call(x, axis, temperature, backend, out, precision, log, max_elements) "
+             "-> the result, or None: the common public call in one C call."),
+    FASTCALL("set_allocator", py_set_allocator,
+             "set_allocator(empty_like, ndarray): the allocator of softmax_call and its type."),
     FASTCALL("logsumexp", py_logsumexp,
              "logsumexp(x, out, flags, r0, r1): log-sum-exp of rows r0..r1."),
     FASTCALL("row_max", py_row_max, "row_max(x) -> (max, has_nan) of a 1-D chunk."),

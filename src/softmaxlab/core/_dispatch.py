@@ -75,7 +75,8 @@ _INF = float("inf")
 
 
 def _common_call(x: Any, axis: Any, temperature: Any, backend: Any) -> bool:
-    """Whether a softmax call is the common one that the quick paths take: an ndarray along
+    """Whether a softmax call is the common one that the quick paths take (the checks of the
+    core's ``softmax_call``, for calls too large for it): an ndarray along
     its last axis (an int), a finite temperature > 0 given as a float or int, and a backend
     of the compiled core, which is loaded."""
     if type(x) is not np.ndarray or _simd.core is None:
@@ -89,32 +90,51 @@ def _common_call(x: Any, axis: Any, temperature: Any, backend: Any) -> bool:
     return (tt is float and 0.0 < temperature < _INF) or (tt is int and 0 < temperature < 2**53)
 
 
+def quick_softmax(
+    x: Any,
+    axis: Any,
+    temperature: Any,
+    backend: Any,
+    out: Any,
+    precision: Any,
+    log: bool,
+) -> np.ndarray[Any, Any] | None:
+    """softmax / log_softmax of the common call, small ones in one C call; None otherwise.
+
+    The compiled core's ``softmax_call`` takes a small (< :data:`SMALL_ELEMENTS`) exact
+    ``numpy.ndarray``, C-contiguous float32/float64, along its last axis (an int), with a
+    finite temperature > 0 given as a float or int, ``backend`` None/'auto'/'compiled'/
+    'numba', ``precision`` 'exact' or 'fast', and ``out`` None or a C-contiguous writeable
+    ndarray of the same shape and dtype that is ``x`` or shares no memory with it; it checks
+    all of that itself and runs the row kernel on the calling thread, so a (1, 10) call costs
+    about one C call. Larger common calls go to :func:`fast_softmax` /
+    :func:`fast_softmax_into` (threads). Anything else, or the core not loaded, gives None
+    and then the general path with its full validation; the results are the same either way.
+    """
+    core: Any = _simd.core
+    if core is None:
+        return None
+    res: np.ndarray[Any, Any] | None = core.softmax_call(
+        x, axis, temperature, backend, out, precision, log, SMALL_ELEMENTS
+    )
+    return res
+
+
 def fast_softmax(
     x: Any, axis: Any, temperature: Any, backend: Any, log: bool, fast: bool = False
 ) -> np.ndarray[Any, Any] | None:
-    """softmax / log_softmax of the common kernel call, with no more checks than it needs.
+    """softmax / log_softmax of a common call that :func:`quick_softmax` did not take (a
+    large one), through :func:`softmaxlab.kernels.softmax_rows` and its threads.
 
-    Handles a C-contiguous float32/float64 ndarray normalised along its last axis by an int,
-    with a finite temperature > 0 given as a float or int, going to the compiled core
-    (``backend`` None, 'auto', 'compiled' or 'numba' with the core loaded). Returns None for
-    anything else (empty input included), which then takes the general path with its full
-    validation; the results are the same either way. This keeps a (1, 10) call near the cost
-    of one C call. ``fast`` (precision='fast', validated by the caller) skips that one-call
-    small path, which is exact only.
+    Takes what :func:`quick_softmax` takes, of any size; returns None for anything else
+    (empty input included), which then takes the general path with its full validation.
+    ``fast`` is precision='fast' (validated by the caller).
     """
     if not _common_call(x, axis, temperature, backend):
         return None
-    core: Any = _simd.core  # loaded: _common_call checked it
-    nd = x.ndim
-    if not fast:
-        # Small C-contiguous float32/float64 input: one C call (None for anything else).
-        res: np.ndarray[Any, Any] | None = core.softmax_small(
-            x, temperature, log, _threads.PARALLEL_MIN_ELEMENTS
-        )
-        if res is not None:
-            return res
     if x.dtype.char not in _FAST_CHARS or x.size == 0 or not x.flags.c_contiguous:
         return None
+    nd = x.ndim
     rows = x if nd == 2 else x.reshape(-1, x.shape[-1])
     out = kernels.softmax_rows(rows, temperature=temperature, log=log, fast=fast)
     return out if nd == 2 else out.reshape(x.shape)
@@ -144,9 +164,5 @@ def fast_softmax_into(
         return False
     n = x.shape[-1]
     rows, dest = (x, out) if nd == 2 else (x.reshape(-1, n), out.reshape(-1, n))
-    if x.size < SMALL_ELEMENTS and not fast:
-        core: Any = _simd.core  # loaded: _common_call checked it
-        core.softmax(rows, dest, 0, rows.shape[0], float(temperature), 1 if log else 0)
-    else:
-        kernels.softmax_rows(rows, dest, temperature=temperature, log=log, fast=fast)
+    kernels.softmax_rows(rows, dest, temperature=temperature, log=log, fast=fast)
     return True

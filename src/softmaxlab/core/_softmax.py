@@ -332,9 +332,9 @@ def softmax(
     >>> softmax([1.0, np.nan, 1.0], where=[True, False, True])
     array([0.5, 0. , 0.5])
     """
-    if out is None and where is None and type(precision) is str and precision == "exact":
-        # The common call first: one dispatch with no more checks than it needs.
-        res = _dispatch.fast_softmax(x, axis, temperature, backend, False)
+    if where is None:
+        # The common small call first: one C call that checks what it needs.
+        res = _dispatch.quick_softmax(x, axis, temperature, backend, out, precision, False)
         if res is not None:
             return res
     return _entry(x, axis, temperature, where, backend, out, precision, log=False)
@@ -411,9 +411,9 @@ def log_softmax(
     >>> log_softmax([0.0, 0.0]).round(6)
     array([-0.693147, -0.693147])
     """
-    if out is None and where is None and type(precision) is str and precision == "exact":
-        # The common call first: one dispatch with no more checks than it needs.
-        res = _dispatch.fast_softmax(x, axis, temperature, backend, True)
+    if where is None:
+        # The common small call first: one C call that checks what it needs.
+        res = _dispatch.quick_softmax(x, axis, temperature, backend, out, precision, True)
         if res is not None:
             return res
     return _entry(x, axis, temperature, where, backend, out, precision, log=True)
