@@ -540,3 +540,42 @@ def test_one_call_small_path_takes_only_the_common_call(dtype, simd_level):
     assert _call(y, out=y, log=True) is y  # in place
     np.testing.assert_array_equal(y, np.log(quarter))
     np.testing.assert_array_equal(x, 0.0)  # the input was never written
+
+
+def _three_rows(n: int) -> np.ndarray:
+    """Three float32 rows of n >= 40 entries: the max in the second half, the max in the first
+    half with -inf entries in both, and one NaN row."""
+    rng = np.random.default_rng(n)
+    x = (rng.standard_normal((3, n)) * 4).astype(np.float32)
+    x[0, n - 5] = 30.0
+    x[1, 7] = 25.0
+    x[1, [0, n // 2, n - 1]] = -np.inf
+    x[2, n // 3] = np.nan
+    return x
+
+
+@pytest.mark.parametrize("n", [40, 1001, 32_000, 2**18, 2**18 + 13, 2**18 + 14])
+def test_float32_softmax_rows_in_every_output(n, threads, simd_level):
+    """softmax of float32 rows written into a new array (the exps of each row's second half
+    are kept in the output row itself, the others in a scratch row up to 2**18 entries and
+    computed again beyond), into an ``out=`` that is not 8-byte aligned and in place (no exp
+    kept in the output there): each within the 0.56 ulp bound of the AVX-512 table exp (the
+    other levels: 0.51) of a long double reference; -inf gives 0, the NaN row is NaN."""
+    x = _three_rows(n)
+    x0 = x.copy()
+    xl = x[:2].astype(np.longdouble)
+    e = np.exp(xl - xl.max(axis=1, keepdims=True))
+    ref = (e / e.sum(axis=1, keepdims=True)).astype(np.float64)
+    fresh = K.softmax_rows(x)
+    np.testing.assert_array_equal(x, x0)
+    flat = np.full(x.size + 1, 7.0, dtype=np.float32)
+    offset = flat[1:].reshape(x.shape)  # 4 bytes past an aligned start
+    assert offset.ctypes.data % 8 == 4
+    K.softmax_rows(x, offset)
+    inplace = x.copy()
+    K.softmax_rows(inplace, inplace)
+    for got in (fresh, offset, inplace):
+        assert max_ulp_diff(got[:2], ref, np.float32) <= 0.56
+        assert got[1, 0] == got[1, n // 2] == got[1, n - 1] == 0.0
+        assert np.isnan(got[2]).all()
+    assert flat[0] == 7.0  # nothing written before out
