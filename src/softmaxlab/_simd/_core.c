@@ -193,6 +193,30 @@ static int nargs_is(Py_ssize_t nargs, Py_ssize_t want, const char *name)
 
 /* ------------------------------------------------------------------ row functions */
 
+/* Rows r0..r1 of x (float32 if f32, else float64; rows of n entries) through the running
+ * level's softmax kernel into o; mode: bit 0 log_softmax, bit 1 precision="fast" (float32
+ * only). The GIL is released when ``release``. */
+static void run_softmax_rows(int f32, const void *x, void *o, Py_ssize_t n, Py_ssize_t r0,
+                             Py_ssize_t r1, double t, long mode, int release)
+{
+    const slx_table *tab = g_tab;
+    int log = (int)(mode & 1);
+    PyThreadState *ts = release ? PyEval_SaveThread() : NULL;
+    if (f32) {
+        /* A temperature below 1/DBL_MAX: the largest finite inverse still sends every
+         * d < 0 (at least a float32 subnormal) to -inf-like values and d = 0 to 0,
+         * where an infinite one would give 0 * inf = NaN at the maxima. */
+        double inv_t = 1.0 / t;
+        if (inv_t > DBL_MAX)
+            inv_t = DBL_MAX;
+        (mode & 2 ? tab->sm32f : tab->sm32)((const float *)x, (float *)o, n, r0, r1, inv_t, log);
+    } else {
+        tab->sm64((const double *)x, (double *)o, n, r0, r1, t, log);
+    }
+    if (ts)
+        PyEval_RestoreThread(ts);
+}
+
 /* softmax(x, out, r0, r1, temperature, log): rows r0..r1 of x into out. */
 static PyObject *py_softmax(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -206,27 +230,9 @@ static PyObject *py_softmax(PyObject *self, PyObject *const *args, Py_ssize_t na
     if (row_range(args + 2, x.view.shape[0], &r0, &r1) < 0 || (t == -1.0 && PyErr_Occurred()) ||
         (mode == -1 && PyErr_Occurred()))
         goto fail;
-    int log = (int)(mode & 1);
     Py_ssize_t n = x.view.shape[1];
-    if (n > 0 && r1 > r0) {
-        const slx_table *tab = g_tab;
-        if (x.f32) {
-            /* A temperature below 1/DBL_MAX: the largest finite inverse still sends every
-             * d < 0 (at least a float32 subnormal) to -inf-like values and d = 0 to 0,
-             * where an infinite one would give 0 * inf = NaN at the maxima. */
-            double inv_t = 1.0 / t;
-            if (inv_t > DBL_MAX)
-                inv_t = DBL_MAX;
-            Py_BEGIN_ALLOW_THREADS
-            (mode & 2 ? tab->sm32f : tab->sm32)((const float *)x.view.buf, (float *)o.view.buf,
-                                                n, r0, r1, inv_t, log);
-            Py_END_ALLOW_THREADS
-        } else {
-            Py_BEGIN_ALLOW_THREADS
-            tab->sm64((const double *)x.view.buf, (double *)o.view.buf, n, r0, r1, t, log);
-            Py_END_ALLOW_THREADS
-        }
-    }
+    if (n > 0 && r1 > r0)
+        run_softmax_rows(x.f32, x.view.buf, o.view.buf, n, r0, r1, t, mode, 1);
     return finish(1, &x, &o, NULL);
 fail:
     return finish(0, &x, &o, NULL);
@@ -326,26 +332,6 @@ static int out_fits(PyObject *x, const Py_buffer *xv, PyObject *out, const Py_bu
     return ob + ov->len <= xb || xb + xv->len <= ob;
 }
 
-/* Run the row kernel of the running level on the whole array (GIL released when large). */
-static void run_rows(const Py_buffer *xv, void *o, int f32, Py_ssize_t n, double t, int log,
-                     int fast)
-{
-    const slx_table *tab = g_tab;
-    Py_ssize_t rows = xv->len / xv->itemsize / n;
-    PyThreadState *ts = xv->len >= 16384 ? PyEval_SaveThread() : NULL;
-    if (f32) {
-        double inv_t = 1.0 / t;
-        if (inv_t > DBL_MAX) /* as in py_softmax */
-            inv_t = DBL_MAX;
-        (fast ? tab->sm32f : tab->sm32)((const float *)xv->buf, (float *)o, n, 0, rows, inv_t,
-                                        log);
-    } else {
-        tab->sm64((const double *)xv->buf, (double *)o, n, 0, rows, t, log);
-    }
-    if (ts)
-        PyEval_RestoreThread(ts);
-}
-
 /* softmax_call(x, axis, temperature, backend, out, precision, log, max_elements): the common
  * call of the public softmax / log_softmax, whole, in one C call; None (no error) for anything
  * else, which then takes the general path with its full validation and the same results.
@@ -410,7 +396,9 @@ static PyObject *py_softmax_call(PyObject *self, PyObject *const *args, Py_ssize
         }
         Py_RETURN_NONE;
     }
-    run_rows(&xv, ov.buf, f32, n, t, log, fast);
+    /* The GIL is kept for the smallest calls, where releasing it costs more than it frees. */
+    run_softmax_rows(f32, xv.buf, ov.buf, n, 0, total / n, t, (fast ? 2 : 0) | log,
+                     xv.len >= 16384);
     PyBuffer_Release(&ov);
     PyBuffer_Release(&xv);
     return res;
