@@ -779,7 +779,8 @@ static PyObject *py_ce_wsum(PyObject *self, PyObject *const *args, Py_ssize_t na
     return PyFloat_FromDouble(s);
 }
 
-/* ce_grad_chunk(x, weight, g, m, a, b): g = a exp(x - m) - b w over a 1-D chunk. */
+/* ce_grad_chunk(x, weight, g, m, a, b): g = a exp(x - m) - b w over a 1-D chunk; a float64 g
+ * already holds exp(x - m) (row_sum's store), a float32 one is computed from x. */
 static PyObject *py_ce_grad_chunk(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     slx_buf x, w, g;
@@ -796,7 +797,7 @@ static PyObject *py_ce_grad_chunk(PyObject *self, PyObject *const *args, Py_ssiz
     if (x.f32)
         tab->ceg32((const float *)x.view.buf, wp, (float *)g.view.buf, n, m, a, b, NULL);
     else
-        tab->ceg64((const double *)x.view.buf, wp, (double *)g.view.buf, n, m, a, b, 0);
+        tab->ceg64(wp, (double *)g.view.buf, n, a, b);
     Py_END_ALLOW_THREADS
     return finish(1, &w, &g, &x);
 }
@@ -1055,7 +1056,8 @@ static PyMethodDef methods[] = {
     FASTCALL("ce_wsum", py_ce_wsum,
              "ce_wsum(x, weight, m) -> sum of w (x - m) over a 1-D chunk."),
     FASTCALL("ce_grad_chunk", py_ce_grad_chunk,
-             "ce_grad_chunk(x, weight, g, m, a, b): g = a exp(x - m) - b w over a 1-D chunk."),
+             "ce_grad_chunk(x, weight, g, m, a, b): g = a exp(x - m) - b w over a 1-D chunk "
+             "(float64: g holds exp(x - m), row_sum's store)."),
     FASTCALL("vjp", py_vjp,
              "vjp(p, v, out, r0, r1): softmax vector-Jacobian product of rows r0..r1."),
     FASTCALL("linear_ce", py_linear_ce,

@@ -51,8 +51,7 @@ typedef struct {
     double (*wsum64)(const double *x, const double *w, intptr_t n, double m);
     void (*ceg32)(const float *x, const double *w, float *g, intptr_t n, double m, double a,
                   double b, const double *store);
-    void (*ceg64)(const double *x, const double *w, double *g, intptr_t n, double m, double a,
-                  double b, int in_place);
+    void (*ceg64)(const double *w, double *g, intptr_t n, double a, double b);
     /* softmax_vjp: out = p (v - sum(p v)) per row. */
     void (*vjp32)(const float *p, const float *v, float *out, intptr_t n, intptr_t r0,
                   intptr_t r1);

@@ -26,10 +26,21 @@ def _chunk_w(w: NDArray[np.float64] | None, lo: int, hi: int) -> NDArray[np.floa
 
 
 def _lse_parts(
-    core: ModuleType, xr: NDArray[Any], m: float, chunks: list[tuple[int, int]]
+    core: ModuleType,
+    xr: NDArray[Any],
+    m: float,
+    chunks: list[tuple[int, int]],
+    store: NDArray[np.float64] | None = None,
 ) -> tuple[float, float]:
-    """(s' hi, s' lo) of sum(exp(x - m)) - 1 over a row, merged exactly from its chunks."""
-    terms = sum_terms(_map(lambda lo, hi: core.row_sum(xr[lo:hi], m, 1.0, None), chunks))
+    """(s' hi, s' lo) of sum(exp(x - m)) - 1 over a row, merged exactly from its chunks; each
+    exp kept in ``store`` (float64 rows only) when it is given."""
+
+    def chunk_sum(lo: int, hi: int) -> tuple[float, float, float]:
+        keep = None if store is None else store[lo:hi]
+        res: tuple[float, float, float] = core.row_sum(xr[lo:hi], m, 1.0, keep)
+        return res
+
+    terms = sum_terms(_map(chunk_sum, chunks))
     s1 = math.fsum(terms)
     return s1, math.fsum([*terms, -s1])
 
@@ -61,7 +72,9 @@ def _one_row(
         if g is not None:
             g.fill(np.nan)
         return
-    s1, s1_lo = _lse_parts(core, xr, m, chunks)
+    # A float64 gradient row keeps the sum pass's exps, which ce_grad_chunk then scales.
+    keep = g if g is not None and xr.dtype == np.float64 else None
+    s1, s1_lo = _lse_parts(core, xr, m, chunks, keep)
     if xr.dtype == np.float32:
         s1_lo, dy, dy_lo = 0.0, float(xr[y]) - m, 0.0
     else:
