@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.explorer._browser import LOCALES, open_tab
+from tests.explorer._browser import LOCALES, click, open_tab
 from tests.explorer._browser import wait_until as _wait_until
 
 pytestmark = pytest.mark.browser
@@ -118,7 +118,7 @@ def test_type_a_prompt_see_real_logits_cut_and_generate(page_en: tuple[Any, Any]
     # Generate 12 tokens: the same tokens as the library's generate with this seed.
     page.fill("#lm-seed input", "5")
     page.locator("#lm-seed input").press("Enter")
-    page.locator("#lm-generate").click()
+    click(page.locator("#lm-generate"))
     page.wait_for_selector("#lm-gen .sl-lm-gen-token")
     shown = page.eval_on_selector_all(
         "#lm-gen .sl-lm-gen-token", "els => els.map(e => e.dataset.token)"
@@ -129,7 +129,7 @@ def test_type_a_prompt_see_real_logits_cut_and_generate(page_en: tuple[Any, Any]
     # Token by token: the step button appends the token the page calls "sampled".
     sampled = page.get_attribute("#lm-out .sl-lm-choice", "data-sampled")
     assert sampled == expected[0]
-    page.locator("#lm-step").click()
+    click(page.locator("#lm-step"))
     if sampled == EOS:
         page.wait_for_selector("#lm-gen .sl-lm-ended")
     else:
@@ -166,7 +166,7 @@ def test_tab_in_three_languages_is_screenshotted(
     expected = {"en": ["in", "the", "morning", ",", "the", "cat"], "zh-Hans": list("小猫在"),
                 "zh-Hant": list("小貓在")}[lang]  # fmt: skip
     assert tokens == expected
-    page.locator("#lm-generate").click()
+    click(page.locator("#lm-generate"))
     page.wait_for_selector("#lm-gen .sl-lm-gen-token")
     path = screenshot_dir / f"tab-lm-{lang}.png"
     page.screenshot(path=str(path), full_page=True)
