@@ -55,10 +55,13 @@ def classes(dtype):
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("intercept", [True, False])
-def test_loss_and_gradient_are_the_formulas(simd_level, dtype, weighted, intercept):
+@pytest.mark.parametrize("d", [37, 46])
+def test_loss_and_gradient_are_the_formulas(simd_level, dtype, weighted, intercept, d):
     c = core()
-    # Rows: not a multiple of any tile or group; features: not a multiple of any tile.
-    n, d = 613, 37
+    # Rows: not a multiple of any tile or group; features: not a multiple of any tile, with
+    # remainders that take the smaller tiles (37 = 4 * 8 + 4 + 1, 46 = 5 * 8 + 4 + 2 on
+    # AVX-512's 8-row tiles; 6 * 6 + 1 and 7 * 6 + 4; 12 * 3 + 1 and 15 * 3 + 1).
+    n = 613
     tol = 1e-13 if dtype == np.float64 else 3e-6
     for k in classes(dtype):
         X, Wt, b, y, s = case(n, d, k, dtype, seed=k)
