@@ -55,12 +55,14 @@ def classes(dtype):
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("intercept", [True, False])
-@pytest.mark.parametrize("d", [37, 46])
+@pytest.mark.parametrize("d", [37, 46, 49, 83])
 def test_loss_and_gradient_are_the_formulas(simd_level, dtype, weighted, intercept, d):
     c = core()
     # Rows: not a multiple of any tile or group; features: not a multiple of any tile, with
-    # remainders that take the smaller tiles (37 = 4 * 8 + 4 + 1, 46 = 5 * 8 + 4 + 2 on
-    # AVX-512's 8-row tiles; 6 * 6 + 1 and 7 * 6 + 4; 12 * 3 + 1 and 15 * 3 + 1).
+    # remainders that take the smaller tiles along the classes (37 = 4 * 8 + 4 + 1 and
+    # 46 = 5 * 8 + 4 + 2 on AVX-512's 8-feature tiles) and every count of vectors of the
+    # tiles along the features (49 and 83 features: 3 and 5 vectors of 16 float32, 6 and 10
+    # of 8 float64, 6 and 10 of 8 float32 on AVX2, each with a few features left over).
     n = 613
     tol = 1e-13 if dtype == np.float64 else 3e-6
     for k in classes(dtype):
