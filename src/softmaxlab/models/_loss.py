@@ -110,21 +110,12 @@ class BoundLoss:
         # Dense float32/float64 blocks on the compiled core call its fused cross-entropy
         # directly, into buffers reused across a chunk's blocks: the values of
         # cross_entropy_and_grad(reduction='none'), without its per-call checks and arrays.
-        self.direct = (
-            dense
-            and _simd.core is not None
-            and X.dtype in (np.float32, np.float64)
-            and loss.backend in (None, "auto", "compiled", "numba")
-            and self.y.flags.c_contiguous
-        )
+        self.direct = loss._direct(X) and self.y.flags.c_contiguous
         # ... and C-contiguous ones with few enough classes go through its fused linear
         # cross-entropy: one call per chunk computes the logits, the loss and the gradient
         # with X read once, in register tiles (the skinny products BLAS runs slowly), and
         # without the GIL, so that threads scale.
-        core: Any = _simd.core
-        self.fused = bool(
-            self.direct and X.flags.c_contiguous and k <= core.linear_ce_max_classes(X.itemsize)
-        )
+        self.fused = self.direct and loss.fuses(X)
 
     # ------------------------------------------------------------------ the block pass
     def _weights(self, lo: int, hi: int) -> Any:
@@ -515,6 +506,27 @@ class MultinomialLoss:
         if self.fit_intercept:
             z += b.astype(dt, copy=False)
         return z
+
+    def _direct(self, X: Any) -> bool:
+        """Whether dense rows ``X`` go to the compiled core's cross-entropy kernels."""
+        return bool(
+            isinstance(X, np.ndarray)
+            and _simd.core is not None
+            and X.dtype in (np.float32, np.float64)
+            and self.backend in (None, "auto", "compiled", "numba")
+        )
+
+    def fuses(self, X: Any) -> bool:
+        """Whether :meth:`bind` computes rows ``X`` (with C-contiguous labels) through the
+        compiled core's fused linear cross-entropy: dense C-contiguous float32 or float64
+        rows and at most ``linear_ce_max_classes`` classes. That kernel reads rows at any
+        address at full speed (BLAS, on the other path, is ~3x slower on unaligned ones)."""
+        core: Any = _simd.core
+        return bool(
+            self._direct(X)
+            and X.flags.c_contiguous
+            and self.n_classes <= core.linear_ce_max_classes(X.itemsize)
+        )
 
     def bind(
         self,
