@@ -23,7 +23,11 @@ default fit at 1 thread, both to completion. The first fit on the new workers, w
 pays their imports and first calls, is timed and printed apart; the median (and the goal)
 is over the fits after it, as the in-memory median is over fits in a warm process.
 
-Printed: medians over ``--repeat`` runs, the ratio softmaxlab / scikit-learn (goals: ≤ 0.5 in
+The implementations run in interleaved rounds (``--repeat`` of them; each round's order
+turned by one place, scikit-learn first in the first round), the in-memory and Dask fits
+likewise, so that a machine whose speed drifts slows all of them alike.
+
+Printed: medians over ``--repeat`` rounds, the ratio softmaxlab / scikit-learn (goals: ≤ 0.5 in
 float64, ≤ 0.3 in float32, ≤ 0.3 at 2 threads, Dask ≤ 2× in-memory), the objective gaps, and
 the machine load (``os.getloadavg``) before and after, since the machine may be shared.
 ``--raw`` keeps the features as generated (scales up to about 5: L-BFGS then needs many more
@@ -93,16 +97,20 @@ def time_to_target(solver, X, y, target_scaled):
     return time.perf_counter() - start, reached, state["evals"]
 
 
-def timed(make, X, y, repeat):
-    """Median seconds of ``make().fit(X, y)`` over ``repeat`` runs, and the last model."""
-    times, out = [], None
-    for _ in range(repeat):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            start = time.perf_counter()
-            out = make().fit(X, y)
-            times.append(time.perf_counter() - start)
-    return statistics.median(times), out
+def fit_once(make, X, y):
+    """Seconds of one ``make().fit(X, y)``, and the model."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        start = time.perf_counter()
+        model = make().fit(X, y)
+        return time.perf_counter() - start, model
+
+
+def rotated(jobs, r):
+    """The jobs of round ``r``: the list turned by ``r`` places, so that each job runs early
+    and late in the rounds (the machine's speed drifts between rounds, not only within)."""
+    k = r % len(jobs)
+    return jobs[k:] + jobs[:k]
 
 
 def run_threads(threads, X, y, args, rows):
@@ -115,21 +123,39 @@ def run_threads(threads, X, y, args, rows):
         kernels.set_num_threads(threads)
         for dtype in args.dtypes.split(","):
             Xd = X.astype(dtype)
-            t_sk, ref = timed(LogisticRegression, Xd, y, args.repeat)
+            solvers = args.solvers.split(",")
+            times = {job: [] for job in ("sklearn", *solvers, "full")}
+            runs = {s: [] for s in solvers}
+            ref = model = None
+            target = None
+            # Interleaved rounds: scikit-learn first in the first one (its objective is the
+            # target of the others), then each round turned by one place.
+            for r in range(args.repeat):
+                for job in rotated(list(times), r):
+                    if job == "sklearn":
+                        t, fitted = fit_once(LogisticRegression, Xd, y)
+                        ref = fitted if ref is None else ref
+                        target = objective(ref.coef_, ref.intercept_, Xd, y) / len(y)
+                    elif job == "full":
+                        t, model = fit_once(SoftmaxRegression, Xd, y)
+                    else:
+                        res = time_to_target(job, Xd, y, target)
+                        runs[job].append(res)
+                        t = res[0]
+                    times[job].append(t)
+            t_sk = statistics.median(times["sklearn"])
             sk_obj = objective(ref.coef_, ref.intercept_, Xd, y)
             note = f"objective {sk_obj:.6f}, {int(ref.n_iter_[0])} iterations"
             rows.append((threads, dtype, "scikit-learn lbfgs (default tol)", t_sk, 1.0, note))
-            target = sk_obj / len(y)  # softmaxlab's loss is the objective / (C n)
-            for solver in args.solvers.split(","):
-                res = [time_to_target(solver, Xd, y, target) for _ in range(args.repeat)]
-                t_ours = statistics.median(r[0] for r in res)
-                note = f"{res[-1][2]} loss evaluations"
-                note += "" if all(r[1] for r in res) else ", TARGET NOT REACHED"
+            for solver in solvers:
+                t_ours = statistics.median(times[solver])
+                note = f"{runs[solver][-1][2]} loss evaluations"
+                note += "" if all(r[1] for r in runs[solver]) else ", TARGET NOT REACHED"
                 name = f"softmaxlab {solver} (to target)"
                 rows.append((threads, dtype, name, t_ours, t_ours / t_sk, note))
-            t_full, m = timed(SoftmaxRegression, Xd, y, args.repeat)
-            gap = (objective(m.coef_, m.intercept_, Xd, y) - sk_obj) / sk_obj
-            note = f"{m.solver}, {m.n_iter_} iterations, objective gap {gap:+.1e} relative"
+            t_full = statistics.median(times["full"])
+            gap = (objective(model.coef_, model.intercept_, Xd, y) - sk_obj) / sk_obj
+            note = f"{model.solver}, {model.n_iter_} iterations, objective gap {gap:+.1e} relative"
             name = "softmaxlab default (default tol)"
             rows.append((threads, dtype, name, t_full, t_full / t_sk, note))
 
@@ -143,7 +169,7 @@ def run_dask(X, y, args, rows):
 
     with threadpool_limits(1):
         kernels.set_num_threads(1)
-        t_mem, ref = timed(SoftmaxRegression, X, y, args.repeat)
+        fit_once(SoftmaxRegression, X, y)  # a warm process, as the workers are after their first
         cluster = distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         )
@@ -154,10 +180,18 @@ def run_dask(X, y, args, rows):
                 distributed.wait([Xd, yd])
                 # The first fit on new workers also pays their imports (softmaxlab, its
                 # compiled core, scikit-learn) and first calls: timed apart, not in the median.
-                t_first, _ = timed(SoftmaxRegression, Xd, yd, 1)
-                t_dask, m = timed(SoftmaxRegression, Xd, yd, args.repeat)
+                t_first, _ = fit_once(SoftmaxRegression, Xd, yd)
+                times = {"memory": [], "dask": []}
+                for r in range(args.repeat):  # interleaved, in turn first
+                    for job in rotated(list(times), r):
+                        if job == "memory":
+                            t, ref = fit_once(SoftmaxRegression, X, y)
+                        else:
+                            t, m = fit_once(SoftmaxRegression, Xd, yd)
+                        times[job].append(t)
         finally:
             cluster.close()
+    t_mem, t_dask = statistics.median(times["memory"]), statistics.median(times["dask"])
     f_ref = objective(ref.coef_, ref.intercept_, X, y)
     gap = (objective(m.coef_, m.intercept_, X, y) - f_ref) / f_ref
     rows.append((1, "float64", "softmaxlab default, in memory", t_mem, 1.0, f"{ref.n_iter_} it."))

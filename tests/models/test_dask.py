@@ -123,13 +123,19 @@ def test_worker_killed_mid_fit_gives_the_same_result(client):
     Xd = da.from_array(X, chunks=(30, 13))
     ref = SoftmaxRegression(tol=1e-9, max_iter=5000).fit(Xd, y, client=client)
 
-    calls = {"n": 0}
+    calls = {"n": 0, "by_actors": 0, "fell_back": 0}
     killed = threading.Event()
     original = _dask.DaskLoss.loss_gradient
+    by_actors = _dask.DaskLoss._by_actors
 
     def counting(self, coef, l2=0.0):
         calls["n"] += 1
         return original(self, coef, l2)
+
+    def watched(self, coef):
+        parts = by_actors(self, coef)
+        calls["by_actors" if parts is not None else "fell_back"] += 1
+        return parts
 
     def killer():
         while calls["n"] < 5:
@@ -139,15 +145,19 @@ def test_worker_killed_mid_fit_gives_the_same_result(client):
         killed.set()
 
     _dask.DaskLoss.loss_gradient = counting
+    _dask.DaskLoss._by_actors = watched
     thread = threading.Thread(target=killer, daemon=True)
     thread.start()
     try:
         m = SoftmaxRegression(tol=1e-9, max_iter=5000).fit(Xd, y, client=client)
     finally:
         _dask.DaskLoss.loss_gradient = original
+        _dask.DaskLoss._by_actors = by_actors
     thread.join(timeout=30)
     assert killed.is_set()
     assert calls["n"] > 5  # the fit went on after the kill
+    # The evaluations went through the workers' actors until the kill, then through tasks.
+    assert calls["by_actors"] >= 5 and calls["fell_back"] == 1
     # The same fit up to rounding (BLAS results may differ in the last bits between
     # processes, as memory alignment changes the order of the sums).
     np.testing.assert_allclose(m.coef_, ref.coef_, rtol=1e-9, atol=1e-12)

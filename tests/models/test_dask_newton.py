@@ -160,6 +160,41 @@ def test_chunks_held_by_one_worker_are_spread_with_their_labels(client):
         dloss.release()
 
 
+def test_actors_evaluate_what_the_tasks_do(client, monkeypatch):
+    # Small chunks: one actor per worker holds them, and an evaluation through the actors
+    # gives the task path's values bit for bit (the same per-chunk parts, summed in order).
+    # Chunks above the memory share of a worker get no actors.
+    from softmaxlab.models import MultinomialLoss
+
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(2400, 6))
+    y = rng.integers(0, 4, size=2400)
+    s = rng.uniform(0.5, 2.0, size=2400)
+    coef = rng.normal(scale=0.3, size=4 * 7)
+    loss = MultinomialLoss(4)
+    Xd, yd, sd = (da.from_array(a, chunks=300) for a in (X, y, s))
+    dloss = _dask.DaskLoss(client, loss, Xd, yd, sd)
+    try:
+        assert len(dloss._actors) == 2
+        by_actors = dloss.penalised(1e-3).loss_gradient(coef)
+        assert dloss._actors  # still in use
+        dloss._stop_actors()
+        by_tasks = dloss.penalised(1e-3).loss_gradient(coef)
+        assert by_actors[0] == by_tasks[0]
+        np.testing.assert_array_equal(by_actors[1], by_tasks[1])
+        f0, g0 = loss.bind(X, y, s, 1e-3).loss_gradient(coef)
+        assert by_actors[0] == pytest.approx(f0, rel=1e-12)
+        np.testing.assert_allclose(by_actors[1], g0, rtol=1e-10, atol=1e-15)
+    finally:
+        dloss.release()
+    monkeypatch.setattr(_dask, "ACTOR_MEMORY_SHARE", 0.0)
+    dloss = _dask.DaskLoss(client, loss, Xd, yd, sd)
+    try:
+        assert dloss._actors == []
+    finally:
+        dloss.release()
+
+
 @pytest.mark.parametrize("group_bytes", [1, 3 * 400 * 6 * 8, 1 << 26])
 def test_chunks_are_evaluated_in_groups_per_worker_and_summed_in_chunk_order(
     client, group_bytes, monkeypatch
