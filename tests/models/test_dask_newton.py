@@ -11,7 +11,7 @@ from scipy.special import log_softmax as scipy_log_softmax
 from sklearn.datasets import load_wine, make_classification
 from sklearn.preprocessing import StandardScaler
 
-from softmaxlab.models import SoftmaxRegression, _dask
+from softmaxlab.models import SoftmaxRegression, _dask, _dask_data
 
 
 @pytest.fixture(scope="module")
@@ -70,10 +70,10 @@ def test_string_labels_and_balanced_class_weight(client):
 
 def test_labels_and_weights_stay_dask_arrays_on_the_cluster():
     X = da.ones((10, 3), chunks=(4, 3))
-    _, yp, sp_ = _dask.prepare_fit_inputs(X, np.arange(10) % 2, np.ones(10), "newton-cg")
+    _, yp, sp_ = _dask_data.prepare_fit_inputs(X, np.arange(10) % 2, np.ones(10), "newton-cg")
     assert isinstance(yp, da.Array) and isinstance(sp_, da.Array)
     assert yp.chunks == ((4, 4, 2),) and sp_.chunks == ((4, 4, 2),)
-    classes, enc = _dask.encode_labels(da.from_array(np.array([5, 7, 5, 9]), chunks=2))
+    classes, enc = _dask_data.encode_labels(da.from_array(np.array([5, 7, 5, 9]), chunks=2))
     np.testing.assert_array_equal(classes, [5, 7, 9])
     assert isinstance(enc, da.Array)
     np.testing.assert_array_equal(enc.compute(), [0, 1, 0, 2])
@@ -83,12 +83,16 @@ def test_labels_and_weights_stay_dask_arrays_on_the_cluster():
 def test_bad_dask_sample_weights_name_the_parameter(bad):
     enc = da.from_array(np.array([0, 1, 0, 1]), chunks=2)
     with pytest.raises(ValueError, match="'sample_weight' parameter of SoftmaxRegression"):
-        _dask.sample_weights(enc, da.from_array(np.array(bad, float), chunks=2), None, np.arange(2))
+        _dask_data.sample_weights(
+            enc, da.from_array(np.array(bad, float), chunks=2), None, np.arange(2)
+        )
 
 
 def test_trust_ncg_is_refused_with_the_solvers_allowed():
     with pytest.raises(ValueError, match=r"'lbfgs' or 'newton-cg' only\. Got solver='trust-ncg'"):
-        _dask.prepare_fit_inputs(da.ones((4, 2), chunks=2), np.arange(4) % 2, None, "trust-ncg")
+        _dask_data.prepare_fit_inputs(
+            da.ones((4, 2), chunks=2), np.arange(4) % 2, None, "trust-ncg"
+        )
 
 
 def test_chunks_at_odd_addresses_are_copied_aligned():

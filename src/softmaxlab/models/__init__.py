@@ -13,7 +13,8 @@ One home per job, dependencies pointing down this list:
   protocol (``_get_state``/``_from_state``, ``save``/``load``) over ``_modelfile``;
 * ``_regression``: :class:`SoftmaxRegression` (a ``ModelState``), which validates, encodes
   and wires the loss to a solver;
-* ``_dask``: data-parallel fitting and lazy prediction on Dask arrays;
+* ``_dask``: data-parallel fitting on Dask arrays (the loss over the chunks, the cluster);
+* ``_dask_data``: a Dask fit's inputs, labels and weights, and lazy prediction;
 * ``_calibration``, ``_metrics``, ``_compare``: temperature scaling, calibration metrics, the
   one-vs-rest comparison;
 * ``_io``: ``save_model`` / ``load_model``, over the estimator and its protocol;

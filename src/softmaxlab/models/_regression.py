@@ -5,7 +5,8 @@ plumbing over :func:`softmaxlab.cross_entropy_and_grad`) to an optimiser of
 :mod:`softmaxlab.models._solvers`: L-BFGS and trust-region Newton-CG from
 :mod:`scipy.optimize`, an inexact Newton-CG, or minibatch SGD / Adam (also through
 ``partial_fit``, one minibatch stream at a time). Dask arrays are fitted by
-:mod:`softmaxlab.models._dask`; ``save`` / ``load`` and the persistence
+:mod:`softmaxlab.models._dask` (over :mod:`softmaxlab.models._dask_data`); ``save`` /
+``load`` and the persistence
 protocol (``_get_state`` / ``_from_state``) come from :class:`softmaxlab.models._state.ModelState`
 over the file format of :mod:`softmaxlab.models._modelfile`.
 """
@@ -290,7 +291,7 @@ class SoftmaxRegression(ModelState, ClassifierMixin, BaseEstimator):
         A call that raises (bad input, a solver error, Ctrl-C) leaves every fitted attribute
         as it was before the call.
         """
-        from ._dask import is_dask_array
+        from ._dask_data import is_dask_array
 
         with keep_state_on_failure(self):  # a failed fit leaves the previous model intact
             if is_dask_array(X):
@@ -322,7 +323,8 @@ class SoftmaxRegression(ModelState, ClassifierMixin, BaseEstimator):
     def _fit_dask(self, X: Any, y: Any, sample_weight: Any, client: Any) -> SoftmaxRegression:
         """L-BFGS or Newton-CG here, the loss, gradient and Hessian products summed over the
         row chunks on the cluster (``y`` and the weights stay there)."""
-        from ._dask import DaskLoss, encode_labels, get_client, prepare_fit_inputs, sample_weights
+        from ._dask import DaskLoss, get_client
+        from ._dask_data import encode_labels, prepare_fit_inputs, sample_weights
 
         X, y, sample_weight = prepare_fit_inputs(X, y, sample_weight, self.solver)
         c = get_client(client)
@@ -496,7 +498,7 @@ class SoftmaxRegression(ModelState, ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ prediction
     def _dask_input(self, X: Any) -> bool:
-        from ._dask import is_dask_array
+        from ._dask_data import is_dask_array
 
         if not is_dask_array(X):
             return False
@@ -510,7 +512,7 @@ class SoftmaxRegression(ModelState, ClassifierMixin, BaseEstimator):
 
     def _logits(self, X: Any) -> NDArray[Any]:
         if self._dask_input(X):
-            from ._dask import lazy_logits
+            from ._dask_data import lazy_logits
 
             return lazy_logits(X, self.coef_, self.intercept_)
         check_is_fitted(self)
@@ -536,7 +538,7 @@ class SoftmaxRegression(ModelState, ClassifierMixin, BaseEstimator):
         A Dask array ``X`` gives a lazy Dask array, computed block by block.
         """
         if self._dask_input(X):
-            from ._dask import lazy_proba
+            from ._dask_data import lazy_proba
 
             return lazy_proba(X, self.coef_, self.intercept_, log=False)
         return softmax(self._logits(X), axis=1)
@@ -544,7 +546,7 @@ class SoftmaxRegression(ModelState, ClassifierMixin, BaseEstimator):
     def predict_log_proba(self, X: Any) -> NDArray[Any]:
         """Log-probabilities, from :func:`softmaxlab.log_softmax` (no underflow to -inf)."""
         if self._dask_input(X):
-            from ._dask import lazy_proba
+            from ._dask_data import lazy_proba
 
             return lazy_proba(X, self.coef_, self.intercept_, log=True)
         return log_softmax(self._logits(X), axis=1)
@@ -553,7 +555,7 @@ class SoftmaxRegression(ModelState, ClassifierMixin, BaseEstimator):
         """The most probable class for each row of ``X``."""
         z = self._logits(X)
         if self._dask_input(X):
-            from ._dask import take_classes
+            from ._dask_data import take_classes
 
             return take_classes(z.argmax(axis=1), self.classes_)
         return self.classes_[np.argmax(z, axis=1)]
