@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from tests._support.mpref import ref_softmax
-from tests.explorer._browser import bar_probs, open_tab, settled_bar_probs
+from tests.explorer._browser import bar_probs, click, open_tab, settled_bar_probs
 from tests.explorer._browser import wait_until as _wait_until
 
 pytestmark = pytest.mark.browser
@@ -46,7 +46,7 @@ def wait_probs(page: Any, expected: list[float], tol: float = 1e-12) -> None:
 
 
 def click_preset(page: Any, key: str) -> None:
-    page.locator(f"#sm-preset-{key}").click()
+    click(page.locator(f"#sm-preset-{key}"))
 
 
 def no_traceback(page: Any) -> None:
@@ -63,7 +63,7 @@ def test_page_loads_offline_without_console_errors(page_en: tuple[Any, Any]) -> 
     for tab in ("compare", "precision", "next-token", "digit", "train", "gradients", "softmax"):
         button = page.locator(f"#tab-{tab}-button")
         if button.count():
-            button.click()
+            click(button)
     page.wait_for_timeout(500)
     assert log.requests, "no request recorded at all"
     assert log.outside_loopback() == []
@@ -179,7 +179,7 @@ def test_bad_entries_show_a_message_and_the_app_keeps_working(page_en: tuple[Any
     page, log = page_en
     # A duplicate class name.
     page.fill("#sm-names textarea, #sm-names input", "A, A, C")
-    page.locator("#sm-rename").click()
+    click(page.locator("#sm-rename"))
     # The message is next to the names box and the class buttons.
     page.wait_for_selector("#sm-class-message .sl-error")
     assert "'A'" in page.inner_text("#sm-class-message")
@@ -188,19 +188,19 @@ def test_bad_entries_show_a_message_and_the_app_keeps_working(page_en: tuple[Any
     page.keyboard.press("ArrowLeft")
     wait_probs(page, ref_softmax([2.9, 1.0, -3.0]))
     page.fill("#sm-names textarea, #sm-names input", "A, B, C")
-    page.locator("#sm-rename").click()
+    click(page.locator("#sm-rename"))
     wait_until(lambda: page.inner_text("#sm-class-message").strip() == "", what="no message")
     # Non-numeric and empty logits on the Compare tab.
-    page.locator("#tab-compare-button").click()
+    click(page.locator("#tab-compare-button"))
     page.fill("#cmp-logits textarea, #cmp-logits input", "1, two, 3")
-    page.locator("#cmp-run").click()
+    click(page.locator("#cmp-run"))
     page.wait_for_selector("#cmp-out .sl-error")
     assert "'two'" in page.inner_text("#cmp-out")
     page.fill("#cmp-logits textarea, #cmp-logits input", "")
-    page.locator("#cmp-run").click()
+    click(page.locator("#cmp-run"))
     wait_until(lambda: "empty" in page.inner_text("#cmp-out"), what="empty-list message")
     page.fill("#cmp-logits textarea, #cmp-logits input", "2, 0, -1")
-    page.locator("#cmp-run").click()
+    click(page.locator("#cmp-run"))
     page.wait_for_selector("#cmp-table")
     no_traceback(page)
     assert log.page_errors == []
@@ -208,11 +208,11 @@ def test_bad_entries_show_a_message_and_the_app_keeps_working(page_en: tuple[Any
 
 def test_add_rename_and_remove_classes(page_en: tuple[Any, Any]) -> None:
     page, _ = page_en
-    page.locator("#sm-add").click()
+    click(page.locator("#sm-add"))
     wait_until(lambda: len(bar_probs(page)) == 4, what="a fourth class")
     wait_probs(page, ref_softmax([3.0, 1.0, -3.0, 0.0]))
     page.fill("#sm-names textarea, #sm-names input", "cat, dog, bird, fish")
-    page.locator("#sm-rename").click()
+    click(page.locator("#sm-rename"))
     labels = "els => els.map(e => e.dataset.label)"
     wait_until(
         lambda: (
@@ -222,10 +222,10 @@ def test_add_rename_and_remove_classes(page_en: tuple[Any, Any]) -> None:
     )
     assert page.inner_text("#sm-logit-3 [data-testid=block-info]") == "fish"
     for expected in (3, 2):
-        page.locator("#sm-remove").click()
+        click(page.locator("#sm-remove"))
         wait_until(lambda n=expected: len(bar_probs(page)) == n, what=f"{expected} classes")
     wait_probs(page, ref_softmax([3.0, 1.0]))
-    page.locator("#sm-remove").click()  # below two classes: refused with a message
+    click(page.locator("#sm-remove"))  # below two classes: refused with a message
     page.wait_for_selector("#sm-class-message .sl-error")
     assert len(bar_probs(page)) == 2
     # The limits are on the buttons, and the message sits right below them.
@@ -239,7 +239,7 @@ def test_add_rename_and_remove_classes(page_en: tuple[Any, Any]) -> None:
 def test_sessions_have_their_own_state(new_page: Any) -> None:
     page1, _ = new_page()
     page2, _ = new_page()
-    page1.locator("#sm-add").click()
+    click(page1.locator("#sm-add"))
     wait_until(lambda: len(bar_probs(page1)) == 4, what="4 classes in session 1")
     click_preset(page2, "large")
     wait_probs(page2, ref_softmax([-5.0, -5.0, 5.0]))
@@ -261,7 +261,7 @@ def hist_rows(page: Any) -> list[dict[str, Any]]:
 
 def test_next_token_sampled_histogram_appears(page_en: tuple[Any, Any]) -> None:
     page, log = page_en
-    page.locator("#tab-next-token-button").click()
+    click(page.locator("#tab-next-token-button"))
     page.wait_for_selector("#nt-out .sl-processed")
     # top-k = 3 via the keyboard on the slider: only three tokens stay.
     page.locator("#nt-top-k input[type=range]").focus()
@@ -276,7 +276,7 @@ def test_next_token_sampled_histogram_appears(page_en: tuple[Any, Any]) -> None:
         ),
         what="three tokens left after top-k = 3",
     )
-    page.locator("#nt-sample").click()
+    click(page.locator("#nt-sample"))
     page.wait_for_selector("#nt-hist .sl-hist-row")
     rows = hist_rows(page)
     assert [r["token"] for r in rows][:3] == ["mat", "floor", "sofa"]
@@ -332,7 +332,7 @@ def digit_probs(page: Any) -> list[float]:
 
 def test_drawn_digit_gets_probabilities(page_en: tuple[Any, Any], screenshot_dir: Path) -> None:
     page, log = page_en
-    page.locator("#tab-digit-button").click()
+    click(page.locator("#tab-digit-button"))
     # The brush is selected when the tab opens: no click on it first.
     brush = page.locator("#dg-pad button[aria-label=Brush]")
     wait_until(lambda: "highlight" in (brush.get_attribute("class") or ""), what="brush ready")
@@ -354,7 +354,7 @@ def test_drawn_digit_gets_probabilities(page_en: tuple[Any, Any], screenshot_dir
     calibrated = digit_probs(page)
     assert calibrated != probs and int(np.argmax(calibrated)) == winner
     # Clearing the pad gives a message, not a traceback.
-    page.locator("#dg-pad button[aria-label='Clear canvas']").click()
+    click(page.locator("#dg-pad button[aria-label='Clear canvas']"))
     page.wait_for_selector("#dg-out .sl-error", timeout=30_000)
     assert "empty" in page.inner_text("#dg-out")
     no_traceback(page)
@@ -363,9 +363,9 @@ def test_drawn_digit_gets_probabilities(page_en: tuple[Any, Any], screenshot_dir
 
 def test_train_and_calibrate(page_en: tuple[Any, Any], screenshot_dir: Path) -> None:
     page, log = page_en
-    page.locator("#tab-train-button").click()
+    click(page.locator("#tab-train-button"))
     page.locator('#tr-dataset input[value="iris"]').check()
-    page.locator("#tr-run").click()
+    click(page.locator("#tr-run"))
     page.wait_for_selector("#tr-out .sl-train-summary", timeout=120_000)
     assert page.locator("#tr-out svg.sl-reliability").count() == 2
     assert page.locator("#tr-out svg.sl-loss").count() == 1
@@ -383,8 +383,8 @@ def test_train_and_calibrate(page_en: tuple[Any, Any], screenshot_dir: Path) -> 
 
 def test_one_vs_rest_comparison(page_en: tuple[Any, Any]) -> None:
     page, _ = page_en
-    page.locator("#tab-compare-button").click()
-    page.locator("#ovr-run").click()
+    click(page.locator("#tab-compare-button"))
+    click(page.locator("#ovr-run"))
     page.wait_for_selector("#ovr-table", timeout=120_000)
     text = page.inner_text("#ovr-table")
     assert "one-vs-rest" in text and "softmax" in text
@@ -406,16 +406,16 @@ def test_each_tab_renders_and_is_screenshotted(
 ) -> None:
     page, log = page_en
     for tab, selector in TAB_CHECKS.items():
-        page.locator(f"#tab-{tab}-button").click()
+        click(page.locator(f"#tab-{tab}-button"))
         page.wait_for_selector(selector, state="visible")
         path = screenshot_dir / f"tab-{tab}.png"
         page.screenshot(path=str(path), full_page=True)
         assert path.stat().st_size > 10_000
     # The Precision tab shows the naive overflow.
-    page.locator("#tab-precision-button").click()
+    click(page.locator("#tab-precision-button"))
     naive = page.inner_text("#prec-naive-table")
     assert "inf" in naive and "NaN" in naive
-    page.locator("#prec-example-log").click()
+    click(page.locator("#prec-example-log"))
     wait_until(lambda: "−inf" in page.inner_text("#prec-log-table"), what="log(0) = -inf")
     assert "−999" in page.inner_text("#prec-log-table")
     assert log.page_errors == []
@@ -425,11 +425,11 @@ def test_gradient_tab_updates_with_the_target(page_en: tuple[Any, Any]) -> None:
     page, _ = page_en
     open_tab(page, "gradients")
     page.fill("#grad-target input", "2")
-    page.locator("#grad-run").click()
+    click(page.locator("#grad-run"))
     p = ref_softmax([1.0, 2.0, 3.0])
     expected = f"{p[2] - 1.0:.6g}".replace("-", "−")
     wait_until(lambda: expected in page.inner_text("#grad-table"), what=f"p − y = {expected}")
     page.fill("#grad-target input", "7")
-    page.locator("#grad-run").click()
+    click(page.locator("#grad-run"))
     page.wait_for_selector("#grad-out .sl-error")
     assert json.dumps("7")[1:-1] in page.inner_text("#grad-out")

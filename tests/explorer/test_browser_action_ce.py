@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.explorer._browser import LOCALES, open_tab, wait_until
+from tests.explorer._browser import LOCALES, click, open_tab, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +53,7 @@ def test_action_tab_runs_and_refuses_bad_settings(page_en: tuple[Any, Any]) -> N
     assert finals["softmax"] < finals["uniform"]
     # Three arms, then run: the page shows three bands and three rows of probabilities.
     set_number(page, "act-arms", "3")
-    page.locator("#act-run").click()
+    click(page.locator("#act-run"))
     wait_until(lambda: page.locator("#act-out .sl-area").count() == 3, what="three arms")
     assert page.get_attribute("#act-out .sl-action", "data-arms") == "3"
     assert page.locator("#act-probs-table tr").count() == 1 + 3
@@ -90,7 +90,7 @@ def test_cross_entropy_tab_from_logits_and_smoothing(page_en: tuple[Any, Any]) -
     z = [2.0, 1.0, 0.1]
     page.fill("#ce-logits textarea, #ce-logits input", "2, 1, 0.1")
     set_number(page, "ce-target", "0")
-    page.locator("#ce-run").click()
+    click(page.locator("#ce-run"))
     expected = ref_lse(z) - z[0]
     wait_until(
         lambda: data_values(page, "#ce-loss") == [pytest.approx(expected, rel=1e-14)],
@@ -106,7 +106,7 @@ def test_cross_entropy_tab_from_logits_and_smoothing(page_en: tuple[Any, Any]) -
     assert data_values(page, "#ce-loss") == [pytest.approx(expected, rel=1e-14)]
     # An example button fills the box and recomputes.
     set_number(page, "ce-target", "1")
-    page.locator("#ce-example-0").click()
+    click(page.locator("#ce-example-0"))
     wait_until(lambda: data_values(page, "#ce-loss") == [1000.0], what="example 1000, 0")
     assert log.page_errors == []
 
@@ -126,7 +126,7 @@ def test_compare_relu_multilabel_and_one_sample(page_en: tuple[Any, Any]) -> Non
     soft = data_values(page, "#cmp-ml-out .sl-ml-softmax .sl-bar", "p")
     assert soft[0] + soft[1] < 1.0 and soft[1] < 0.5
     # One test sample of iris under both models.
-    page.locator("#ovr-dataset label", has_text="iris").click()
+    click(page.locator("#ovr-dataset label", has_text="iris"))
     set_number(page, "ovr-index", "3")
     page.wait_for_selector("#ovr-sample-table", timeout=30_000)
     raw_sum = data_values(page, "#ovr-sample-table .sl-raw-sum")[0]

@@ -15,7 +15,7 @@ import pytest
 from scipy.special import softmax as scipy_softmax
 
 from softmaxlab.explorer._i18n import t
-from tests.explorer._browser import open_tab, wait_until
+from tests.explorer._browser import click, open_tab, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +64,7 @@ def test_train_iris_shows_the_temperature_warning(page_en: tuple[Any, Any]) -> N
     page, log = page_en
     open_tab(page, "train")
     page.locator('#tr-dataset input[value="iris"]').check()
-    page.locator("#tr-run").click()
+    click(page.locator("#tr-run"))
     page.wait_for_selector("#tr-out .sl-train-warning[data-warning=lower]", timeout=120_000)
     assert "lower bound 0.05" in page.inner_text("#tr-out .sl-train-warning")
     page.locator('#lang input[value="zh-Hans"]').check()
@@ -104,7 +104,7 @@ def test_attention_mask_toggle(page_en: tuple[Any, Any], screenshot_dir: Path) -
     assert "query position" in page.inner_text("#att-message")
     assert page.locator("#att-weights").count() == 1
     # An example sentence resets the query to its last token and clears the message.
-    page.locator("#att-example-3").click()
+    click(page.locator("#att-example-3"))
     wait_until(lambda: page.locator("#att-message .sl-error").count() == 0, what="message cleared")
     wait_until(lambda: weights(page).shape == (5, 5), what="5 tokens")
     assert log.page_errors == []

@@ -17,7 +17,7 @@ import pytest
 
 from softmaxlab.explorer._i18n import t
 from tests._support.mpref import ref_softmax
-from tests.explorer._browser import LOCALES, bar_probs, open_tab, wait_until
+from tests.explorer._browser import LOCALES, bar_probs, click, open_tab, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -75,7 +75,7 @@ def test_winner_plots_follow_the_controls(new_page: Any) -> None:
     )
     wait_until(lambda: close(point(), [float(p) for p in ref_softmax([2.9, 1.0, -3.0], 2.0)]))
     # Four classes: no simplex, a sentence saying why.
-    page.locator("#sm-add").click()
+    click(page.locator("#sm-add"))
     wait_until(lambda: len(bar_probs(page)) == 4, 30, "a fourth class")
     wait_until(lambda: page.locator("#sm-winner .sl-simplex").count() == 0, 30, "no simplex")
     assert "现在有 4 个" in page.inner_text("#sm-winner")
@@ -94,12 +94,12 @@ def hist_counts(page: Any) -> list[int]:
 def test_sampling_again_draws_a_new_histogram(new_page: Any) -> None:
     page, _ = new_page()
     open_tab(page, "next-token")
-    page.locator("#nt-sample").click()
+    click(page.locator("#nt-sample"))
     wait_until(lambda: page.locator("#nt-hist .sl-hist").count() == 1, 30, "a histogram")
     first = hist_counts(page)
     assert page.get_attribute("#nt-hist .sl-hist", "data-seed") == "0"
     wait_until(lambda: page.input_value("#nt-seed input") == "1", 30, "seed box moved to 1")
-    page.locator("#nt-sample").click()
+    click(page.locator("#nt-sample"))
     wait_until(
         lambda: page.get_attribute("#nt-hist .sl-hist", "data-seed") == "1", 30, "seed 1 drawn"
     )
@@ -111,7 +111,7 @@ def test_sampling_again_draws_a_new_histogram(new_page: Any) -> None:
     page.locator("#nt-seed input").fill("0")
     page.locator("#nt-seed input").press("Enter")
     wait_until(lambda: page.locator("#nt-hist .sl-hist").count() == 0, 30, "histogram cleared")
-    page.locator("#nt-sample").click()
+    click(page.locator("#nt-sample"))
     wait_until(
         lambda: page.get_attribute("#nt-hist .sl-hist", "data-seed") == "0", 30, "seed 0 again"
     )

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests._support.mpref import ref_softmax
-from tests.explorer._browser import settled_bar_probs
+from tests.explorer._browser import click, settled_bar_probs
 from tests.explorer.test_browser import wait_probs, wait_until
 
 pytestmark = pytest.mark.browser
@@ -58,8 +58,8 @@ def test_screen_reader_region_never_announces_a_raw_key(
     new_page: Any, locale: str, done: str
 ) -> None:
     page, _ = new_page(locale)
-    page.locator("#tab-compare-button").click()
-    page.locator("#ovr-run").click()  # an event with a progress display, so it is announced
+    click(page.locator("#tab-compare-button"))
+    click(page.locator("#ovr-run"))  # an event with a progress display, so it is announced
     page.wait_for_selector("#ovr-table", timeout=120_000)
     seen: set[str] = set()
     deadline = time.monotonic() + 12.0  # Gradio spaces its announcements up to 5 s apart
@@ -136,7 +136,7 @@ def test_every_tab_in_chinese_shows_no_raw_key_and_is_screenshotted(
     wait_until(lambda: html_lang(page) == lang, what=f"<html lang={lang}>")
     catalogue_keys = set(keys())
     for tab in TAB_IDS:
-        page.locator(f"#tab-{tab}-button").click()
+        click(page.locator(f"#tab-{tab}-button"))
         page.wait_for_timeout(300)
         text = page.inner_text("body")
         raw = sorted(k for k in catalogue_keys if k in text)

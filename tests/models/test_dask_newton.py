@@ -25,6 +25,17 @@ def client():
     cluster.close()
 
 
+def chunked_problem(seed, n, k, chunks):
+    """n rows of 6 features, labels of k classes, weights and coefficients (drawn in that
+    order), the first three as Dask arrays of ``chunks`` rows, and the generator."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 6))
+    y = rng.integers(0, k, size=n)
+    s = rng.uniform(0.5, 2.0, size=n)
+    coef = rng.normal(scale=0.3, size=k * 7)
+    return X, y, s, coef, [da.from_array(a, chunks=chunks) for a in (X, y, s)], rng
+
+
 def objective(m, X, y, s=None, C=1.0):
     z = X @ m.coef_.T + m.intercept_
     ce = -scipy_log_softmax(z, axis=1)[np.arange(len(y)), y]
@@ -170,13 +181,8 @@ def test_actors_evaluate_what_the_tasks_do(client, monkeypatch):
     # Chunks above the memory share of a worker get no actors.
     from softmaxlab.models import MultinomialLoss
 
-    rng = np.random.default_rng(7)
-    X = rng.normal(size=(2400, 6))
-    y = rng.integers(0, 4, size=2400)
-    s = rng.uniform(0.5, 2.0, size=2400)
-    coef = rng.normal(scale=0.3, size=4 * 7)
+    X, y, s, coef, (Xd, yd, sd), _ = chunked_problem(7, 2400, 4, 300)
     loss = MultinomialLoss(4)
-    Xd, yd, sd = (da.from_array(a, chunks=300) for a in (X, y, s))
     dloss = _dask.DaskLoss(client, loss, Xd, yd, sd)
     try:
         assert len(dloss._actors) == 2
@@ -208,13 +214,8 @@ def test_chunks_are_evaluated_in_groups_per_worker_and_summed_in_chunk_order(
     from softmaxlab.models import MultinomialLoss
 
     monkeypatch.setattr(_dask, "GROUP_BYTES", group_bytes)
-    rng = np.random.default_rng(3)
-    X = rng.normal(size=(3600, 6))
-    y = rng.integers(0, 3, size=3600)
-    s = rng.uniform(0.5, 2.0, size=3600)
-    coef = rng.normal(scale=0.3, size=3 * 7)
+    X, y, s, coef, (Xd, yd, sd), rng = chunked_problem(3, 3600, 3, 400)
     loss = MultinomialLoss(3)
-    Xd, yd, sd = (da.from_array(a, chunks=400) for a in (X, y, s))
     dloss = _dask.DaskLoss(client, loss, Xd.rechunk((400, 6)), yd, sd)
     try:
         flat = sorted(i for g in dloss.groups for i in g)
