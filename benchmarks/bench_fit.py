@@ -127,15 +127,16 @@ def run_threads(threads, X, y, args, rows):
             times = {job: [] for job in ("sklearn", *solvers, "full")}
             runs = {s: [] for s in solvers}
             ref = model = None
-            target = None
             # Interleaved rounds: scikit-learn first in the first one (its objective is the
             # target of the others), then each round turned by one place.
             for r in range(args.repeat):
                 for job in rotated(list(times), r):
                     if job == "sklearn":
                         t, fitted = fit_once(LogisticRegression, Xd, y)
-                        ref = fitted if ref is None else ref
-                        target = objective(ref.coef_, ref.intercept_, Xd, y) / len(y)
+                        if ref is None:
+                            ref = fitted
+                            sk_obj = objective(ref.coef_, ref.intercept_, Xd, y)
+                            target = sk_obj / len(y)  # softmaxlab's loss: objective / (C n)
                     elif job == "full":
                         t, model = fit_once(SoftmaxRegression, Xd, y)
                     else:
@@ -144,7 +145,6 @@ def run_threads(threads, X, y, args, rows):
                         t = res[0]
                     times[job].append(t)
             t_sk = statistics.median(times["sklearn"])
-            sk_obj = objective(ref.coef_, ref.intercept_, Xd, y)
             note = f"objective {sk_obj:.6f}, {int(ref.n_iter_[0])} iterations"
             rows.append((threads, dtype, "scikit-learn lbfgs (default tol)", t_sk, 1.0, note))
             for solver in solvers:

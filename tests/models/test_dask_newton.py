@@ -220,6 +220,8 @@ def test_chunks_are_evaluated_in_groups_per_worker_and_summed_in_chunk_order(
     try:
         flat = sorted(i for g in dloss.groups for i in g)
         assert flat == list(range(9))
+        with client.as_current():
+            distributed.wait(dloss.x_parts)
         who = client.who_has(dloss.x_parts)
         for g in dloss.groups:
             assert g == sorted(g)

@@ -312,7 +312,7 @@ def _moved(
     it, so that a copy lost with its worker is recomputed from the graph) and released."""
     out = []
     for f, now, home in zip(parts, holders, homes, strict=True):
-        if f is None or now == home:
+        if now == home:
             out.append(f)
             continue
         moved = client.submit(
@@ -323,20 +323,19 @@ def _moved(
     return out
 
 
-def _groups(client: Any, parts: list[Any], nbytes: list[int]) -> list[list[int]]:
-    """The chunk indices of each task: the chunks of one worker (where the scheduler has
-    put them), in runs of at most :data:`GROUP_BYTES` (at least one chunk each)."""
-    from distributed import wait
+def _by_worker(homes: list[Any]) -> dict[Any, list[int]]:
+    """The chunk indices homed on each worker, in chunk order."""
+    out: dict[Any, list[int]] = {}
+    for i, w in enumerate(homes):
+        out.setdefault(w, []).append(i)
+    return out
 
-    with client.as_current():  # wait() asks for the current client
-        wait(parts)
-    who = client.who_has(parts)
-    by_worker: dict[Any, list[int]] = {}
-    for i, f in enumerate(parts):
-        holders = sorted(who.get(f.key, ()))
-        by_worker.setdefault(holders[0] if holders else None, []).append(i)
+
+def _groups(homes: list[Any], nbytes: list[int]) -> list[list[int]]:
+    """The chunk indices of each task: the chunks of one worker, in runs of at most
+    :data:`GROUP_BYTES` (at least one chunk each)."""
     groups: list[list[int]] = []
-    for chunks in by_worker.values():
+    for chunks in _by_worker(homes).values():
         size = GROUP_BYTES
         for i in chunks:
             if size + nbytes[i] > GROUP_BYTES:
@@ -386,16 +385,13 @@ class DaskLoss:
         # worker: 5 chunks against 3 made it ~1.7x slower), and each chunk's labels and
         # weights go where its rows are (or each evaluation would fetch them again once the
         # scheduler has dropped the extra replicas).
-        homes = balanced_homes(_holders(client, self.x_parts), nbytes, sorted(client.nthreads()))
-        for name in ("x_parts", "y_parts", "w_parts"):
-            parts = getattr(self, name)
-            if all(f is None for f in parts):
-                continue
-            here = _holders(client, parts)
-            setattr(
-                self, name, _moved(client, parts, here, homes, wl if name == "x_parts" else None)
-            )
-        self.groups = _groups(client, self.x_parts, nbytes)
+        x_at = _holders(client, self.x_parts)
+        homes = balanced_homes(x_at, nbytes, sorted(client.nthreads()))
+        self.x_parts = _moved(client, self.x_parts, x_at, homes, wl)
+        self.y_parts = _moved(client, self.y_parts, _holders(client, self.y_parts), homes)
+        if sw is not None:
+            self.w_parts = _moved(client, self.w_parts, _holders(client, self.w_parts), homes)
+        self.groups = _groups(homes, nbytes)
         self.n_evaluations = 0
         self._actor_futures: list[Any] = []
         self._actors = self._start_actors(homes, nbytes)
@@ -404,18 +400,13 @@ class DaskLoss:
         """One :class:`_Evaluator` per worker holding the chunks homed there, where they take
         at most :data:`ACTOR_MEMORY_SHARE` of its memory limit everywhere (else none: the
         evaluations go through tasks, and the chunks can spill)."""
-        by_worker: dict[Any, list[int]] = {}
-        for i, w in enumerate(homes):
-            by_worker.setdefault(w, []).append(i)
-        limits = {
-            w: info.get("memory_limit") or 0
-            for w, info in self.client.scheduler_info()["workers"].items()
-        }
+        by_worker = _by_worker(homes)
+        workers = self.client.scheduler_info()["workers"]
         for w, idx in by_worker.items():
-            limit = limits.get(w)
-            if limit is None or (
-                limit and sum(nbytes[i] for i in idx) > ACTOR_MEMORY_SHARE * limit
-            ):
+            if w not in workers:
+                return []
+            limit = workers[w].get("memory_limit") or 0  # 0: no limit
+            if limit and sum(nbytes[i] for i in idx) > ACTOR_MEMORY_SHARE * limit:
                 return []
         for w, idx in by_worker.items():
             self._actor_futures.append(
