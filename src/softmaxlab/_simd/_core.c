@@ -574,6 +574,24 @@ static PyObject *py_exp_table(PyObject *self, PyObject *arg)
     return PyBool_FromLong(old);
 }
 
+/* _online_min(v): the private switch of the one-pass (max, sum) of long rows (kernels.inc):
+ * rows of at least v entries take it; None only queries. Returns the previous threshold. For
+ * tests and benchmarks comparing both paths in one process. */
+static PyObject *py_online_min(PyObject *self, PyObject *arg)
+{
+    Py_ssize_t v = -1;
+    if (arg != Py_None) {
+        v = PyNumber_AsSsize_t(arg, PyExc_OverflowError);
+        if (v == -1 && PyErr_Occurred())
+            return NULL;
+        if (v < 0) {
+            PyErr_SetString(PyExc_ValueError, "_online_min: v must be >= 0 or None");
+            return NULL;
+        }
+    }
+    return PyLong_FromSsize_t((Py_ssize_t)g_tab->online_min((intptr_t)v));
+}
+
 /* ------------------------------------------------------------------ cross-entropy, vjp */
 
 /* The class indices of a 1-D int64 buffer ``target`` of ``nrows`` entries: kept ones must be
@@ -1070,6 +1088,7 @@ static PyMethodDef methods[] = {
              "in place (float64)."),
     FASTCALL("_exp32", py_exp32, "exp of the float32 softmax passes (test hook)."),
     {"_exp_table", py_exp_table, METH_O, "Private switch of the AVX-512 table exp."},
+    {"_online_min", py_online_min, METH_O, "Private switch of the one-pass (max, sum)."},
     {"get_level", py_get_level, METH_NOARGS, "The SIMD level running."},
     {"set_level", py_set_level, METH_O, "Run the named SIMD level (ValueError if impossible)."},
     {"compiled_levels", py_compiled_levels, METH_NOARGS, "Levels compiled in this build."},

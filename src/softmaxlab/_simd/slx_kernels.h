@@ -73,6 +73,9 @@ typedef struct {
                     intptr_t r1, int *oom);
     /* The largest K lce32 (f32 = 1) or lce64 takes. */
     intptr_t (*lce_max_k)(int f32);
+    /* Private switch: rows of at least v entries take the one-pass (max, sum) (v < 0 only
+     * queries); the previous threshold. */
+    intptr_t (*online_min)(intptr_t v);
 } slx_table;
 
 extern const slx_table slx_table_baseline;
