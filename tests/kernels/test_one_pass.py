@@ -23,12 +23,16 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
-import mpmath
 import numpy as np
 import pytest
 
 import softmaxlab as sl
-from tests._support.mpref import ref_cross_entropy_rows, ref_softmax_family
+from tests._support.mpref import (
+    double_double,
+    max_ulp_error_dd,
+    ref_cross_entropy_rows,
+    ref_softmax_family,
+)
 from tests.kernels.test_exp_t16 import _core
 
 N = 4500
@@ -63,42 +67,13 @@ def _special_rows(dtype: Any) -> np.ndarray:
     return x.astype(dtype)
 
 
-def _dd(values: list[Any]) -> tuple[np.ndarray, np.ndarray]:
-    """mpmath values as double-doubles: hi (the nearest float64) and lo (the rest, rounded)."""
-    with mpmath.workdps(50):
-        hi = [float(v) for v in values]
-        lo = [float(v - h) if mpmath.isfinite(v) else 0.0 for v, h in zip(values, hi, strict=True)]
-    return np.array(hi), np.array(lo)
-
-
-def _ulps(
-    out: np.ndarray, ref: tuple[np.ndarray, np.ndarray], dtype: Any, floor: bool = False
-) -> float:
-    """max |out - exact| / ulp(exact) in ``dtype`` ulps (the definition of tests/_support/mpref:
-    the spacing of ``dtype`` at the exact value, floored at eps if asked); non-finite entries
-    must be equal (0) or count inf."""
-    hi, lo = ref
-    y = np.asarray(out, np.float64).ravel()
-    fi = np.finfo(dtype)
-    fin = np.isfinite(hi)
-    if not np.array_equal(y[~fin], hi[~fin]) or not np.isfinite(y[fin]).all():
-        return float("inf")
-    h = hi[fin]
-    e = np.maximum(np.frexp(h)[1] - 1, int(fi.minexp))
-    u = np.ldexp(1.0, e - int(fi.nmant))
-    if floor:
-        u = np.maximum(u, float(fi.eps))
-    err = np.abs((y[fin] - h) - lo[fin]) / u
-    return float(err.max()) if err.size else 0.0
-
-
 @functools.cache
 def _ref_rows(dtype: Any, temperature: float) -> list[tuple[Any, Any]]:
     """(softmax, log_softmax) of each row as double-doubles."""
     out = []
     for row in _rows(dtype):
         sm, lsm, _ = ref_softmax_family(row, temperature)
-        out.append((_dd(sm), _dd(lsm)))
+        out.append((double_double(sm), double_double(lsm)))
     return out
 
 
@@ -112,7 +87,7 @@ def _ref_ce(dtype: Any, smooth: bool) -> tuple[Any, np.ndarray | None, float]:
     w = np.random.default_rng(13).uniform(0.2, 3.0, N) if smooth else None
     eps = 0.2 if smooth else 0.0
     losses, _, _ = ref_cross_entropy_rows(x, _targets(), w, eps)
-    return _dd(losses), w, eps
+    return double_double(losses), w, eps
 
 
 @pytest.fixture(params=["one-pass", "two-pass"])
@@ -133,8 +108,11 @@ def test_softmax_and_log_softmax_against_mpmath(dtype, temperature, path):
     sm = sl.softmax(x, temperature=temperature, backend="compiled")
     lsm = sl.log_softmax(x, temperature=temperature, backend="compiled")
     for i, (rsm, rlsm) in enumerate(_ref_rows(dtype, temperature)):
-        assert _ulps(sm[i], rsm, dtype) <= SM_ULPS[dtype], (path, i)
-        assert _ulps(lsm[i], rlsm, dtype, floor=True) <= LSM_ULPS[dtype], (path, i)
+        assert max_ulp_error_dd(sm[i], rsm, dtype) <= SM_ULPS[dtype], (path, i)
+        assert max_ulp_error_dd(lsm[i], rlsm, dtype, floor_at_eps=True) <= LSM_ULPS[dtype], (
+            path,
+            i,
+        )
     assert (sm[3, :2048] == 0).all() and (lsm[3, :2048] == -np.inf).all()
 
 
@@ -147,13 +125,17 @@ def test_cross_entropy_loss_against_mpmath(dtype, smooth, path):
         x, _targets(), weight=w, label_smoothing=eps, reduction="none", backend="compiled"
     )
     kept = np.arange(8) != 3  # the reference takes no -inf logit; row 3 against the NumPy path
-    assert _ulps(got[kept], (losses[0][kept], losses[1][kept]), dtype) <= CE_ULPS[dtype], path
+    assert (
+        max_ulp_error_dd(got[kept], (losses[0][kept], losses[1][kept]), dtype) <= CE_ULPS[dtype]
+    ), path
     ref3 = sl.cross_entropy(
         x[3:4], _targets()[3:4], weight=w, label_smoothing=eps, reduction="none", backend="numpy"
     )
     # Row 3's loss is finite without smoothing, +inf with it (eps w_c (x_c - m) at -inf).
     assert np.isfinite(got[3]) == (not smooth)
-    assert _ulps(got[3:4], (ref3.astype(np.float64), np.zeros(1)), dtype) <= CE_ULPS[dtype], path
+    assert (
+        max_ulp_error_dd(got[3:4], (ref3.astype(np.float64), np.zeros(1)), dtype) <= CE_ULPS[dtype]
+    ), path
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
