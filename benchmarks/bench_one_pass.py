@@ -2,9 +2,9 @@
 
 The compiled core's private switch ``_online_min`` sets the row length from which the
 one-pass runs (16384 by default): ``one`` sets the default, ``two`` turns it off, and both
-run interleaved with PyTorch in the same rounds (one sample of each per round; a sample is as
-many calls as take ~20 ms), medians printed with the ratios two / one (above 1: the one-pass
-is faster) and PyTorch / each. softmaxlab and PyTorch run with the same thread count; the SIMD
+run interleaved with PyTorch in the same rounds (``softmaxlab.bench.measure``, the timing loop
+of ``softmaxlab bench``), medians printed with the ratios two / one (above 1: the one-pass is
+faster) and PyTorch / each. Threads are pinned as ``softmaxlab bench`` pins them; the SIMD
 level is the one ``softmaxlab.show_config()`` names (``SOFTMAXLAB_SIMD=avx2`` forces AVX2;
 give PyTorch ``ATEN_CPU_CAPABILITY=avx2`` to compare at AVX2).
 
@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -26,13 +24,6 @@ import numpy as np
 SHAPES = [(64, 32000), (16, 128256), (8, 1_000_000)]
 OPS = ("softmax", "log_softmax", "cross_entropy")
 NEVER = 1 << 62
-
-
-def _per_call(fn: Callable[[], object], k: int) -> float:
-    t0 = time.perf_counter()
-    for _ in range(k):
-        fn()
-    return (time.perf_counter() - t0) / k
 
 
 def _calls(op: str, x: np.ndarray, y: np.ndarray, torch: Any) -> tuple[Callable, Callable]:
@@ -47,6 +38,32 @@ def _calls(op: str, x: np.ndarray, y: np.ndarray, torch: Any) -> tuple[Callable,
     return (lambda: sl.cross_entropy(x, y)), (lambda: fce(xt, yt))
 
 
+def _timings(core: Any, default: int, ours: Callable, theirs: Callable, rounds: int) -> dict:
+    """Medians of the two paths (the switch set before each call) and PyTorch, interleaved."""
+    from softmaxlab.bench import measure
+
+    def two() -> object:
+        core._online_min(NEVER)
+        return ours()
+
+    def one() -> object:
+        core._online_min(default)
+        return ours()
+
+    return measure({"two": two, "one": one, "torch": theirs}, rounds)
+
+
+def _report(op: str, nt: int, shape: tuple[int, int], m: dict) -> None:
+    print(
+        f"{op:13s} {nt} thr {shape!s:14s} two {m['two'] * 1e3:8.3f} ms"
+        f"  one {m['one'] * 1e3:8.3f} ms  torch {m['torch'] * 1e3:8.3f} ms"
+        f"  two/one {m['two'] / m['one']:.3f}"
+        f"  torch/two {m['torch'] / m['two']:.3f}"
+        f"  torch/one {m['torch'] / m['one']:.3f}",
+        flush=True,
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dtype", default="float32", choices=["float32", "float64"])
@@ -57,7 +74,7 @@ def main() -> None:
     import torch
 
     from softmaxlab import _simd
-    from softmaxlab.kernels import set_num_threads
+    from softmaxlab.bench._machine import pinned_threads
 
     core = _simd.core
     if core is None:
@@ -68,40 +85,14 @@ def main() -> None:
     rng = np.random.default_rng(0)
     try:
         for nt in [int(v) for v in args.threads.split(",")]:
-            set_num_threads(nt)
-            torch.set_num_threads(nt)
-            for shape in SHAPES:
-                x = rng.standard_normal(shape).astype(args.dtype)
-                y = rng.integers(0, shape[1], shape[0])
-                for op in OPS:
-                    ours, theirs = _calls(op, x, y, torch)
-
-                    def two(ours: Callable = ours) -> object:
-                        core._online_min(NEVER)
-                        return ours()
-
-                    def one(ours: Callable = ours) -> object:
-                        core._online_min(default)
-                        return ours()
-
-                    impls = {"two": two, "one": one, "torch": theirs}
-                    for f in impls.values():
-                        f()
-                        f()
-                    k = max(1, int(0.02 / _per_call(ours, 1)))
-                    times: dict[str, list[float]] = {n: [] for n in impls}
-                    for _ in range(args.rounds):
-                        for n, f in impls.items():
-                            times[n].append(_per_call(f, k))
-                    m = {n: statistics.median(v) for n, v in times.items()}
-                    print(
-                        f"{op:13s} {nt} thr {shape!s:14s} two {m['two'] * 1e3:8.3f} ms"
-                        f"  one {m['one'] * 1e3:8.3f} ms  torch {m['torch'] * 1e3:8.3f} ms"
-                        f"  two/one {m['two'] / m['one']:.3f}"
-                        f"  torch/two {m['torch'] / m['two']:.3f}"
-                        f"  torch/one {m['torch'] / m['one']:.3f}",
-                        flush=True,
-                    )
+            with pinned_threads(nt, torch):
+                for shape in SHAPES:
+                    x = rng.standard_normal(shape).astype(args.dtype)
+                    y = rng.integers(0, shape[1], shape[0])
+                    for op in OPS:
+                        ours, theirs = _calls(op, x, y, torch)
+                        m = _timings(core, default, ours, theirs, args.rounds)
+                        _report(op, nt, shape, m)
     finally:
         core._online_min(default)
     print(f"# load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
