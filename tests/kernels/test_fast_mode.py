@@ -59,6 +59,18 @@ def test_fast_wide_range_rows(simd_level: str) -> None:
         assert _worst_vs_mpmath(func, x, 1.0) <= FAST_ULPS
 
 
+@pytest.mark.parametrize("temperature", [1.0, 0.7])
+def test_fast_whole_vectors_near_the_underflow(simd_level: str, temperature: float) -> None:
+    # Sorted logits 80 to 104 below the max: whole vectors of 8 or 16 lanes lie above, across
+    # and below the bound (d = -86) from which AVX2 adds k to the exponent bits instead of
+    # scaling in two steps, and their exps are normal, subnormal or 0 in float32. The first
+    # entries keep log(S) far from 0 (a float64 sum cannot hold 1 + 1e-35).
+    d = np.linspace(-80.0, -104.0, 1020) * temperature
+    x = np.concatenate([[0.0, -0.5, -1.0, -2.0], d]).astype(np.float32)[None, :]
+    for func in TRANSFORMS:
+        assert _worst_vs_mpmath(func, x, temperature) <= FAST_ULPS
+
+
 def test_fast_kernel_runs_where_the_level_has_one(simd_level: str) -> None:
     # The fast kernel rounds differently from the exact one somewhere in a long row; the
     # baseline level has none and gives the exact result bit for bit.
