@@ -4,6 +4,8 @@ fitted models against scikit-learn's optimum."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -164,19 +166,39 @@ def sk_objective(W, b, X, y):
     return float(-scipy_log_softmax(z, axis=1)[np.arange(len(y)), y].sum() + 0.5 * np.sum(W * W))
 
 
+# How far above the optimum each solver may stop at tol=1e-10 (relative). Newton-CG reaches it
+# to rounding. L-BFGS-B (ours and scikit-learn's, with the same options) stops once a step lowers
+# the objective by less than 64 machine epsilons (ftol), a few 1e-12 above it: on digits,
+# scikit-learn's measured 2.8e-12 and ours 1.9e-12 to 5.1e-12 depending on the SIMD level
+# (the last bits of the gradient change the path). tol=1e-8 already gives 1.2e-11.
+OPTIMUM_GAP = {"lbfgs": 1e-11, "newton-cg": 1e-12}
+
+
+@pytest.fixture(scope="module")
+def optima():
+    """Each data set and the optimum of its objective: scikit-learn's Newton-CG at tol=1e-14."""
+    found = {}
+    for name, loader in {"iris": load_iris, "wine": load_wine, "digits": load_digits}.items():
+        X, y = loader(return_X_y=True)
+        X = StandardScaler().fit_transform(X)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # it may report that it could not go further
+            opt = LogisticRegression(solver="newton-cg", tol=1e-14, max_iter=10_000).fit(X, y)
+        found[name] = (X, y, sk_objective(opt.coef_, opt.intercept_, X, y))
+    return found
+
+
 @pytest.mark.parametrize("solver", ["lbfgs", "newton-cg"])
-@pytest.mark.parametrize(
-    "loader", [load_iris, load_wine, load_digits], ids=["iris", "wine", "digits"]
-)
-def test_objective_gap_to_sklearn_is_at_most_1e12(loader, solver):
-    X, y = loader(return_X_y=True)
-    X = StandardScaler().fit_transform(X)
-    ref = LogisticRegression(tol=1e-10, max_iter=10_000).fit(X, y)
+@pytest.mark.parametrize("name", ["iris", "wine", "digits"])
+def test_objective_gap_to_the_optimum(optima, name, solver):
+    X, y, f_opt = optima[name]
     ours = SoftmaxRegression(solver=solver, tol=1e-10, max_iter=10_000).fit(X, y)
-    f_ref = sk_objective(ref.coef_, ref.intercept_, X, y)
-    gap = (sk_objective(ours.coef_, ours.intercept_, X, y) - f_ref) / f_ref
-    assert gap <= 1e-12
-    assert abs(gap) <= 1e-9  # the same optimum, not just a lower value
+    gap = (sk_objective(ours.coef_, ours.intercept_, X, y) - f_opt) / f_opt
+    assert -1e-13 <= gap <= OPTIMUM_GAP[solver]
+    if solver == "lbfgs":  # scikit-learn's L-BFGS with the same tol: the same distance
+        ref = LogisticRegression(tol=1e-10, max_iter=10_000).fit(X, y)
+        sk_gap = (sk_objective(ref.coef_, ref.intercept_, X, y) - f_opt) / f_opt
+        assert -1e-13 <= sk_gap <= OPTIMUM_GAP[solver]
 
 
 def test_many_classes_leave_the_threads_to_the_kernels():
