@@ -227,6 +227,35 @@ def test_in_place(dtype, log, shape, threads, simd_level):
     np.testing.assert_array_equal(x, expected)
 
 
+@pytest.mark.parametrize("log", [False, True], ids=["softmax", "log_softmax"])
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_short_rows_of_every_class_count_stay_in_their_rows(dtype, log, threads, simd_level):
+    """Short rows (1 to 32 classes, 8-row blocks and a part block) written into the middle of
+    a larger buffer and in place: the values are the reference path's (within the bounds of
+    test_softmax_rows_matches_numpy_path), the
+    entries before and after the output are untouched (a row's store may run past its end
+    only onto rows written after it) and the in-place result is the same, bit for bit (no
+    store runs onto inputs not yet read)."""
+    rng = np.random.default_rng(29)
+    f = sl.log_softmax if log else sl.softmax
+    bound = 1.0 if dtype == np.float32 else (2.0 if log else 8.0)
+    for n in range(1, 33):
+        x = rng.normal(0, 4, (37, n)).astype(dtype)
+        x[5, n // 2] = np.inf  # a NaN row among finite ones
+        big = np.full((39, n), 7.0, dtype)
+        out = big[1:-1]
+        K.softmax_rows(x, out, log=log)
+        assert (big[0] == 7.0).all() and (big[-1] == 7.0).all(), n
+        ref = f(x, backend="numpy")
+        assert np.isnan(out[5]).all() and np.isnan(ref[5]).all(), n
+        keep = np.ones(37, bool)
+        keep[5] = False
+        assert max_ulp_diff(out[keep], ref[keep], floor_at_eps=log) <= bound, n
+        y = x.copy()
+        assert K.softmax_rows(y, y, log=log) is y
+        np.testing.assert_array_equal(y, out, err_msg=f"{n} classes in place")
+
+
 @pytest.mark.parametrize("shape", [(1, 1), (7, 10), (100000, 10), (3, 100003)], ids=str)
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
 def test_logsumexp_rows_matches_numpy_path(dtype, shape, threads, simd_level):
