@@ -12,7 +12,9 @@ thread pool is timed, only the kernel on one thread, on warm input and output.
 Run: ``python benchmarks/kernel_ab.py [--rev HEAD] [--level avx2] [--reps 200]
 [--cases 16x4096:softmax,4096x1000:log_softmax,100000x10:softmax,64x32000:fast,...]``.
 A case is ROWSxCOLUMNS:OP with OP softmax, log_softmax, fast (precision="fast" softmax),
-fast_log, softmax64 or log_softmax64. The level must be one this CPU runs (``show_config()``).
+fast_log, softmax64, log_softmax64, ce_grad or ce_grad64 (the cross-entropy rows with their
+gradient, float32 or float64: target i % C for row i, no weight, the gradient of the mean;
+only the gradients are compared). The level must be one this CPU runs (``show_config()``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ OPS = {  # op -> (kernel: 0 sm32, 1 sm32f, 2 sm64; log flag)
     "fast_log": (1, 1),
     "softmax64": (2, 0),
     "log_softmax64": (2, 1),
+    "ce_grad": (3, 0),
+    "ce_grad64": (4, 0),
 }
 
 MAIN_C = r"""
@@ -54,23 +58,36 @@ static double now(void)
     clock_gettime(CLOCK_MONOTONIC, &t);
     return t.tv_sec + t.tv_nsec * 1e-9;
 }
+static slx_ce ce; /* cross-entropy: target i % n for row i, no weight, mean over the rows */
 static void run(const slx_table *t, int op, void *x, void *o, intptr_t n, intptr_t rows, int lg)
 {
     if (op == 0) t->sm32((const float *)x, (float *)o, n, 0, rows, 1.0, lg);
     else if (op == 1) t->sm32f((const float *)x, (float *)o, n, 0, rows, 1.0, lg);
-    else t->sm64((const double *)x, (double *)o, n, 0, rows, 1.0, lg);
+    else if (op == 2) t->sm64((const double *)x, (double *)o, n, 0, rows, 1.0, lg);
+    else if (op == 3) t->ce32((const float *)x, (float *)o, n, 0, rows, &ce);
+    else t->ce64((const double *)x, (double *)o, n, 0, rows, &ce);
 }
 int main(int argc, char **argv)
 {
     intptr_t rows = atol(argv[1]), n = atol(argv[2]);
     int op = atoi(argv[3]), lg = atoi(argv[4]), reps = atoi(argv[5]);
-    size_t sz = (op == 2 ? 8 : 4) * (size_t)(rows * n);
+    size_t sz = (op == 2 || op == 4 ? 8 : 4) * (size_t)(rows * n);
+    int64_t *target = malloc(sizeof(int64_t) * (size_t)rows);
+    for (intptr_t i = 0; i < rows; i++)
+        target[i] = i % n;
+    ce.target = target;
+    ce.ignore = -100;
+    ce.scale = 1.0 / (double)rows;
+    ce.sum_w = (double)n;
+    ce.nllw = malloc(sizeof(double) * (size_t)rows);
+    ce.smooth = malloc(sizeof(double) * (size_t)rows);
+    ce.wy = malloc(sizeof(double) * (size_t)rows);
     void *x = malloc(sz), *a = malloc(sz), *b = malloc(sz);
     srand(1);
     for (intptr_t i = 0; i < rows * n; i++) { /* N(0, 3^2) logits, Box-Muller */
         double u = (rand() + 1.0) / ((double)RAND_MAX + 2.0), v = rand() / (double)RAND_MAX;
         double z = 3.0 * sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
-        if (op == 2) ((double *)x)[i] = z; else ((float *)x)[i] = (float)z;
+        if (op == 2 || op == 4) ((double *)x)[i] = z; else ((float *)x)[i] = (float)z;
     }
     const slx_table *tab[2] = {&TAB_BASE, &TAB_NEW};
     void *out[2] = {a, b};
