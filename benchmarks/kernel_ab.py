@@ -12,9 +12,10 @@ thread pool is timed, only the kernel on one thread, on warm input and output.
 Run: ``python benchmarks/kernel_ab.py [--rev HEAD] [--level avx2] [--reps 200]
 [--cases 16x4096:softmax,4096x1000:log_softmax,100000x10:softmax,64x32000:fast,...]``.
 A case is ROWSxCOLUMNS:OP with OP softmax, log_softmax, fast (precision="fast" softmax),
-fast_log, softmax64, log_softmax64, ce_grad or ce_grad64 (the cross-entropy rows with their
-gradient, float32 or float64: target i % C for row i, no weight, the gradient of the mean;
-only the gradients are compared). The level must be one this CPU runs (``show_config()``).
+fast_log, softmax64, log_softmax64, ce or ce64 (the cross-entropy rows, float32 or float64:
+target i % C for row i, no weight), ce_grad or ce_grad64 (the same with the gradient of the
+mean); the outputs compared are the probabilities or the per-row loss parts and gradients.
+The level must be one this CPU runs (``show_config()``).
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ OPS = {  # op -> (kernel: 0 sm32, 1 sm32f, 2 sm64; log flag)
     "log_softmax64": (2, 1),
     "ce_grad": (3, 0),
     "ce_grad64": (4, 0),
+    "ce": (3, 1),
+    "ce64": (4, 1),
 }
 
 MAIN_C = r"""
@@ -58,14 +61,17 @@ static double now(void)
     clock_gettime(CLOCK_MONOTONIC, &t);
     return t.tv_sec + t.tv_nsec * 1e-9;
 }
-static slx_ce ce; /* cross-entropy: target i % n for row i, no weight, mean over the rows */
-static void run(const slx_table *t, int op, void *x, void *o, intptr_t n, intptr_t rows, int lg)
+/* Cross-entropy (ops 3, 4; lg 1: the loss only): target i % n for row i, no weight, the
+ * gradient of the mean over the rows; one set of per-row parts for each table. */
+static slx_ce ce[2];
+static void run(const slx_table *t, int op, void *x, void *o, intptr_t n, intptr_t rows, int lg,
+                slx_ce *c)
 {
     if (op == 0) t->sm32((const float *)x, (float *)o, n, 0, rows, 1.0, lg);
     else if (op == 1) t->sm32f((const float *)x, (float *)o, n, 0, rows, 1.0, lg);
     else if (op == 2) t->sm64((const double *)x, (double *)o, n, 0, rows, 1.0, lg);
-    else if (op == 3) t->ce32((const float *)x, (float *)o, n, 0, rows, &ce);
-    else t->ce64((const double *)x, (double *)o, n, 0, rows, &ce);
+    else if (op == 3) t->ce32((const float *)x, lg ? NULL : (float *)o, n, 0, rows, c);
+    else t->ce64((const double *)x, lg ? NULL : (double *)o, n, 0, rows, c);
 }
 int main(int argc, char **argv)
 {
@@ -75,14 +81,17 @@ int main(int argc, char **argv)
     int64_t *target = malloc(sizeof(int64_t) * (size_t)rows);
     for (intptr_t i = 0; i < rows; i++)
         target[i] = i % n;
-    ce.target = target;
-    ce.ignore = -100;
-    ce.scale = 1.0 / (double)rows;
-    ce.sum_w = (double)n;
-    ce.nllw = malloc(sizeof(double) * (size_t)rows);
-    ce.smooth = malloc(sizeof(double) * (size_t)rows);
-    ce.wy = malloc(sizeof(double) * (size_t)rows);
-    void *x = malloc(sz), *a = malloc(sz), *b = malloc(sz);
+    size_t rb = sizeof(double) * (size_t)rows;
+    for (int k = 0; k < 2; k++) {
+        ce[k].target = target;
+        ce[k].ignore = -100;
+        ce[k].scale = 1.0 / (double)rows;
+        ce[k].sum_w = (double)n;
+        ce[k].nllw = calloc(1, rb);
+        ce[k].smooth = calloc(1, rb);
+        ce[k].wy = calloc(1, rb);
+    }
+    void *x = malloc(sz), *a = calloc(1, sz), *b = calloc(1, sz);
     srand(1);
     for (intptr_t i = 0; i < rows * n; i++) { /* N(0, 3^2) logits, Box-Muller */
         double u = (rand() + 1.0) / ((double)RAND_MAX + 2.0), v = rand() / (double)RAND_MAX;
@@ -96,12 +105,14 @@ int main(int argc, char **argv)
         for (int k = 0; k < 2; k++) {
             int j = (r & 1) ? 1 - k : k; /* alternate which one goes first */
             double t0 = now();
-            run(tab[j], op, x, out[j], n, rows, lg);
+            run(tab[j], op, x, out[j], n, rows, lg, &ce[j]);
             double dt = now() - t0;
             best[j] = dt < best[j] ? dt : best[j];
         }
     printf("%.4f %.4f %d\n", best[0] * 1e9 / (double)(rows * n),
-           best[1] * 1e9 / (double)(rows * n), memcmp(a, b, sz) == 0);
+           best[1] * 1e9 / (double)(rows * n),
+           memcmp(a, b, sz) == 0 && memcmp(ce[0].nllw, ce[1].nllw, rb) == 0 &&
+               memcmp(ce[0].smooth, ce[1].smooth, rb) == 0);
     return 0;
 }
 """
