@@ -28,6 +28,23 @@ UNIX_FLAGS = [
 ]
 
 
+def numpy_api() -> tuple[list[str], list[tuple[str, str | None]]]:
+    """NumPy's include directory and SLX_NUMPY_API, or nothing where NumPy is not importable.
+
+    The core takes its arrays through the buffer protocol; NumPy's C API serves only to
+    allocate the results of small calls (``PyArray_NewLikeArray``, a few times cheaper than
+    calling ``numpy.empty_like``). Without it the core calls ``numpy.empty_like``.
+    """
+    try:
+        import numpy
+    except ImportError:
+        return [], []
+    return [numpy.get_include()], [("SLX_NUMPY_API", "1")]
+
+
+NUMPY_INCLUDE, NUMPY_MACROS = numpy_api()
+
+
 class OptionalBuildExt(build_ext):
     """build_ext that warns instead of failing when the C core cannot be compiled."""
 
@@ -83,7 +100,8 @@ setup(
                 f"{SIMD}/fast32.inc",
                 f"{SIMD}/slx_kernels.h",
             ],
-            include_dirs=[SIMD],
+            include_dirs=[SIMD, *NUMPY_INCLUDE],
+            define_macros=NUMPY_MACROS,
             libraries=[] if sys.platform == "win32" else ["m"],
         )
     ],

@@ -546,6 +546,26 @@ def test_one_call_small_path_matches_numpy_path(dtype, simd_level):
                 assert max_ulp_diff(got, ref, floor_at_eps=f is sl.log_softmax) <= bound
 
 
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_one_call_small_path_returns_a_new_array_of_its_own(dtype, simd_level):
+    """The result the small call allocates (NumPy's C API where the build has it) is a new,
+    writeable, C-contiguous base-class ndarray that owns its data, of x's shape and dtype,
+    and holds what the call writes into a given ``out``."""
+    rng = np.random.default_rng(15)
+    for shape in [(10,), (1, 10), (3, 2, 5), (7, 13)]:  # under _call's limit
+        x = rng.normal(0, 3, shape).astype(dtype)
+        got = _call(x)
+        assert type(got) is np.ndarray and got is not x
+        assert got.dtype == dtype and got.shape == shape and got.base is None
+        assert got.flags.c_contiguous and got.flags.writeable and got.flags.owndata
+        assert not np.shares_memory(got, x)
+        out = np.empty_like(x)
+        assert _call(x, out=out) is out
+        np.testing.assert_array_equal(got, out)
+        got[...] = 0.0  # its own memory: x is unchanged
+        assert np.isfinite(x).all() and (x != 0).any()
+
+
 def _call(x, *, axis=-1, t=1.0, backend=None, out=None, precision="exact", log=False, limit=100):
     from softmaxlab import _simd
 

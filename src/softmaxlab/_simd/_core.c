@@ -1,7 +1,8 @@
 /* softmaxlab._simd._core: the CPython face of the SIMD row kernels.
  *
- * Arrays arrive through the buffer protocol (no NumPy headers): C-contiguous float32 ('f') or
- * float64 ('d'), 2-D for the row functions and 1-D for the pieces of one row. Nothing here
+ * Arrays arrive through the buffer protocol: C-contiguous float32 ('f') or float64 ('d'),
+ * 2-D for the row functions and 1-D for the pieces of one row (NumPy's headers, where the
+ * build has them, serve only to allocate softmax_call's results). Nothing here
  * validates values (the public functions do); shapes, formats and row ranges are checked so
  * that no call can read or write out of bounds. Every kernel runs with the GIL released.
  *
@@ -10,6 +11,11 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#ifdef SLX_NUMPY_API /* only to allocate small results (setup.py's numpy_api) */
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include <numpy/arrayobject.h>
+static int g_numpy_api = 0; /* NumPy's C API imported at module init */
+#endif
 
 #include <float.h>
 #include <math.h>
@@ -370,7 +376,12 @@ static PyObject *py_softmax_call(PyObject *self, PyObject *const *args, Py_ssize
     }
     PyObject *res = out;
     if (out == Py_None) {
+#ifdef SLX_NUMPY_API
+        res = g_numpy_api ? PyArray_NewLikeArray((PyArrayObject *)x, NPY_CORDER, NULL, 0)
+                          : PyObject_CallOneArg(g_empty_like, x);
+#else
         res = PyObject_CallOneArg(g_empty_like, x);
+#endif
         if (res == NULL) {
             PyBuffer_Release(&xv);
             return NULL;
@@ -1111,5 +1122,12 @@ PyMODINIT_FUNC PyInit__core(void)
             break;
         }
     }
+#ifdef SLX_NUMPY_API
+    /* Where the NumPy at run time cannot serve the C API this was built against, results
+     * come from numpy.empty_like (set_allocator) instead. */
+    g_numpy_api = _import_array() >= 0;
+    if (!g_numpy_api)
+        PyErr_Clear();
+#endif
     return PyModule_Create(&module);
 }
