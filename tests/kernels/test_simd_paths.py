@@ -3,10 +3,12 @@ and the AVX2 float32/float64 passes (``exp_avx2.inc``), against mpmath and on ev
 length of their vector loops.
 
 ``row_sum(d, 0.0, 1.0, store)`` on a 1-D float64 row d <= 0 whose max is 0 stores exp(d) as
-the float64 softmax passes compute it, and returns the sum of the terms below the max as a
-double-double (hi, lo): the exp itself, then, for a one-entry row. The float64 exps are
-measured in mpmath over a dense grid of d in [-745, 0] (normal and subnormal results) at every
-level: the AVX-512 table path to its analysis (<= 0.56 ulp rounded, hi + lo within 2**-57),
+the float64 softmax passes compute it, and returns the sum of the terms as (cnt, hi, lo), the
+sum being cnt + hi + lo: a count of maxima and a double-double of the other terms (or, on the
+AVX-512 table path, 0 and a double-double of them all). The float64 exps are measured in mpmath
+over a dense grid of d in [-745, 0] (normal and subnormal results) at every level: the AVX-512
+table path to its analysis (<= 0.56 ulp rounded, exp + its lo part within 2**-57, as the sums
+of rows [0, d, ...] show to within their own rounding),
 the polynomial exp64 of the other levels (and of AVX-512 with the private switch off) to
 1 ulp. The float32 and float64 softmax, log_softmax and logsumexp then run on rows of every
 length 1..70 (every remainder of the 4-, 8- and 16-lane loops), with NaN, +inf and the max in
@@ -15,18 +17,21 @@ the last entries, at every level.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 import mpmath
 import numpy as np
 import pytest
 
+import softmaxlab as sl
 from softmaxlab import kernels as K
 from tests._support.mpref import max_ulp_error, ref_softmax_family, ulp_errors
 from tests.kernels.test_exp_t16 import _core
 
 T64_ULP = 0.56  # exp_t64.inc: 0.5 + 2 (2**-58 + 2**-58.5) / 2**-53 where the result is < 1
 T64_DD = 2.0**-57
+T64_ADD = 2.0**-106  # a rounding of the compensated sums' low parts (each below 2**-52)
 
 
 @pytest.fixture(scope="module")
@@ -75,14 +80,15 @@ def test_float64_exp_against_mpmath(exp_grid, table):
     if not table:
         return
     worst = 0.0
-    for i in range(0, d.size, 7):  # one-entry rows below the max: hi + lo is the exp
-        if d[i] < -700.0:  # lo vanishes near the subnormal range
-            continue
-        _, hi, lo = core.row_sum(np.array([0.0, d[i]]), 0.0, 1.0, None)
-        with mpmath.workdps(40):
-            rel = abs((mpmath.mpf(hi) + mpmath.mpf(lo)) / ref[i] - 1) if d[i] < 0 else 0
-        worst = max(worst, float(rel))
-    assert worst <= T64_DD
+    for i in range(0, d.size, 7):  # rows [0, d] and [0, d x 31]: cnt + hi + lo is 1 + k exp(d)
+        for k in (1, 31):  # the vector loop's tail; its whole vectors
+            cnt, hi, lo = core.row_sum(np.array([0.0] + [d[i]] * k), 0.0, 1.0, None)
+            with mpmath.workdps(60):
+                got = mpmath.mpf(cnt) + mpmath.mpf(hi) + mpmath.mpf(lo)
+                bound = k * T64_DD * ref[i] + (2 * k + 32) * T64_ADD  # 2 roundings a term, a lane
+                err = abs(got - 1 - k * ref[i]) / bound
+            worst = max(worst, float(err))
+    assert worst <= 1.0
 
 
 def _tail_rows(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -112,3 +118,34 @@ def test_every_tail_length(dtype, table):
             assert max_ulp_error(lsm[i], rlsm, dtype, floor_at_eps=True) <= bounds[1], (n, i)
             if not np.isnan(lse[i]):  # rows flagged for the fallback are not the kernel's
                 assert max_ulp_error(lse[i : i + 1], [rlse], dtype) <= bounds[2], (n, i)
+
+
+@functools.cache
+def _confident_row(n: int, gap: float, spread: bool) -> tuple[np.ndarray, mpmath.mpf]:
+    """A row whose max 0 stands ``gap`` (or gap to gap + 3) above all n - 1 others, and
+    the exact log(sum(exp(x))) = log1p(s'), s' tiny: the cross-entropy loss of its max."""
+    x = np.full(n, -gap)
+    if spread:
+        x -= np.random.default_rng(n).uniform(0.0, 3.0, n)
+    x[0] = 0.0
+    with mpmath.workdps(60):
+        if spread:
+            s1 = mpmath.fsum(mpmath.exp(mpmath.mpf(float(v))) for v in x[1:])
+        else:
+            s1 = (n - 1) * mpmath.exp(mpmath.mpf(-gap))
+        return x, mpmath.log1p(s1)
+
+
+@pytest.mark.parametrize("n", [1000, 5000, 40000])
+def test_float64_sums_of_confident_rows(simd_level, n):
+    """The float64 sums take a quick pass that keeps S = sum(exp(x - m)) to a part in 2**100
+    but s' = S - 1 only to about n**2 2**-108 absolute; where s' is too small for that
+    (below n 2**-28), they sum again exactly. logsumexp and the loss of the max are then
+    log1p(s') itself, to 1.1 and 2 ulps (without the second sum: up to 101 ulps here)."""
+    for gap in (38.0, 45.0, 60.0):
+        for spread in (False, True):
+            x, ref = _confident_row(n, gap, spread)
+            lse = sl.logsumexp(x)
+            loss = sl.cross_entropy(x[None, :], np.array([0]), reduction="none")
+            assert max_ulp_error(np.array([lse]), [ref], np.float64) <= 1.1, (gap, spread)
+            assert max_ulp_error(loss, [ref], np.float64) <= 2.0, (gap, spread)

@@ -15,7 +15,7 @@ The sum check
 **exactly rounded** sum of each slice (:func:`math.fsum`) and ``|Σp − 1|`` against the bound
 ``n·ε`` of the result dtype. An exactly rounded sum measures the error of the probabilities
 themselves; ``np.sum`` would add its own rounding (up to about ``n·ε`` for pairwise
-summation), so for ``[-2, 3.5, 4]`` it reports ``|Σp − 1| = 2.2e-16`` where the probabilities,
+summation), so for ``[1, 2, 3]`` it reports ``|Σp − 1| = 2.2e-16`` where the probabilities,
 summed exactly, miss 1 by ``1.1e-16``.
 """
 
@@ -66,10 +66,10 @@ def sum_check(probabilities: Any) -> SumCheck:
     >>> float(c.sums), float(c.abs_errors), c.tolerance == 3 * float(np.finfo(np.float64).eps)
     (1.0, 0.0, True)
 
-    For ``[-2, 3.5, 4]`` the probabilities, summed exactly, miss 1 by half an ulp of 1;
+    For ``[1, 2, 3]`` the probabilities, summed exactly, miss 1 by half an ulp of 1;
     ``np.sum`` adds its own rounding and reports twice that:
 
-    >>> p = softmax(np.array([-2.0, 3.5, 4.0]))
+    >>> p = softmax(np.array([1.0, 2.0, 3.0]))
     >>> float(sum_check(p).sums - 1), float(np.sum(p) - 1)
     (-1.1102230246251565e-16, -2.220446049250313e-16)
     """
