@@ -41,6 +41,8 @@ def show_config(*, quiet: bool = False) -> dict[str, Any]:
             print(f"compiled levels:  {', '.join(info['compiled_levels'])}")
             print(f"CPU supports:     {', '.join(info['supported_levels'])}")
             fast = "float32-lane kernel" if info["fast_float32"] else "runs the exact kernel"
+            if info["fast_float32"] and info["simd_level"] == "avx512":
+                fast += " for softmax (log_softmax: the exact one, faster here)"
             print(f"precision=fast:   {fast} at this level")
         else:
             print(f"compiled core:    not loaded ({info['load_error']})")
