@@ -78,6 +78,8 @@ def test_fast_kernel_runs_where_the_level_has_one(simd_level: str) -> None:
     assert core is not None
     assert core.has_fast() == (simd_level != "baseline")
     assert show_config(quiet=True)["fast_float32"] == (simd_level != "baseline")
+    assert core.has_fast_log() == (simd_level == "avx2")  # AVX-512: the exact one is faster
+    assert show_config(quiet=True)["fast_log_softmax"] == (simd_level == "avx2")
     x = _rows(4096, 4, 5.0, seed=11)
     same = np.array_equal(softmax(x, precision="fast"), softmax(x))
     assert same == (simd_level == "baseline")

@@ -85,6 +85,7 @@ def config() -> dict[str, Any]:
             "compiled_levels": [],
             "supported_levels": [],
             "fast_float32": False,
+            "fast_log_softmax": False,
         }
     return {
         "compiled_core": True,
@@ -94,6 +95,7 @@ def config() -> dict[str, Any]:
         "compiled_levels": list(core.compiled_levels()),
         "supported_levels": list(core.supported_levels()),
         "fast_float32": bool(core.has_fast()),
+        "fast_log_softmax": bool(core.has_fast_log()),
     }
 
 

@@ -1044,7 +1044,13 @@ static PyObject *level_list(int need_cpu)
 /* Whether the running level has a fast float32 kernel (baseline runs the exact one). */
 static PyObject *py_has_fast(PyObject *self, PyObject *unused)
 {
-    return PyBool_FromLong(g_tab->has_fast);
+    return PyBool_FromLong(g_tab->has_fast & 1);
+}
+
+/* Whether that kernel also computes log_softmax (on AVX-512 the exact kernel does). */
+static PyObject *py_has_fast_log(PyObject *self, PyObject *unused)
+{
+    return PyBool_FromLong((g_tab->has_fast >> 1) & 1);
 }
 
 static PyObject *py_compiled_levels(PyObject *self, PyObject *unused)
@@ -1065,6 +1071,8 @@ static PyMethodDef methods[] = {
              "softmax(x, out, r0, r1, temperature, mode): rows r0..r1 of x into out "
              "(mode: 1 log_softmax, 2 precision='fast', OR-ed)."),
     {"has_fast", py_has_fast, METH_NOARGS, "Whether the running level has a fast kernel."},
+    {"has_fast_log", py_has_fast_log, METH_NOARGS,
+     "Whether the fast kernel also computes log_softmax."},
     FASTCALL("softmax_call", py_softmax_call,
              "softmax_call(x, axis, temperature, backend, out, precision, log, max_elements) "
              "-> the result, or None: the common public call in one C call."),

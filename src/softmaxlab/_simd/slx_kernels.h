@@ -57,8 +57,8 @@ typedef struct {
                   intptr_t r1);
     void (*vjp64)(const double *p, const double *v, double *out, intptr_t n, intptr_t r0,
                   intptr_t r1);
-    /* sm32 with precision="fast" (float32 exp lanes, fast32.inc), and whether the level has
-     * one (0: sm32f is sm32). */
+    /* sm32 with precision="fast" (float32 exp lanes, fast32.inc), and which of its functions
+     * the level has a kernel of: bit 0 softmax, bit 1 log_softmax (0: sm32f is sm32). */
     void (*sm32f)(const float *x, float *out, intptr_t n, intptr_t r0, intptr_t r1,
                   double inv_t, int log);
     int has_fast;

@@ -19,8 +19,9 @@ def show_config(*, quiet: bool = False) -> dict[str, Any]:
         ``simd_reason`` (why that level: the best the CPU supports, or forced by
         ``SOFTMAXLAB_SIMD``), ``compiled_levels`` and ``supported_levels`` (compiled and
         supported by this CPU), ``fast_float32`` (whether ``precision='fast'`` has its own
-        float32 kernel at the running level: AVX-512 and AVX2 do, baseline runs the exact one)
-        and ``threads`` (threads large inputs may use, from
+        float32 kernel at the running level: AVX-512 and AVX2 do, baseline runs the exact one),
+        ``fast_log_softmax`` (whether that kernel computes log_softmax too: AVX2 only; AVX-512
+        runs the exact one, faster there) and ``threads`` (threads large inputs may use, from
         ``SOFTMAXLAB_NUM_THREADS`` or the CPUs available).
 
     Examples
@@ -41,7 +42,7 @@ def show_config(*, quiet: bool = False) -> dict[str, Any]:
             print(f"compiled levels:  {', '.join(info['compiled_levels'])}")
             print(f"CPU supports:     {', '.join(info['supported_levels'])}")
             fast = "float32-lane kernel" if info["fast_float32"] else "runs the exact kernel"
-            if info["fast_float32"] and info["simd_level"] == "avx512":
+            if info["fast_float32"] and not info["fast_log_softmax"]:
                 fast += " for softmax (log_softmax: the exact one, faster here)"
             print(f"precision=fast:   {fast} at this level")
         else:
