@@ -98,11 +98,16 @@ setup(
                 f"{SIMD}/exp_t64.inc",
                 f"{SIMD}/exp_avx2.inc",
                 f"{SIMD}/fast32.inc",
+                f"{SIMD}/pool.inc",
                 f"{SIMD}/slx_kernels.h",
             ],
             include_dirs=[SIMD, *NUMPY_INCLUDE],
             define_macros=NUMPY_MACROS,
             libraries=[] if sys.platform == "win32" else ["m"],
+            # The core's thread pool (pool.inc): POSIX threads (in libc on recent glibc,
+            # libpthread on older ones, such as manylinux2014's).
+            extra_compile_args=[] if sys.platform == "win32" else ["-pthread"],
+            extra_link_args=[] if sys.platform == "win32" else ["-pthread"],
         )
     ],
     cmdclass={"build_ext": OptionalBuildExt},

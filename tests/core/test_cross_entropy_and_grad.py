@@ -55,13 +55,20 @@ def test_equals_the_separate_functions(n: int, dtype: Any, opts: dict[str, Any])
 def test_kernel_path_is_one_fused_call(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[bool] = []
     assert _simd.core is not None
-    real = _simd.core.cross_entropy
+    real, real_call = _simd.core.cross_entropy, _simd.core.ce_call
 
     def wrapper(*a: Any) -> Any:
         calls.append(a[3] is not None)  # the gradient buffer
         return real(*a)
 
+    def call_wrapper(*a: Any) -> Any:  # the small-call entry, when it takes the call
+        res = real_call(*a)
+        if res is not None:
+            calls.append(bool(a[7]))  # want_grad
+        return res
+
     monkeypatch.setattr(_simd.core, "cross_entropy", wrapper)
+    monkeypatch.setattr(_simd.core, "ce_call", call_wrapper)
     for n in (3, N_BIG):
         z, y, _ = _problem(n, np.float32, {})
         cross_entropy_and_grad(z, y)

@@ -40,16 +40,24 @@ def _ids(opts: dict[str, Any]) -> str:
 @pytest.fixture
 def spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the calls of the core's cross-entropy kernel: 'loss', or 'grad' when it writes a
-    gradient (its fourth argument)."""
+    gradient; through ``cross_entropy`` (the gradient buffer its fourth argument) or through
+    the small-call entry ``ce_call`` when it takes the call (``want_grad`` its eighth)."""
     calls: list[str] = []
     assert _simd.core is not None
-    real = _simd.core.cross_entropy
+    real, real_call = _simd.core.cross_entropy, _simd.core.ce_call
 
     def wrapper(*args: Any) -> Any:
         calls.append("loss" if args[3] is None else "grad")
         return real(*args)
 
+    def call_wrapper(*args: Any) -> Any:
+        res = real_call(*args)
+        if res is not None:
+            calls.append("grad" if args[7] else "loss")
+        return res
+
     monkeypatch.setattr(_simd.core, "cross_entropy", wrapper)
+    monkeypatch.setattr(_simd.core, "ce_call", call_wrapper)
     return calls
 
 
@@ -57,7 +65,7 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def threads(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
     """1 or 2 kernel threads, used for inputs of any size."""
     old = kernels.get_num_threads()
-    monkeypatch.setattr(kernels._threads, "PARALLEL_MIN_ELEMENTS", 0)
+    monkeypatch.setattr(kernels._threads, "PARALLEL_MIN_BYTES", 0)
     kernels.set_num_threads(request.param)
     yield request.param
     kernels.set_num_threads(old)

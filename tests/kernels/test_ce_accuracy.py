@@ -56,7 +56,7 @@ GRAD_ULPS = {np.float32: 1.0, np.float64: 4.0}
 def two_threads(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Two threads for inputs of any size (so that the one long row is split)."""
     old = K.get_num_threads()
-    monkeypatch.setattr(_threads, "PARALLEL_MIN_ELEMENTS", 0)
+    monkeypatch.setattr(_threads, "PARALLEL_MIN_BYTES", 0)
     K.set_num_threads(2)
     yield
     K.set_num_threads(old)

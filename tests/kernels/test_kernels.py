@@ -32,7 +32,7 @@ def threads(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     if request.param == 0:
         yield old
         return
-    monkeypatch.setattr(_threads, "PARALLEL_MIN_ELEMENTS", 0)
+    monkeypatch.setattr(_threads, "PARALLEL_MIN_BYTES", 0)
     K.set_num_threads(request.param)
     yield request.param
     K.set_num_threads(old)
@@ -552,7 +552,7 @@ def test_one_call_small_path_returns_a_new_array_of_its_own(dtype, simd_level):
     writeable, C-contiguous base-class ndarray that owns its data, of x's shape and dtype,
     and holds what the call writes into a given ``out``."""
     rng = np.random.default_rng(15)
-    for shape in [(10,), (1, 10), (3, 2, 5), (7, 13)]:  # under _call's limit
+    for shape in [(10,), (1, 10), (3, 2, 5), (7, 13)]:  # under _call's limit (bytes)
         x = rng.normal(0, 3, shape).astype(dtype)
         got = _call(x)
         assert type(got) is np.ndarray and got is not x
@@ -566,7 +566,7 @@ def test_one_call_small_path_returns_a_new_array_of_its_own(dtype, simd_level):
         assert np.isfinite(x).all() and (x != 0).any()
 
 
-def _call(x, *, axis=-1, t=1.0, backend=None, out=None, precision="exact", log=False, limit=100):
+def _call(x, *, axis=-1, t=1.0, backend=None, out=None, precision="exact", log=False, limit=800):
     from softmaxlab import _simd
 
     return _simd.core.softmax_call(x, axis, t, backend, out, precision, log, limit)
@@ -578,11 +578,11 @@ def test_one_call_small_path_takes_only_the_common_call(dtype, simd_level):
     that the general path validates it; what it takes it computes exactly."""
     x = np.zeros((3, 4), dtype=dtype)
     quarter = np.full((3, 4), 0.25, dtype=dtype)
-    np.testing.assert_array_equal(_call(x, limit=13), quarter)
+    np.testing.assert_array_equal(_call(x, limit=x.nbytes + 1), quarter)
     readonly = np.empty((3, 4), dtype=dtype)
     readonly.flags.writeable = False
     not_taken = [
-        {"limit": 12},  # at the size limit
+        {"limit": x.nbytes},  # at the size limit (bytes)
         *({"axis": a} for a in (0, np.int64(-1), True, -2, None, 2, 2**70)),
         *({"t": t} for t in (0.0, -1.0, np.inf, np.nan, np.float64(1.0), True, 2**53, -3, 0)),
         *({"t": t} for t in (10**30, "1", None)),

@@ -2,7 +2,7 @@
 and the AVX2 float32/float64 passes (``exp_avx2.inc``), against mpmath and on every tail
 length of their vector loops.
 
-``row_sum(d, 0.0, 1.0, store)`` on a 1-D float64 row d <= 0 whose max is 0 stores exp(d) as
+``row_sum(d, 0.0, 1.0, store, 1)`` on a 1-D float64 row d <= 0 whose max is 0 stores exp(d) as
 the float64 softmax passes compute it, and returns the sum of the terms as (cnt, hi, lo), the
 sum being cnt + hi + lo: a count of maxima and a double-double of the other terms (or, on the
 AVX-512 table path, 0 and a double-double of them all). The float64 exps are measured in mpmath
@@ -71,7 +71,7 @@ def test_float64_exp_against_mpmath(exp_grid, table):
     core = _core()
     d, ref = exp_grid
     store = np.empty_like(d)
-    core.row_sum(d, 0.0, 1.0, store)
+    core.row_sum(d, 0.0, 1.0, store, 1)
     err = ulp_errors(store, ref, np.float64)  # the subnormal spacing below 2**-1022
     normal = np.array([float(r) for r in ref]) >= np.finfo(np.float64).tiny
     assert float(err[normal].max()) <= (T64_ULP if table else 1.0)
@@ -82,7 +82,7 @@ def test_float64_exp_against_mpmath(exp_grid, table):
     worst = 0.0
     for i in range(0, d.size, 7):  # rows [0, d] and [0, d x 31]: cnt + hi + lo is 1 + k exp(d)
         for k in (1, 31):  # the vector loop's tail; its whole vectors
-            cnt, hi, lo = core.row_sum(np.array([0.0] + [d[i]] * k), 0.0, 1.0, None)
+            [(cnt, hi, lo)] = core.row_sum(np.array([0.0] + [d[i]] * k), 0.0, 1.0, None, 1)
             with mpmath.workdps(60):
                 got = mpmath.mpf(cnt) + mpmath.mpf(hi) + mpmath.mpf(lo)
                 bound = k * T64_DD * ref[i] + (2 * k + 32) * T64_ADD  # 2 roundings a term, a lane

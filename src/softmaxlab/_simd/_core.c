@@ -14,6 +14,7 @@
 #ifdef SLX_NUMPY_API /* only to allocate small results (setup.py's numpy_api) */
 #define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
 #include <numpy/arrayobject.h>
+#include <numpy/arrayscalars.h>
 static int g_numpy_api = 0; /* NumPy's C API imported at module init */
 #endif
 
@@ -22,6 +23,7 @@ static int g_numpy_api = 0; /* NumPy's C API imported at module init */
 #include <string.h>
 
 #include "slx_kernels.h"
+#include "pool.inc"
 
 enum { LV_BASELINE = 0, LV_AVX2 = 1, LV_AVX512 = 2, LV_COUNT = 3 };
 static const char *const LEVEL_NAMES[LV_COUNT] = {"baseline", "avx2", "avx512"};
@@ -201,44 +203,81 @@ static int nargs_is(Py_ssize_t nargs, Py_ssize_t want, const char *name)
 
 /* Rows r0..r1 of x (float32 if f32, else float64; rows of n entries) through the running
  * level's softmax kernel into o; mode: bit 0 log_softmax, bit 1 precision="fast" (float32
- * only). The GIL is released when ``release``. */
-static void run_softmax_rows(int f32, const void *x, void *o, Py_ssize_t n, Py_ssize_t r0,
-                             Py_ssize_t r1, double t, long mode, int release)
+ * only). */
+typedef struct {
+    const slx_table *tab;
+    const void *x;
+    void *o;
+    Py_ssize_t n, r0;
+    double t; /* float32: 1 / temperature (at most DBL_MAX) */
+    int f32, log, fast;
+} sm_job;
+
+static void sm_part(void *ctx, Py_ssize_t lo, Py_ssize_t hi, int k)
 {
-    const slx_table *tab = g_tab;
-    int log = (int)(mode & 1);
-    PyThreadState *ts = release ? PyEval_SaveThread() : NULL;
+    const sm_job *j = (const sm_job *)ctx;
+    (void)k;
+    if (j->f32)
+        (j->fast ? j->tab->sm32f : j->tab->sm32)((const float *)j->x, (float *)j->o, j->n,
+                                                 j->r0 + lo, j->r0 + hi, j->t, j->log);
+    else
+        j->tab->sm64((const double *)j->x, (double *)j->o, j->n, j->r0 + lo, j->r0 + hi, j->t,
+                     j->log);
+}
+
+/* The same over ``nt`` threads (row ranges); the GIL is released when ``release``. */
+static void run_softmax_rows(int f32, const void *x, void *o, Py_ssize_t n, Py_ssize_t r0,
+                             Py_ssize_t r1, double t, long mode, int release, int nt)
+{
+    sm_job j = {g_tab, x, o, n, r0, t, f32, (int)(mode & 1), (int)((mode >> 1) & 1)};
     if (f32) {
         /* A temperature below 1/DBL_MAX: the largest finite inverse still sends every
          * d < 0 (at least a float32 subnormal) to -inf-like values and d = 0 to 0,
          * where an infinite one would give 0 * inf = NaN at the maxima. */
-        double inv_t = 1.0 / t;
-        if (inv_t > DBL_MAX)
-            inv_t = DBL_MAX;
-        (mode & 2 ? tab->sm32f : tab->sm32)((const float *)x, (float *)o, n, r0, r1, inv_t, log);
-    } else {
-        tab->sm64((const double *)x, (double *)o, n, r0, r1, t, log);
+        j.t = 1.0 / t;
+        if (j.t > DBL_MAX)
+            j.t = DBL_MAX;
     }
+    PyThreadState *ts = release ? PyEval_SaveThread() : NULL;
+    if (nt > 1)
+        slx_parallel(sm_part, &j, r1 - r0, nt);
+    else
+        sm_part(&j, 0, r1 - r0, 0);
     if (ts)
         PyEval_RestoreThread(ts);
 }
 
-/* softmax(x, out, r0, r1, temperature, log): rows r0..r1 of x into out. */
+/* Threads argument of the row functions: an int >= 1. */
+static int get_threads(PyObject *obj, int *nt)
+{
+    long v = PyLong_AsLong(obj);
+    if (v == -1 && PyErr_Occurred())
+        return -1;
+    if (v < 1) {
+        PyErr_Format(PyExc_ValueError, "threads must be >= 1, got %ld", v);
+        return -1;
+    }
+    *nt = v > SLX_MAX_THREADS ? SLX_MAX_THREADS : (int)v;
+    return 0;
+}
+
+/* softmax(x, out, r0, r1, temperature, mode, threads): rows r0..r1 of x into out. */
 static PyObject *py_softmax(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     slx_buf x, o;
     Py_ssize_t r0, r1;
-    if (nargs_is(nargs, 6, "softmax") < 0 || get_x_out(args[0], args[1], &x, &o, 2, "out") < 0)
+    int nt;
+    if (nargs_is(nargs, 7, "softmax") < 0 || get_x_out(args[0], args[1], &x, &o, 2, "out") < 0)
         return NULL;
     double t = PyFloat_AsDouble(args[4]);
     /* mode: bit 0 log_softmax, bit 1 precision="fast" (float32 only; float64 ignores it) */
     long mode = PyLong_AsLong(args[5]);
     if (row_range(args + 2, x.view.shape[0], &r0, &r1) < 0 || (t == -1.0 && PyErr_Occurred()) ||
-        (mode == -1 && PyErr_Occurred()))
+        (mode == -1 && PyErr_Occurred()) || get_threads(args[6], &nt) < 0)
         goto fail;
     Py_ssize_t n = x.view.shape[1];
     if (n > 0 && r1 > r0)
-        run_softmax_rows(x.f32, x.view.buf, o.view.buf, n, r0, r1, t, mode, 1);
+        run_softmax_rows(x.f32, x.view.buf, o.view.buf, n, r0, r1, t, mode, 1, nt);
     return finish(1, &x, &o, NULL);
 fail:
     return finish(0, &x, &o, NULL);
@@ -338,13 +377,13 @@ static int out_fits(PyObject *x, const Py_buffer *xv, PyObject *out, const Py_bu
     return ob + ov->len <= xb || xb + xv->len <= ob;
 }
 
-/* softmax_call(x, axis, temperature, backend, out, precision, log, max_elements): the common
+/* softmax_call(x, axis, temperature, backend, out, precision, log, max_bytes): the common
  * call of the public softmax / log_softmax, whole, in one C call; None (no error) for anything
  * else, which then takes the general path with its full validation and the same results.
  *
  * The common call: x an ndarray (exactly, no subclass), C-contiguous native float32/float64,
- * 0 < size < max_elements, normalised along its last axis (an int); a temperature as in
- * common_temperature; backend None/'auto'/'compiled'/'numba'; precision 'exact' or 'fast';
+ * 0 < size, fewer than max_bytes bytes, normalised along its last axis (an int); a
+ * temperature as in common_temperature; backend None/'auto'/'compiled'/'numba'; precision 'exact' or 'fast';
  * out None (a new array from the allocator) or an ndarray that out_fits. */
 static PyObject *py_softmax_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -369,7 +408,7 @@ static PyObject *py_softmax_call(PyObject *self, PyObject *const *args, Py_ssize
     int f32 = plain_float_format(&xv), fast = 0;
     Py_ssize_t total = xv.len / xv.itemsize;
     Py_ssize_t n = xv.ndim ? xv.shape[xv.ndim - 1] : 0;
-    if (f32 < 0 || n == 0 || total == 0 || total >= limit ||
+    if (f32 < 0 || n == 0 || total == 0 || xv.len >= limit ||
         !common_options(args[1], args[3], args[5], xv.ndim, &fast)) {
         PyBuffer_Release(&xv);
         Py_RETURN_NONE;
@@ -409,19 +448,78 @@ static PyObject *py_softmax_call(PyObject *self, PyObject *const *args, Py_ssize
     }
     /* The GIL is kept for the smallest calls, where releasing it costs more than it frees. */
     run_softmax_rows(f32, xv.buf, ov.buf, n, 0, total / n, t, (fast ? 2 : 0) | log,
-                     xv.len >= 16384);
+                     xv.len >= 16384, 1);
     PyBuffer_Release(&ov);
     PyBuffer_Release(&xv);
     return res;
 }
 
 /* logsumexp(x, out, flags, r0, r1): out[i] and flags[i] (uint8) for rows r0..r1. */
+/* Rows of x (2-D, float32 or float64) with a per-row kernel writing rows r0 + lo..r0 + hi. */
+typedef struct {
+    const slx_table *tab;
+    int f32;
+    const void *x;
+    void *o, *aux;
+    const void *v;
+    Py_ssize_t n, r0;
+    slx_ce *ce;
+} rows_job;
+
+static void lse_part(void *ctx, Py_ssize_t lo, Py_ssize_t hi, int k)
+{
+    const rows_job *j = (const rows_job *)ctx;
+    (void)k;
+    if (j->f32)
+        j->tab->lse32((const float *)j->x, (float *)j->o, (uint8_t *)j->aux, j->n, j->r0 + lo,
+                      j->r0 + hi);
+    else
+        j->tab->lse64((const double *)j->x, (double *)j->o, (uint8_t *)j->aux, j->n,
+                      j->r0 + lo, j->r0 + hi);
+}
+
+static void ce_part(void *ctx, Py_ssize_t lo, Py_ssize_t hi, int k)
+{
+    const rows_job *j = (const rows_job *)ctx;
+    (void)k;
+    if (j->f32)
+        j->tab->ce32((const float *)j->x, (float *)j->aux, j->n, j->r0 + lo, j->r0 + hi, j->ce);
+    else
+        j->tab->ce64((const double *)j->x, (double *)j->aux, j->n, j->r0 + lo, j->r0 + hi,
+                     j->ce);
+}
+
+static void vjp_part(void *ctx, Py_ssize_t lo, Py_ssize_t hi, int k)
+{
+    const rows_job *j = (const rows_job *)ctx;
+    (void)k;
+    if (j->f32)
+        j->tab->vjp32((const float *)j->x, (const float *)j->v, (float *)j->o, j->n, j->r0 + lo,
+                      j->r0 + hi);
+    else
+        j->tab->vjp64((const double *)j->x, (const double *)j->v, (double *)j->o, j->n,
+                      j->r0 + lo, j->r0 + hi);
+}
+
+/* rows r0..r1 of the job over nt threads (GIL held by the caller: released here). */
+static void run_rows(slx_part_fn fn, rows_job *j, Py_ssize_t r0, Py_ssize_t r1, int nt)
+{
+    j->tab = g_tab;
+    j->r0 = r0;
+    Py_BEGIN_ALLOW_THREADS
+    slx_parallel(fn, j, r1 - r0, nt);
+    Py_END_ALLOW_THREADS
+}
+
+/* logsumexp(x, out, flags, r0, r1, threads): out[i] = logsumexp of row i for rows r0..r1,
+ * flags[i] = 1 where the max and log(sum) cancel. */
 static PyObject *py_logsumexp(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     slx_buf x, o;
     Py_buffer fl;
     Py_ssize_t r0, r1;
-    if (nargs_is(nargs, 5, "logsumexp") < 0 || get_buf(args[0], &x, 0, 2, "x") < 0)
+    int nt;
+    if (nargs_is(nargs, 6, "logsumexp") < 0 || get_buf(args[0], &x, 0, 2, "x") < 0)
         return NULL;
     if (get_buf(args[1], &o, 1, 1, "out") < 0)
         return finish(0, &x, NULL, NULL);
@@ -433,23 +531,14 @@ static PyObject *py_logsumexp(PyObject *self, PyObject *const *args, Py_ssize_t 
         PyErr_SetString(PyExc_ValueError, "out and flags must hold one entry per row of x");
         goto fail;
     }
-    if (row_range(args + 3, nrows, &r0, &r1) < 0)
+    if (row_range(args + 3, nrows, &r0, &r1) < 0 || get_threads(args[5], &nt) < 0)
         goto fail;
     if (n == 0) {
         PyErr_SetString(PyExc_ValueError, "logsumexp needs rows of at least one entry");
         goto fail;
     }
-    const slx_table *tab = g_tab;
-    if (x.f32) {
-        Py_BEGIN_ALLOW_THREADS
-        tab->lse32((const float *)x.view.buf, (float *)o.view.buf, (uint8_t *)fl.buf, n, r0, r1);
-        Py_END_ALLOW_THREADS
-    } else {
-        Py_BEGIN_ALLOW_THREADS
-        tab->lse64((const double *)x.view.buf, (double *)o.view.buf, (uint8_t *)fl.buf, n, r0,
-                   r1);
-        Py_END_ALLOW_THREADS
-    }
+    rows_job j = {.f32 = x.f32, .x = x.view.buf, .o = o.view.buf, .aux = fl.buf, .n = n};
+    run_rows(lse_part, &j, r0, r1, nt);
     ok = 1;
 fail:
     PyBuffer_Release(&fl);
@@ -458,44 +547,129 @@ fail:
 
 /* ------------------------------------------------------------------ pieces of one row */
 
-/* row_max(x) -> (max, has_nan) of a 1-D buffer. */
+/* One job over the pieces of a row: ``op`` on x[lo:hi] (and the other buffers alike) for
+ * each part of the split, each part's results in res[k]. */
+enum { PC_MAX, PC_SUM, PC_WRITE, PC_WSUM, PC_GRAD };
+typedef struct {
+    const slx_table *tab;
+    int op, f32, log;
+    const void *x;
+    void *o;         /* out (write), store (sum, float64; or NULL), g (grad) */
+    const double *w; /* weight (wsum, grad; or NULL) */
+    double m, t, a, b;
+    double res[SLX_MAX_THREADS][3];
+} piece_job;
+
+static void piece_max(piece_job *j, Py_ssize_t lo, Py_ssize_t n, double *r)
+{
+    int nan = 0;
+    if (j->f32)
+        j->tab->max32((const float *)j->x + lo, n, &r[0], &nan);
+    else
+        j->tab->max64((const double *)j->x + lo, n, &r[0], &nan);
+    r[1] = nan;
+}
+
+static void piece_write(piece_job *j, Py_ssize_t lo, Py_ssize_t n)
+{
+    const slx_table *tab = j->tab;
+    if (j->f32 && j->log)
+        tab->wlsm32((const float *)j->x + lo, (float *)j->o + lo, n, j->m, j->t, j->a);
+    else if (j->f32)
+        tab->wsm32((const float *)j->x + lo, (float *)j->o + lo, n, j->m, j->t, j->a);
+    else if (j->log)
+        tab->wlsm64((const double *)j->x + lo, (double *)j->o + lo, n, j->m, j->t, j->a, j->b);
+    else
+        tab->scale64((double *)j->o + lo, n, j->a);
+}
+
+static void piece_part(void *ctx, Py_ssize_t lo, Py_ssize_t hi, int k)
+{
+    piece_job *j = (piece_job *)ctx;
+    const slx_table *tab = j->tab;
+    double *r = j->res[k];
+    const double *w = j->w ? j->w + lo : NULL;
+    Py_ssize_t n = hi - lo;
+    r[0] = r[1] = r[2] = 0.0;
+    switch (j->op) {
+    case PC_MAX:
+        piece_max(j, lo, n, r);
+        break;
+    case PC_SUM:
+        if (j->f32)
+            tab->sum32((const float *)j->x + lo, n, j->m, j->t, &r[0], &r[1]);
+        else
+            tab->sum64((const double *)j->x + lo, n, j->m, j->t,
+                       j->o ? (double *)j->o + lo : NULL, &r[0], &r[1], &r[2]);
+        break;
+    case PC_WRITE:
+        piece_write(j, lo, n);
+        break;
+    case PC_WSUM:
+        r[0] = j->f32 ? tab->wsum32((const float *)j->x + lo, w, n, j->m)
+                      : tab->wsum64((const double *)j->x + lo, w, n, j->m);
+        break;
+    default: /* PC_GRAD */
+        if (j->f32)
+            tab->ceg32((const float *)j->x + lo, w, (float *)j->o + lo, n, j->m, j->a, j->b,
+                       NULL);
+        else
+            tab->ceg64(w, (double *)j->o + lo, n, j->a, j->b);
+    }
+}
+
+/* Runs the job over ``n`` entries in ``nt`` parts without the GIL; returns the parts. */
+static int run_pieces(piece_job *j, Py_ssize_t n, int nt)
+{
+    Py_ssize_t step;
+    int cnt = split_parts(n, nt, &step);
+    j->tab = g_tab;
+    Py_BEGIN_ALLOW_THREADS
+    slx_parallel(piece_part, j, n, nt);
+    Py_END_ALLOW_THREADS
+    return cnt;
+}
+
+/* row_max(x, threads) -> (max, has_nan) of a 1-D buffer (-inf when empty). */
 static PyObject *py_row_max(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     slx_buf x;
-    double m;
-    int nan;
-    if (nargs_is(nargs, 1, "row_max") < 0 || get_buf(args[0], &x, 0, 1, "x") < 0)
+    piece_job j = {.op = PC_MAX};
+    int nt;
+    if (nargs_is(nargs, 2, "row_max") < 0 || get_buf(args[0], &x, 0, 1, "x") < 0)
         return NULL;
-    const slx_table *tab = g_tab;
-    Py_ssize_t n = x.view.shape[0];
-    Py_BEGIN_ALLOW_THREADS
-    if (x.f32)
-        tab->max32((const float *)x.view.buf, n, &m, &nan);
-    else
-        tab->max64((const double *)x.view.buf, n, &m, &nan);
-    Py_END_ALLOW_THREADS
+    if (get_threads(args[1], &nt) < 0)
+        return finish(0, &x, NULL, NULL);
+    j.f32 = x.f32;
+    j.x = x.view.buf;
+    int cnt = run_pieces(&j, x.view.shape[0], nt);
     release(&x);
-    if (n == 0)
-        m = -INFINITY;
+    double m = -INFINITY;
+    int nan = 0;
+    for (int k = 0; k < cnt; k++) {
+        m = j.res[k][0] > m ? j.res[k][0] : m;
+        nan |= j.res[k][1] != 0.0;
+    }
     return Py_BuildValue("(dO)", m, nan ? Py_True : Py_False);
 }
 
-/* row_sum(x, m, t, store) -> (count of maxima, hi, lo) of sum(exp((x - m) / t)) over the
- * other entries. float32: t is the inverse temperature and lo is 0; float64: ``store`` (a
+/* row_sum(x, m, t, store, threads) -> [(count of maxima, hi, lo) per part] of
+ * sum(exp((x - m) / t)) over the other entries (parts as slx_parallel splits x; the caller
+ * adds them up). float32: t is the inverse temperature and lo is 0; float64: ``store`` (a
  * buffer like x, or None) receives every exp. */
 static PyObject *py_row_sum(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     slx_buf x, s;
-    double cnt = 0.0, hi = 0.0, lo = 0.0;
+    piece_job j = {.op = PC_SUM};
     PyObject *res = NULL;
-    if (nargs_is(nargs, 4, "row_sum") < 0 || get_buf(args[0], &x, 0, 1, "x") < 0)
+    int nt;
+    if (nargs_is(nargs, 5, "row_sum") < 0 || get_buf(args[0], &x, 0, 1, "x") < 0)
         return NULL;
     s.ok = 0;
-    double m = PyFloat_AsDouble(args[1]);
-    double t = PyFloat_AsDouble(args[2]);
-    if (PyErr_Occurred())
+    j.m = PyFloat_AsDouble(args[1]);
+    j.t = PyFloat_AsDouble(args[2]);
+    if (PyErr_Occurred() || get_threads(args[4], &nt) < 0)
         goto fail;
-    double *store = NULL;
     if (args[3] != Py_None) {
         if (x.f32) {
             PyErr_SetString(PyExc_ValueError, "store is for float64 rows only");
@@ -503,49 +677,45 @@ static PyObject *py_row_sum(PyObject *self, PyObject *const *args, Py_ssize_t na
         }
         if (get_buf(args[3], &s, 1, 1, "store") < 0 || same_layout(&x, &s, "store") < 0)
             goto fail;
-        store = (double *)s.view.buf;
+        j.o = s.view.buf;
     }
-    const slx_table *tab = g_tab;
-    Py_ssize_t n = x.view.shape[0];
-    Py_BEGIN_ALLOW_THREADS
-    if (x.f32)
-        tab->sum32((const float *)x.view.buf, n, m, t, &cnt, &hi);
-    else
-        tab->sum64((const double *)x.view.buf, n, m, t, store, &cnt, &hi, &lo);
-    Py_END_ALLOW_THREADS
-    res = Py_BuildValue("(ddd)", cnt, hi, lo);
+    j.f32 = x.f32;
+    j.x = x.view.buf;
+    int cnt = run_pieces(&j, x.view.shape[0], nt);
+    res = PyList_New(cnt);
+    for (int k = 0; res != NULL && k < cnt; k++) {
+        PyObject *t = Py_BuildValue("(ddd)", j.res[k][0], j.res[k][1], j.res[k][2]);
+        if (t == NULL)
+            Py_CLEAR(res);
+        else
+            PyList_SET_ITEM(res, k, t);
+    }
 fail:
     release(&x);
     release(&s);
     return res;
 }
 
-/* row_write(x, out, m, t, a, b, log): the write pass of one chunk of a row.
+/* row_write(x, out, m, t, a, b, log, threads): the write pass of a row.
  * float32 (t = inverse temperature): softmax a = 1 / sum, log a = log(sum).
  * float64: log a, b = log(sum) as a double-double; softmax scales ``out`` in place by a
  * (it holds the exps from row_sum's store). */
 static PyObject *py_row_write(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     slx_buf x, o;
-    if (nargs_is(nargs, 7, "row_write") < 0 || get_x_out(args[0], args[1], &x, &o, 1, "out") < 0)
+    piece_job j = {.op = PC_WRITE};
+    int nt;
+    if (nargs_is(nargs, 8, "row_write") < 0 || get_x_out(args[0], args[1], &x, &o, 1, "out") < 0)
         return NULL;
-    double m = PyFloat_AsDouble(args[2]), t = PyFloat_AsDouble(args[3]);
-    double a = PyFloat_AsDouble(args[4]), b = PyFloat_AsDouble(args[5]);
-    int log = PyObject_IsTrue(args[6]);
-    if (PyErr_Occurred() || log < 0)
+    j.m = PyFloat_AsDouble(args[2]), j.t = PyFloat_AsDouble(args[3]);
+    j.a = PyFloat_AsDouble(args[4]), j.b = PyFloat_AsDouble(args[5]);
+    j.log = PyObject_IsTrue(args[6]);
+    if (PyErr_Occurred() || j.log < 0 || get_threads(args[7], &nt) < 0)
         return finish(0, &x, &o, NULL);
-    const slx_table *tab = g_tab;
-    Py_ssize_t n = x.view.shape[0];
-    Py_BEGIN_ALLOW_THREADS
-    if (x.f32 && log)
-        tab->wlsm32((const float *)x.view.buf, (float *)o.view.buf, n, m, t, a);
-    else if (x.f32)
-        tab->wsm32((const float *)x.view.buf, (float *)o.view.buf, n, m, t, a);
-    else if (log)
-        tab->wlsm64((const double *)x.view.buf, (double *)o.view.buf, n, m, t, a, b);
-    else
-        tab->scale64((double *)o.view.buf, n, a);
-    Py_END_ALLOW_THREADS
+    j.f32 = x.f32;
+    j.x = x.view.buf;
+    j.o = o.view.buf;
+    run_pieces(&j, x.view.shape[0], nt);
     return finish(1, &x, &o, NULL);
 }
 
@@ -706,7 +876,26 @@ static double csum(const double *v, Py_ssize_t r0, Py_ssize_t r1)
     return err == 0.0 ? h : h + err;
 }
 
-/* cross_entropy(x, target, weight, grad, parts, r0, r1, ignore, eps, scale, sum_w) ->
+/* Rows r0..r1 of the cross-entropy over nt threads: per-row parts into p's arrays (indexed
+ * by absolute row), gradient rows into g unless NULL, and the compensated sums of the three
+ * parts into tot. The GIL is released when ``release`` (always when nt > 1). */
+static void ce_rows(int f32, const void *x, void *g, Py_ssize_t n, Py_ssize_t r0, Py_ssize_t r1,
+                    slx_ce *p, int nt, int release, double tot[3])
+{
+    rows_job j = {.f32 = f32, .x = x, .aux = g, .n = n, .ce = p};
+    PyThreadState *ts = release || nt > 1 ? PyEval_SaveThread() : NULL;
+    j.tab = g_tab;
+    j.r0 = r0;
+    slx_parallel(ce_part, &j, r1 - r0, nt);
+    tot[0] = csum(p->nllw, r0, r1);
+    /* Without smoothing every entry is +0: their sum is +0 (-0 for no rows). */
+    tot[1] = p->eps > 0.0 ? csum(p->smooth, r0, r1) : (r1 > r0 ? 0.0 : -0.0);
+    tot[2] = csum(p->wy, r0, r1);
+    if (ts)
+        PyEval_RestoreThread(ts);
+}
+
+/* cross_entropy(x, target, weight, grad, parts, r0, r1, ignore, eps, scale, sum_w, threads) ->
  * (sum of nllw, sum of smooth, sum of wy) over rows r0..r1, whose per-row parts go to
  * ``parts`` (a (3, rows) float64 buffer: nllw, smooth, wy; None: only the sums) and their
  * gradient into ``grad`` (like x, or None). */
@@ -717,7 +906,8 @@ static PyObject *py_cross_entropy(PyObject *self, PyObject *const *args, Py_ssiz
     Py_ssize_t r0, r1;
     double *scratch = NULL;
     PyObject *res = NULL;
-    if (nargs_is(nargs, 11, "cross_entropy") < 0 || get_buf(args[0], &x, 0, 2, "x") < 0)
+    int nt;
+    if (nargs_is(nargs, 12, "cross_entropy") < 0 || get_buf(args[0], &x, 0, 2, "x") < 0)
         return NULL;
     Py_ssize_t nrows = x.view.shape[0], n = x.view.shape[1];
     w.ok = g.ok = pt.ok = 0;
@@ -730,7 +920,8 @@ static PyObject *py_cross_entropy(PyObject *self, PyObject *const *args, Py_ssiz
     p.eps = PyFloat_AsDouble(args[8]);
     p.scale = PyFloat_AsDouble(args[9]);
     p.sum_w = PyFloat_AsDouble(args[10]);
-    if (PyErr_Occurred() || get_opt_f64(args[2], &w, n, "weight") < 0)
+    if (PyErr_Occurred() || get_threads(args[11], &nt) < 0 ||
+        get_opt_f64(args[2], &w, n, "weight") < 0)
         goto fail;
     if (args[3] != Py_None && (get_buf(args[3], &g, 1, 2, "grad") < 0 ||
                                same_layout(&x, &g, "grad") < 0))
@@ -764,19 +955,8 @@ static PyObject *py_cross_entropy(PyObject *self, PyObject *const *args, Py_ssiz
         p.smooth = scratch + k - r0;
         p.wy = scratch + 2 * k - r0;
     }
-    const slx_table *tab = g_tab;
-    void *gb = g.ok ? g.view.buf : NULL;
     double tot[3];
-    Py_BEGIN_ALLOW_THREADS
-    if (x.f32)
-        tab->ce32((const float *)x.view.buf, (float *)gb, n, r0, r1, &p);
-    else
-        tab->ce64((const double *)x.view.buf, (double *)gb, n, r0, r1, &p);
-    tot[0] = csum(p.nllw, r0, r1);
-    /* Without smoothing every entry is +0: their sum is +0 (-0 for no rows). */
-    tot[1] = p.eps > 0.0 ? csum(p.smooth, r0, r1) : (r1 > r0 ? 0.0 : -0.0);
-    tot[2] = csum(p.wy, r0, r1);
-    Py_END_ALLOW_THREADS
+    ce_rows(x.f32, x.view.buf, g.ok ? g.view.buf : NULL, n, r0, r1, &p, nt, 1, tot);
     res = Py_BuildValue("(ddd)", tot[0], tot[1], tot[2]);
 fail:
     free(scratch);
@@ -786,72 +966,231 @@ fail:
     return res;
 }
 
-/* ce_wsum(x, weight, m) -> sum_c w_c (x_c - m) of a 1-D chunk (weight sliced alike, or None). */
+/* The float of the common call's label smoothing (a float or int in [0, 1]); -1 otherwise. */
+static double common_smoothing(PyObject *v)
+{
+    double ls = -1.0;
+    if (PyFloat_CheckExact(v))
+        ls = PyFloat_AS_DOUBLE(v);
+    else if (PyLong_CheckExact(v)) /* 0 or 1; anything else is out of range */
+        ls = PyObject_RichCompareBool(v, Py_False, Py_EQ) == 1   ? 0.0
+             : PyObject_RichCompareBool(v, Py_True, Py_EQ) == 1 ? 1.0
+                                                                 : -1.0;
+    PyErr_Clear();
+    return ls >= 0.0 && ls <= 1.0 ? ls : -1.0;
+}
+
+/* a / b as core._ce_kernel._div, bit for bit: IEEE division, and a positive NaN for 0/0 and
+ * NaN/0 (where x86 gives a negative one). */
+static double ieee_div(double a, double b)
+{
+    if (b != 0.0)
+        return a / b;
+    if (a == 0.0 || a != a)
+        return NAN;
+    return copysign(INFINITY, a) * copysign(1.0, b);
+}
+
+#ifdef SLX_NUMPY_API
+/* The loss of the common call as a NumPy scalar of the logits' dtype (as dtype.type(loss)). */
+static PyObject *loss_scalar(int f32, double loss)
+{
+    PyObject *r;
+    if (f32) {
+        r = PyArrayScalar_New(Float);
+        if (r != NULL)
+            PyArrayScalar_VAL(r, Float) = (float)loss;
+    } else {
+        r = PyArrayScalar_New(Double);
+        if (r != NULL)
+            PyArrayScalar_VAL(r, Double) = loss;
+    }
+    return r;
+}
+
+/* The loss (and gradient) of the common small cross-entropy call; 0 with *res set, or -1
+ * (a Python error) where allocating fails. The buffers are checked; targets in range. */
+static int ce_call_rows(const Py_buffer *xv, int f32, const Py_buffer *tv, long long ignore,
+                        double ls, int sum, int want_grad, PyObject *x, PyObject **res)
+{
+    Py_ssize_t nrows = xv->shape[0], n = xv->shape[1];
+    double denom = 0.0, tot[3], stack[3 * 64];
+    check_targets((const int64_t *)tv->buf, 0, nrows, n, ignore, NULL, &denom);
+    slx_ce p = {(const int64_t *)tv->buf, NULL, ignore, ls, 1.0, (double)n, NULL, NULL, NULL};
+    if (want_grad && !sum)
+        p.scale = ieee_div(1.0, denom);
+    double *parts = nrows <= 64 ? stack : (double *)malloc(sizeof(double) * (size_t)(3 * nrows));
+    PyObject *g = NULL;
+    if (parts == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (want_grad) {
+        g = g_numpy_api ? PyArray_NewLikeArray((PyArrayObject *)x, NPY_CORDER, NULL, 0)
+                        : PyObject_CallOneArg(g_empty_like, x);
+        if (g == NULL) {
+            if (parts != stack)
+                free(parts);
+            return -1;
+        }
+    }
+    p.nllw = parts;
+    p.smooth = parts + nrows;
+    p.wy = parts + 2 * nrows;
+    ce_rows(f32, xv->buf, g ? PyArray_DATA((PyArrayObject *)g) : NULL, n, 0, nrows, &p, 1,
+            xv->len >= 16384, tot);
+    if (parts != stack)
+        free(parts);
+    /* As core._ce_kernel._reduce: each part over the denominator (1 for 'sum'). */
+    double d = sum ? 1.0 : tot[2];
+    double loss = (1.0 - ls) * ieee_div(tot[0], d);
+    if (ls > 0.0)
+        loss = loss + ls / (double)n * ieee_div(tot[1], d);
+    PyObject *l = loss_scalar(f32, loss);
+    if (l == NULL || g == NULL) {
+        Py_XDECREF(g);
+        *res = l;
+        return l == NULL ? -1 : 0;
+    }
+    *res = PyTuple_Pack(2, l, g);
+    Py_DECREF(l);
+    Py_DECREF(g);
+    return *res == NULL ? -1 : 0;
+}
+#endif
+
+/* ce_call(logits, target, axis, ignore_index, label_smoothing, reduction, backend, want_grad,
+ * max_bytes): the common call of the public cross_entropy / cross_entropy_and_grad, whole,
+ * in one C call; None (no error) for anything else, which then takes the general path with
+ * its full validation and the same results.
+ *
+ * The common call: logits an ndarray (exactly), C-contiguous native float32/float64, 2-D,
+ * not empty, fewer than max_bytes bytes, classes along axis -1 or 1 (an int); target an
+ * ndarray of native int64, C-contiguous, one per row, kept ones in range; ignore_index an
+ * int64; label_smoothing a float or int in [0, 1]; reduction 'mean' or 'sum'; backend None
+ * or one of the compiled core's names; no class weights (not an argument). Returns the loss
+ * as a NumPy scalar of the logits' dtype, or (loss, gradient). */
+static PyObject *py_ce_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs_is(nargs, 9, "ce_call") < 0)
+        return NULL;
+#ifndef SLX_NUMPY_API
+    Py_RETURN_NONE;
+#else
+    PyObject *x = args[0], *tg = args[1], *res = NULL;
+    int want_grad = PyObject_IsTrue(args[7]), overflow = 0;
+    Py_ssize_t limit = PyLong_AsSsize_t(args[8]);
+    if (want_grad < 0 || (limit == -1 && PyErr_Occurred()))
+        return NULL;
+    if (!g_numpy_api || g_ndarray == NULL || Py_TYPE(x) != (PyTypeObject *)g_ndarray ||
+        Py_TYPE(tg) != (PyTypeObject *)g_ndarray || !PyLong_CheckExact(args[2]) ||
+        !PyLong_CheckExact(args[3]))
+        Py_RETURN_NONE;
+    long axis = PyLong_AsLong(args[2]);
+    long long ignore = PyLong_AsLongLongAndOverflow(args[3], &overflow);
+    double ls = common_smoothing(args[4]);
+    int sum = is_str(args[5], "sum");
+    PyErr_Clear();
+    if ((axis != -1 && axis != 1) || overflow || ls < 0.0 || (!sum && !is_str(args[5], "mean")) ||
+        (args[6] != Py_None && !is_str(args[6], "auto") && !is_str(args[6], "compiled") &&
+         !is_str(args[6], "numba")))
+        Py_RETURN_NONE;
+    Py_buffer xv, tv;
+    if (PyObject_GetBuffer(x, &xv, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    int f32 = plain_float_format(&xv);
+    if (f32 < 0 || xv.ndim != 2 || xv.len == 0 || xv.len >= limit) {
+        PyBuffer_Release(&xv);
+        Py_RETURN_NONE;
+    }
+    if (get_target(tg, &tv, xv.shape[0]) < 0) {
+        PyErr_Clear();
+        PyBuffer_Release(&xv);
+        Py_RETURN_NONE;
+    }
+    if (check_targets((const int64_t *)tv.buf, 0, xv.shape[0], xv.shape[1], ignore, NULL,
+                      NULL) < 0) { /* the general path says which target */
+        PyErr_Clear();
+        res = Py_None;
+        Py_INCREF(res);
+    } else if (ce_call_rows(&xv, f32, &tv, ignore, ls, sum, want_grad, x, &res) < 0) {
+        res = NULL;
+    }
+    PyBuffer_Release(&tv);
+    PyBuffer_Release(&xv);
+    return res;
+#endif
+}
+
+/* ce_wsum(x, weight, m, threads) -> [sum_c w_c (x_c - m) per part] of a 1-D buffer (weight
+ * alike, or None). */
 static PyObject *py_ce_wsum(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     slx_buf x, w;
-    if (nargs_is(nargs, 3, "ce_wsum") < 0 || get_buf(args[0], &x, 0, 1, "x") < 0)
+    piece_job j = {.op = PC_WSUM};
+    int nt;
+    if (nargs_is(nargs, 4, "ce_wsum") < 0 || get_buf(args[0], &x, 0, 1, "x") < 0)
         return NULL;
-    double m = PyFloat_AsDouble(args[2]);
-    if (PyErr_Occurred() || get_opt_f64(args[1], &w, x.view.shape[0], "weight") < 0)
+    j.m = PyFloat_AsDouble(args[2]);
+    if (PyErr_Occurred() || get_threads(args[3], &nt) < 0 ||
+        get_opt_f64(args[1], &w, x.view.shape[0], "weight") < 0)
         return finish(0, &x, NULL, NULL);
-    const slx_table *tab = g_tab;
-    const double *wp = w.ok ? (const double *)w.view.buf : NULL;
-    Py_ssize_t n = x.view.shape[0];
-    double s;
-    Py_BEGIN_ALLOW_THREADS
-    s = x.f32 ? tab->wsum32((const float *)x.view.buf, wp, n, m)
-              : tab->wsum64((const double *)x.view.buf, wp, n, m);
-    Py_END_ALLOW_THREADS
+    j.f32 = x.f32;
+    j.x = x.view.buf;
+    j.w = w.ok ? (const double *)w.view.buf : NULL;
+    int cnt = run_pieces(&j, x.view.shape[0], nt);
     release(&w);
     release(&x);
-    return PyFloat_FromDouble(s);
+    PyObject *res = PyList_New(cnt);
+    for (int k = 0; res != NULL && k < cnt; k++) {
+        PyObject *v = PyFloat_FromDouble(j.res[k][0]);
+        if (v == NULL)
+            Py_CLEAR(res);
+        else
+            PyList_SET_ITEM(res, k, v);
+    }
+    return res;
 }
 
-/* ce_grad_chunk(x, weight, g, m, a, b): g = a exp(x - m) - b w over a 1-D chunk; a float64 g
- * already holds exp(x - m) (row_sum's store), a float32 one is computed from x. */
+/* ce_grad_chunk(x, weight, g, m, a, b, threads): g = a exp(x - m) - b w over a 1-D buffer; a
+ * float64 g already holds exp(x - m) (row_sum's store), a float32 one is computed from x. */
 static PyObject *py_ce_grad_chunk(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     slx_buf x, w, g;
-    if (nargs_is(nargs, 6, "ce_grad_chunk") < 0 || get_x_out(args[0], args[2], &x, &g, 1, "g") < 0)
+    piece_job j = {.op = PC_GRAD};
+    int nt;
+    if (nargs_is(nargs, 7, "ce_grad_chunk") < 0 || get_x_out(args[0], args[2], &x, &g, 1, "g") < 0)
         return NULL;
-    double m = PyFloat_AsDouble(args[3]), a = PyFloat_AsDouble(args[4]);
-    double b = PyFloat_AsDouble(args[5]);
-    if (PyErr_Occurred() || get_opt_f64(args[1], &w, x.view.shape[0], "weight") < 0)
+    j.m = PyFloat_AsDouble(args[3]), j.a = PyFloat_AsDouble(args[4]);
+    j.b = PyFloat_AsDouble(args[5]);
+    if (PyErr_Occurred() || get_threads(args[6], &nt) < 0 ||
+        get_opt_f64(args[1], &w, x.view.shape[0], "weight") < 0)
         return finish(0, &x, &g, NULL);
-    const slx_table *tab = g_tab;
-    const double *wp = w.ok ? (const double *)w.view.buf : NULL;
-    Py_ssize_t n = x.view.shape[0];
-    Py_BEGIN_ALLOW_THREADS
-    if (x.f32)
-        tab->ceg32((const float *)x.view.buf, wp, (float *)g.view.buf, n, m, a, b, NULL);
-    else
-        tab->ceg64(wp, (double *)g.view.buf, n, a, b);
-    Py_END_ALLOW_THREADS
+    j.f32 = x.f32;
+    j.x = x.view.buf;
+    j.o = g.view.buf;
+    j.w = w.ok ? (const double *)w.view.buf : NULL;
+    run_pieces(&j, x.view.shape[0], nt);
     return finish(1, &w, &g, &x);
 }
 
-/* vjp(p, v, out, r0, r1): out = p (v - sum(p v)) for rows r0..r1 (2-D, all alike). */
+/* vjp(p, v, out, r0, r1, threads): out = p (v - sum(p v)) for rows r0..r1 (2-D, all alike). */
 static PyObject *py_vjp(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     slx_buf p, v, o;
     Py_ssize_t r0, r1;
-    if (nargs_is(nargs, 5, "vjp") < 0 || get_x_out(args[0], args[2], &p, &o, 2, "out") < 0)
+    int nt;
+    if (nargs_is(nargs, 6, "vjp") < 0 || get_x_out(args[0], args[2], &p, &o, 2, "out") < 0)
         return NULL;
     v.ok = 0;
     if (get_buf(args[1], &v, 0, 2, "v") < 0 || same_layout(&p, &v, "v") < 0 ||
-        row_range(args + 3, p.view.shape[0], &r0, &r1) < 0)
+        row_range(args + 3, p.view.shape[0], &r0, &r1) < 0 || get_threads(args[5], &nt) < 0)
         return finish(0, &v, &o, &p);
-    const slx_table *tab = g_tab;
-    Py_ssize_t n = p.view.shape[1];
-    Py_BEGIN_ALLOW_THREADS
-    if (p.f32)
-        tab->vjp32((const float *)p.view.buf, (const float *)v.view.buf, (float *)o.view.buf, n,
-                   r0, r1);
-    else
-        tab->vjp64((const double *)p.view.buf, (const double *)v.view.buf,
-                   (double *)o.view.buf, n, r0, r1);
-    Py_END_ALLOW_THREADS
+    rows_job j = {.f32 = p.f32, .x = p.view.buf, .v = v.view.buf, .o = o.view.buf};
+    j.n = p.view.shape[1];
+    run_rows(vjp_part, &j, r0, r1, nt);
     return finish(1, &v, &o, &p);
 }
 
@@ -995,6 +1334,11 @@ fail:
     return finish(0, &c, &g, &m);
 }
 
+static PyObject *py_pool_threads(PyObject *self, PyObject *unused)
+{
+    return PyLong_FromLong(slx_pool_threads());
+}
+
 static PyObject *py_get_level(PyObject *self, PyObject *unused)
 {
     return PyUnicode_FromString(LEVEL_NAMES[g_level]);
@@ -1068,35 +1412,39 @@ static PyObject *py_supported_levels(PyObject *self, PyObject *unused)
 
 static PyMethodDef methods[] = {
     FASTCALL("softmax", py_softmax,
-             "softmax(x, out, r0, r1, temperature, mode): rows r0..r1 of x into out "
+             "softmax(x, out, r0, r1, temperature, mode, threads): rows r0..r1 of x into out "
              "(mode: 1 log_softmax, 2 precision='fast', OR-ed)."),
     {"has_fast", py_has_fast, METH_NOARGS, "Whether the running level has a fast kernel."},
     {"has_fast_log", py_has_fast_log, METH_NOARGS,
      "Whether the fast kernel also computes log_softmax."},
     FASTCALL("softmax_call", py_softmax_call,
-             "softmax_call(x, axis, temperature, backend, out, precision, log, max_elements) "
+             "softmax_call(x, axis, temperature, backend, out, precision, log, max_bytes) "
              "-> the result, or None: the common public call in one C call."),
     FASTCALL("set_allocator", py_set_allocator,
              "set_allocator(empty_like, ndarray): the allocator of softmax_call and its type."),
     FASTCALL("logsumexp", py_logsumexp,
-             "logsumexp(x, out, flags, r0, r1): log-sum-exp of rows r0..r1."),
-    FASTCALL("row_max", py_row_max, "row_max(x) -> (max, has_nan) of a 1-D chunk."),
+             "logsumexp(x, out, flags, r0, r1, threads): log-sum-exp of rows r0..r1."),
+    FASTCALL("row_max", py_row_max, "row_max(x, threads) -> (max, has_nan) of a 1-D row."),
     FASTCALL("row_sum", py_row_sum,
-             "row_sum(x, m, t, store) -> (count of maxima, hi, lo) of one chunk."),
+             "row_sum(x, m, t, store, threads) -> [(count of maxima, hi, lo) per part]."),
     FASTCALL("row_write", py_row_write,
-             "row_write(x, out, m, t, a, b, log): write pass of one chunk."),
+             "row_write(x, out, m, t, a, b, log, threads): write pass of a 1-D row."),
     FASTCALL("cross_entropy", py_cross_entropy,
              "cross_entropy(x, target, weight, grad, parts, r0, r1, ignore, eps, scale, "
-             "sum_w) -> (sums of nllw, smooth, wy)."),
+             "sum_w, threads) -> (sums of nllw, smooth, wy)."),
+    FASTCALL("ce_call", py_ce_call,
+             "ce_call(logits, target, axis, ignore_index, label_smoothing, reduction, backend, "
+             "want_grad, max_bytes) -> loss, (loss, grad), or None: the common small "
+             "cross-entropy call in one C call."),
     FASTCALL("ce_denom", py_ce_denom,
              "ce_denom(target, weight, n, ignore) -> sum of the kept target weights."),
     FASTCALL("ce_wsum", py_ce_wsum,
-             "ce_wsum(x, weight, m) -> sum of w (x - m) over a 1-D chunk."),
+             "ce_wsum(x, weight, m, threads) -> [sum of w (x - m) per part] of a 1-D row."),
     FASTCALL("ce_grad_chunk", py_ce_grad_chunk,
-             "ce_grad_chunk(x, weight, g, m, a, b): g = a exp(x - m) - b w over a 1-D chunk "
+             "ce_grad_chunk(x, weight, g, m, a, b, threads): g = a exp(x - m) - b w over a 1-D row "
              "(float64: g holds exp(x - m), row_sum's store)."),
     FASTCALL("vjp", py_vjp,
-             "vjp(p, v, out, r0, r1): softmax vector-Jacobian product of rows r0..r1."),
+             "vjp(p, v, out, r0, r1, threads): softmax vector-Jacobian product of rows r0..r1."),
     FASTCALL("linear_ce", py_linear_ce,
              "linear_ce(x, wt, b, y, s, gt, r0, r1) -> loss sum: fused linear cross-entropy "
              "of rows r0..r1 (gradient added into gt unless None)."),
@@ -1108,6 +1456,8 @@ static PyMethodDef methods[] = {
     FASTCALL("_exp32", py_exp32, "exp of the float32 softmax passes (test hook)."),
     {"_exp_table", py_exp_table, METH_O, "Private switch of the AVX-512 table exp."},
     {"_online_min", py_online_min, METH_O, "Private switch of the one-pass (max, sum)."},
+    {"_pool_threads", py_pool_threads, METH_NOARGS,
+     "Threads of the core's pool started in this process, the caller's included."},
     {"get_level", py_get_level, METH_NOARGS, "The SIMD level running."},
     {"set_level", py_set_level, METH_O, "Run the named SIMD level (ValueError if impossible)."},
     {"compiled_levels", py_compiled_levels, METH_NOARGS, "Levels compiled in this build."},
@@ -1137,5 +1487,9 @@ PyMODINIT_FUNC PyInit__core(void)
     if (!g_numpy_api)
         PyErr_Clear();
 #endif
+    if (pool_init() < 0) {
+        PyErr_SetString(PyExc_RuntimeError, "pthread_atfork failed");
+        return NULL;
+    }
     return PyModule_Create(&module);
 }

@@ -65,7 +65,7 @@ def _kernel_ce(
     if one_call:
         parts = np.empty((3, nrows)) if reduction == "none" else None
         totals = core.cross_entropy(
-            logits, target, None, g, parts, 0, nrows, ignore, ls, scale, float(n_classes)
+            logits, target, None, g, parts, 0, nrows, ignore, ls, scale, float(n_classes), 1
         )
     else:
         parts, totals = kernels.cross_entropy_parts(
@@ -99,6 +99,21 @@ def _fast_ce(logits: Any, target: Any, options: tuple[Any, ...], want_grad: bool
     """
     axis, weight, ignore_index, label_smoothing, reduction, backend = options
     core = _simd.core
+    if core is not None and weight is None:
+        # The smallest common calls, whole in C (its checks are the ones below).
+        res = core.ce_call(
+            logits,
+            target,
+            axis,
+            ignore_index,
+            label_smoothing,
+            reduction,
+            backend,
+            want_grad,
+            _dispatch.SMALL_BYTES,
+        )
+        if res is not None:
+            return res if want_grad else (res, None)
     if (
         core is None
         or weight is not None
@@ -121,8 +136,9 @@ def _fast_ce(logits: Any, target: Any, options: tuple[Any, ...], want_grad: bool
         return None
     ls = float(label_smoothing)
     try:
-        nrows, n = logits.shape
-        small = nrows * n < _dispatch.SMALL_ELEMENTS  # else the threaded drivers
+        if logits.ndim != 2:  # (N, C) logits only
+            return None
+        small = logits.nbytes < _dispatch.SMALL_BYTES  # else the threaded drivers
         if not small and target.ndim != 1:
             return None
         loss, g = _kernel_ce(logits, target, None, ignore_index, ls, reduction, want_grad, small)

@@ -58,8 +58,8 @@ def use_core(backend: str, dtype: np.dtype[Any], size: int, func: str) -> bool:
     return dtype in _KERNEL_DTYPES and _core_loaded()
 
 
-#: Below this many elements a call runs on the calling thread (the fast paths' one C call).
-SMALL_ELEMENTS = _threads.PARALLEL_MIN_ELEMENTS
+#: Inputs of fewer bytes run on the calling thread (the fast paths' one C call).
+SMALL_BYTES = _threads.PARALLEL_MIN_BYTES
 
 
 def kernel_rows(rows2d: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -101,7 +101,7 @@ def quick_softmax(
 ) -> np.ndarray[Any, Any] | None:
     """softmax / log_softmax of the common call, small ones in one C call; None otherwise.
 
-    The compiled core's ``softmax_call`` takes a small (< :data:`SMALL_ELEMENTS`) exact
+    The compiled core's ``softmax_call`` takes a small (< :data:`SMALL_BYTES`) exact
     ``numpy.ndarray``, C-contiguous float32/float64, along its last axis (an int), with a
     finite temperature > 0 given as a float or int, ``backend`` None/'auto'/'compiled'/
     'numba', ``precision`` 'exact' or 'fast', and ``out`` None or a C-contiguous writeable
@@ -115,7 +115,7 @@ def quick_softmax(
     if core is None:
         return None
     res: np.ndarray[Any, Any] | None = core.softmax_call(
-        x, axis, temperature, backend, out, precision, log, SMALL_ELEMENTS
+        x, axis, temperature, backend, out, precision, log, SMALL_BYTES
     )
     return res
 

@@ -23,7 +23,7 @@ from ._compiled import logsumexp_rows, softmax_rows
 from ._config import show_config
 from ._threads import (
     ENV_THREADS,
-    PARALLEL_MIN_ELEMENTS,
+    PARALLEL_MIN_BYTES,
     SHORT_MIN_ROWS,
     SHORT_ROW,
     get_num_threads,
@@ -33,7 +33,7 @@ from ._threads import _default_threads as _default_threads  # for the tests
 
 __all__ = [
     "ENV_THREADS",
-    "PARALLEL_MIN_ELEMENTS",
+    "PARALLEL_MIN_BYTES",
     "SHORT_MIN_ROWS",
     "SHORT_ROW",
     "available",

@@ -2,9 +2,9 @@
 
 The C kernels return per-row parts of the loss (weighted nll, smoothing term, target weight);
 :mod:`softmaxlab.core` applies the reduction (mean over weights, ignore_index, label
-smoothing) to them. Large inputs are split into row ranges across the pool of
-:mod:`._threads`; a single long row (fewer rows than threads) is split into chunks whose
-maxima and sums are merged here, as :mod:`._compiled` does for softmax.
+smoothing) to them. Large inputs are split by the core across its thread pool into row
+ranges; a single long row (fewer rows than threads) into chunks whose sums are merged here,
+as :mod:`._compiled` does for softmax.
 """
 
 from __future__ import annotations
@@ -16,31 +16,20 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _threads as _t
 from ._compiled import _core, merged_max, sum_terms
-from ._threads import _bounds, _map, _row_split, get_num_threads
-
-
-def _chunk_w(w: NDArray[np.float64] | None, lo: int, hi: int) -> NDArray[np.float64] | None:
-    return None if w is None else w[lo:hi]
+from ._threads import _threads_for
 
 
 def _lse_parts(
     core: ModuleType,
     xr: NDArray[Any],
     m: float,
-    chunks: list[tuple[int, int]],
+    nt: int,
     store: NDArray[np.float64] | None = None,
 ) -> tuple[float, float]:
-    """(s' hi, s' lo) of sum(exp(x - m)) - 1 over a row, merged exactly from its chunks; each
-    exp kept in ``store`` (float64 rows only) when it is given."""
-
-    def chunk_sum(lo: int, hi: int) -> tuple[float, float, float]:
-        keep = None if store is None else store[lo:hi]
-        res: tuple[float, float, float] = core.row_sum(xr[lo:hi], m, 1.0, keep)
-        return res
-
-    terms = sum_terms(_map(chunk_sum, chunks))
+    """(s' hi, s' lo) of sum(exp(x - m)) - 1 over a row on ``nt`` threads, merged exactly from
+    its chunks; each exp kept in ``store`` (float64 rows only) when it is given."""
+    terms = sum_terms(core.row_sum(xr, m, 1.0, store, nt))
     s1 = math.fsum(terms)
     return s1, math.fsum([*terms, -s1])
 
@@ -64,8 +53,7 @@ def _one_row(
     n = xr.size
     wy = float(w[y]) if w is not None else 1.0
     out[2] = wy
-    chunks = _bounds(n, nt)
-    m = merged_max(core, xr, chunks)
+    m = merged_max(core, xr, nt)
     if math.isnan(m):
         out[0] = math.nan
         out[1] = math.nan if eps > 0.0 else 0.0
@@ -74,7 +62,7 @@ def _one_row(
         return
     # A float64 gradient row keeps the sum pass's exps, which ce_grad_chunk then scales.
     keep = g if g is not None and xr.dtype == np.float64 else None
-    s1, s1_lo = _lse_parts(core, xr, m, chunks, keep)
+    s1, s1_lo = _lse_parts(core, xr, m, nt, keep)
     if xr.dtype == np.float32:
         s1_lo, dy, dy_lo = 0.0, float(xr[y]) - m, 0.0
     else:
@@ -84,17 +72,13 @@ def _one_row(
     out[0] = -(wy * ((dy - lse) + (dy_lo - lse_lo)))  # -0 for a zero loss, as the rows
     out[1] = 0.0
     if eps > 0.0:
-        wd = _map(lambda lo, hi: core.ce_wsum(xr[lo:hi], _chunk_w(w, lo, hi), m), chunks)
-        out[1] = -(math.fsum(wd) - (lse + lse_lo) * sum_w)
+        out[1] = -(math.fsum(core.ce_wsum(xr, w, m, nt)) - (lse + lse_lo) * sum_w)
     if g is None:
         return
     big_u = (1.0 - eps) * wy + eps / n * sum_w
     a = big_u / ((1.0 + s1) + s1_lo) * scale
     b = eps / n * scale
-    _map(
-        lambda lo, hi: core.ce_grad_chunk(xr[lo:hi], _chunk_w(w, lo, hi), g[lo:hi], m, a, b),
-        chunks,
-    )
+    core.ce_grad_chunk(xr, w, g, m, a, b, nt)
     # The target entry, rounded once (libm's exp of the double-double d_y).
     g[y] = a * (math.exp(dy) * (1.0 + dy_lo)) - (b * wy + (1.0 - eps) * wy * scale)
 
@@ -184,10 +168,7 @@ def cross_entropy_parts(
     eps = float(label_smoothing)
     sum_w = float(n) if weight is None else math.fsum(weight.tolist())
     args = (int(ignore_index), eps, float(scale), sum_w)
-    nt = get_num_threads()
-    if nrows * n < _t.PARALLEL_MIN_ELEMENTS or nt == 1:
-        totals: Totals = core.cross_entropy(logits, target, weight, grad, parts, 0, nrows, *args)
-        return parts, totals
+    nt = _threads_for(logits.nbytes)
     if nrows < nt:
         core.ce_denom(target, weight, n, args[0])  # checks the targets
         opts = {"w": weight, "ignore": args[0], "eps": eps, "scale": args[2], "sum_w": sum_w}
@@ -195,11 +176,8 @@ def cross_entropy_parts(
             gi = None if grad is None else grad[i]
             _one_row(core, logits[i], int(target[i]), opts, parts[:, i], gi, nt)
         return parts, _merge([tuple(col) for col in parts.T.tolist()])  # type: ignore[misc]
-    res = _map(
-        lambda lo, hi: core.cross_entropy(logits, target, weight, grad, parts, lo, hi, *args),
-        _bounds(nrows, nt),
-    )
-    return parts, _merge(res)
+    totals: Totals = core.cross_entropy(logits, target, weight, grad, parts, 0, nrows, *args, nt)
+    return parts, totals
 
 
 def softmax_vjp_rows(
@@ -226,10 +204,7 @@ def softmax_vjp_rows(
     core = _core()
     if out is None:
         out = np.empty_like(probs)
-    nrows, n = probs.shape
-    nt = _t._threads_for(nrows * n)
-    if nt == 1 or nrows < nt:
-        core.vjp(probs, v, out, 0, nrows)
-    else:
-        _row_split(probs, nt, lambda lo, hi: core.vjp(probs, v, out, lo, hi))
+    nrows = probs.shape[0]
+    if nrows:
+        core.vjp(probs, v, out, 0, nrows, min(nrows, _threads_for(probs.nbytes)))
     return out

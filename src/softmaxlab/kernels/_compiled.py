@@ -3,11 +3,11 @@
 Where the core is not loaded they raise RuntimeError (softmaxlab.core then keeps its NumPy
 reference path and never calls them).
 
-The C functions release the GIL; large inputs are split into row ranges across the pool of
-:mod:`._threads`, and a single long row (fewer rows than threads) is split into chunks whose
-maxima and sums are merged here: (max, has NaN) per chunk, then (count of maxima, sum of the
-other exps) per chunk against the merged max, summed exactly with :func:`math.fsum`, then
-the write pass per chunk.
+The C functions release the GIL and split large inputs across the core's own thread pool:
+rows into row ranges, and a single long row (fewer rows than threads) into chunks, whose
+maximum the core merges and whose (count of maxima, sum of the other exps) against it it
+returns per chunk, summed here exactly with :func:`math.fsum` before the write pass. The
+thread count comes from :mod:`._threads` (one thread below ``PARALLEL_MIN_BYTES``).
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import _simd
-from . import _threads as _t
-from ._threads import _bounds, _map, _row_split, _threads_for, get_num_threads
+from ._threads import _threads_for
 
 _TINY_T = 1.0 / sys.float_info.max
 
@@ -36,11 +35,10 @@ def _core() -> ModuleType:
     return core
 
 
-def merged_max(core: ModuleType, xr: NDArray[Any], chunks: list[tuple[int, int]]) -> float:
-    """The max of a row from its chunks' maxima; NaN for a row holding NaN or +-inf at the max."""
-    res = _map(lambda lo, hi: core.row_max(xr[lo:hi]), chunks)
-    m = max(mm for mm, _ in res)
-    if any(nan for _, nan in res) or m in (math.inf, -math.inf):
+def merged_max(core: ModuleType, xr: NDArray[Any], nt: int) -> float:
+    """The max of a row over ``nt`` threads; NaN for a row holding NaN or +-inf at the max."""
+    m, nan = core.row_max(xr, nt)
+    if nan or m in (math.inf, -math.inf):
         return math.nan
     return float(m)
 
@@ -56,22 +54,19 @@ def sum_terms(sums: list[tuple[float, float, float]]) -> list[float]:
 def _one_row_split(
     core: ModuleType, xr: NDArray[Any], o: NDArray[Any], nt: int, t: float, log: bool
 ) -> None:
-    chunks = _bounds(xr.size, nt)
-    m = merged_max(core, xr, chunks)
+    m = merged_max(core, xr, nt)
     if math.isnan(m):
         o.fill(np.nan)
         return
     if xr.dtype == np.float32:
         # As the C core: the largest finite inverse for a temperature below 1 / DBL_MAX.
         inv_t = 1.0 / t if t >= _TINY_T else sys.float_info.max
-        sums = _map(lambda lo, hi: core.row_sum(xr[lo:hi], m, inv_t, None), chunks)
-        s1 = math.fsum(sum_terms(sums))  # (the float32 sums' lo parts are 0)
+        s1 = math.fsum(sum_terms(core.row_sum(xr, m, inv_t, None, nt)))  # (lo parts are 0)
         a = math.log1p(s1) if log else 1.0 / (1.0 + s1)
-        _map(lambda lo, hi: core.row_write(xr[lo:hi], o[lo:hi], m, inv_t, a, 0.0, log), chunks)
+        core.row_write(xr, o, m, inv_t, a, 0.0, log, nt)
         return
     # float64 softmax keeps the exps in the output and scales them there (no second exp).
-    sums = _map(lambda lo, hi: core.row_sum(xr[lo:hi], m, t, None if log else o[lo:hi]), chunks)
-    parts = sum_terms(sums)
+    parts = sum_terms(core.row_sum(xr, m, t, None if log else o, nt))
     s1 = math.fsum(parts)
     s1_lo = math.fsum([*parts, -s1])
     if log:
@@ -81,7 +76,7 @@ def _one_row_split(
         sl = math.fsum([1.0, *parts, -sh])
         inv = 1.0 / sh
         a, b = inv - inv * inv * sl, 0.0
-    _map(lambda lo, hi: core.row_write(xr[lo:hi], o[lo:hi], m, t, a, b, log), chunks)
+    core.row_write(xr, o, m, t, a, b, log, nt)
 
 
 def softmax_rows(
@@ -130,21 +125,15 @@ def softmax_rows(
     core = _core()
     if out is None:
         out = np.empty_like(x)
-    nrows, n = x.shape
+    nrows = x.shape[0]
     mode = (2 if fast else 0) | (1 if log else 0)  # the C core's mode bits
-    if nrows * n < _t.PARALLEL_MIN_ELEMENTS:
-        # The common small call: no thread bookkeeping (keeps (1, 10) near a microsecond).
-        core.softmax(x, out, 0, nrows, temperature, mode)
-        return out
-    t = float(temperature)
-    nt = get_num_threads()
-    if nt == 1:
-        core.softmax(x, out, 0, nrows, t, mode)
-    elif nrows < nt:
+    nt = _threads_for(x.nbytes)
+    if nrows < nt:
+        t = float(temperature)
         for i in range(nrows):
             _one_row_split(core, x[i], out[i], nt, t, log)
     else:
-        _row_split(x, nt, lambda lo, hi: core.softmax(x, out, lo, hi, t, mode))
+        core.softmax(x, out, 0, nrows, temperature, mode, nt)
     return out
 
 
@@ -183,17 +172,13 @@ def logsumexp_rows(
     True
     """
     core = _core()
-    nrows, n = x.shape
+    nrows = x.shape[0]
     if out is None:
         out = np.empty(nrows, dtype=x.dtype)
     if nrows == 0:
         return out
     flags = np.empty(nrows, dtype=np.uint8)
-    nt = _threads_for(nrows * n)
-    if nt == 1 or nrows < nt:
-        core.logsumexp(x, out, flags, 0, nrows)
-    else:
-        _row_split(x, nt, lambda lo, hi: core.logsumexp(x, out, flags, lo, hi))
+    core.logsumexp(x, out, flags, 0, nrows, min(nrows, _threads_for(x.nbytes)))
     if fallback is not None:
         redo = flags.view(bool)
         if redo.any():

@@ -1,12 +1,13 @@
-"""Thread settings and the pool the kernels split large inputs over.
+"""Thread settings of the kernels, and a Python pool for work made of Python code.
 
-The kernels release the GIL, so a plain :class:`~concurrent.futures.ThreadPoolExecutor`
-runs them in parallel; the calling thread always takes the first chunk.
+The compiled core splits a large input across its own POSIX threads (``pool.inc``), given
+the count :func:`_threads_for` picks here. :func:`_run` runs Python tasks (the trainers'
+passes over blocks of rows, whose kernels release the GIL) on a plain
+:class:`~concurrent.futures.ThreadPoolExecutor`, the calling thread taking the first.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -14,14 +15,16 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from .._validation import param_error
 
 ENV_THREADS = "SOFTMAXLAB_NUM_THREADS"
-#: Below this many elements a call runs on one thread: on a busy 2-core machine a second
-#: thread can cost more (milliseconds of scheduling delay) than it saves.
-PARALLEL_MIN_ELEMENTS = 1 << 18
+#: Inputs of fewer bytes than this (1 MB: 250 000 float32 or 125 000 float64 entries) run on
+#: one thread. Waking a sleeping worker of the core's pool takes 30-50 us on a 2-core VM,
+#: which smaller calls do not win back; at this size it breaks even (measured after an idle
+#: millisecond: float32 (256, 1000) softmax 72 us on one thread, 70 us on two; float64
+#: (128, 1000) 74 us and 68 us; back to back, two threads take half the time).
+PARALLEL_MIN_BYTES = 1_000_000
 #: Rows of at most this many classes go to the kernels that vectorise across rows.
 SHORT_ROW = 32
 #: ... when there are at least this many of them (one transposed block).
@@ -73,7 +76,7 @@ def get_num_threads() -> int:
 def set_num_threads(n: int) -> None:
     """Set the number of threads the kernels may use for large inputs (an int >= 1).
 
-    Inputs smaller than ``PARALLEL_MIN_ELEMENTS`` always run on the calling thread.
+    Inputs smaller than ``PARALLEL_MIN_BYTES`` always run on the calling thread.
 
     Raises
     ------
@@ -95,8 +98,9 @@ def set_num_threads(n: int) -> None:
     _num_threads = int(n)
 
 
-def _threads_for(size: int) -> int:
-    return 1 if size < PARALLEL_MIN_ELEMENTS else get_num_threads()
+def _threads_for(nbytes: int) -> int:
+    """Threads for an input of ``nbytes`` bytes: 1 below :data:`PARALLEL_MIN_BYTES`."""
+    return 1 if nbytes < PARALLEL_MIN_BYTES else get_num_threads()
 
 
 def _run(tasks: Sequence[Callable[[], Any]]) -> list[Any]:
@@ -119,12 +123,3 @@ def _run(tasks: Sequence[Callable[[], Any]]) -> list[Any]:
 def _bounds(n: int, parts: int) -> list[tuple[int, int]]:
     step = -(-n // parts)
     return [(lo, min(n, lo + step)) for lo in range(0, n, step)]
-
-
-def _map(fn: Callable[[int, int], Any], chunks: Sequence[tuple[int, int]]) -> list[Any]:
-    """``fn(lo, hi)`` for every chunk, across threads; results in chunk order."""
-    return _run([functools.partial(fn, lo, hi) for lo, hi in chunks])
-
-
-def _row_split(x: NDArray[Any], nt: int, per_chunk: Callable[[int, int], Any]) -> None:
-    _map(per_chunk, _bounds(x.shape[0], nt))

@@ -35,6 +35,10 @@ BLOCK_ROWS = (64, 8192)
 #: Chunks of blocks per thread: a thread the (shared) machine does not run for a while
 #: leaves its chunks to the others instead of holding up the evaluation.
 CHUNKS_PER_THREAD = 8
+#: Data of fewer entries (rows x features) than this is fitted on one thread: the threshold
+#: the trainers were tuned with, apart from the kernels' own (PARALLEL_MIN_BYTES, which
+#: decides when one kernel call splits its logits across the core's threads).
+THREADED_MIN_ENTRIES = 1 << 18
 
 
 @functools.cache

@@ -22,7 +22,14 @@ from .. import _simd, kernels
 from .._validation import param_error
 from ..core import cross_entropy, cross_entropy_and_grad
 from ..kernels import _threads
-from ._blocks import CHUNKS_PER_THREAD, IGNORE_INDEX, _blas_controller, _block_rows, _Sums
+from ._blocks import (
+    CHUNKS_PER_THREAD,
+    IGNORE_INDEX,
+    THREADED_MIN_ENTRIES,
+    _blas_controller,
+    _block_rows,
+    _Sums,
+)
 
 __all__ = ["BoundLoss", "MultinomialLoss", "objective"]
 
@@ -93,11 +100,11 @@ class BoundLoss:
         dense = isinstance(X, np.ndarray)
         self.block_rows = max(1, int(block_rows)) if dense else max(self.n, 1)
         nt = _threads.get_num_threads() if n_threads is None else int(n_threads)
-        if not dense or self.n * self.d < _threads.PARALLEL_MIN_ELEMENTS:
+        if not dense or self.n * self.d < THREADED_MIN_ENTRIES:
             nt = 1
-        if self.block_rows * k >= _threads.PARALLEL_MIN_ELEMENTS:
-            # The kernels split such logit blocks over the same pool themselves: one range
-            # here, so that no pool thread waits on a task queued behind it.
+        if self.block_rows * k * self.dtype.itemsize >= _threads.PARALLEL_MIN_BYTES:
+            # The kernels split such logit blocks across the core's threads themselves: one
+            # range here, so that the two kinds of threads do not compete for the cores.
             nt = 1
         nt = max(1, min(nt, -(-self.n // self.block_rows)))
         self.n_threads = nt
@@ -186,7 +193,7 @@ class BoundLoss:
         ``P − Y`` of one block: the core's kernel called directly (see :attr:`direct`), the
         gradient into ``buf[1]`` unless ``keep`` (the kept rows need arrays of their own)."""
         m = len(z)
-        if not self.direct or z.size >= _threads.PARALLEL_MIN_ELEMENTS:  # large: threaded
+        if not self.direct or z.nbytes >= _threads.PARALLEL_MIN_BYTES:  # large: threaded
             if not want_grad:
                 return cross_entropy(z, y, reduction="none", backend=self.spec.backend), None
             return cross_entropy_and_grad(z, y, reduction="none", backend=self.spec.backend)
@@ -202,7 +209,7 @@ class BoundLoss:
                     buf[1] = np.empty_like(z)
                 g = buf[1][:m]
         core: Any = _simd.core
-        core.cross_entropy(z, y, None, g, parts, 0, m, IGNORE_INDEX, 0.0, 1.0, float(z.shape[1]))
+        core.cross_entropy(z, y, None, g, parts, 0, m, IGNORE_INDEX, 0.0, 1.0, float(z.shape[1]), 1)
         # The 'none' losses are the parts' nll times (1 - 0.0), in the logits' dtype.
         return (parts[0] if z.dtype == np.float64 else parts[0].astype(z.dtype)), g
 

@@ -127,7 +127,7 @@ class MinibatchGradient:
             if b is not None:
                 z += b
             core.cross_entropy(
-                z, yb[a:e], None, g, parts, 0, e - a, IGNORE_INDEX, 0.0, 1.0, float(self.k)
+                z, yb[a:e], None, g, parts, 0, e - a, IGNORE_INDEX, 0.0, 1.0, float(self.k), 1
             )
             value += self._value(parts[0], None if ws is None else ws[a:e])
             if ws_col is not None:
@@ -229,7 +229,10 @@ def minibatch_gradient(
         return None
     probe = BoundLoss(spec, X[:m], y[:m], None, l2_reg_strength, 1.0, None, None)
     rows = min(probe.block_rows, m)
-    if probe.n_threads != 1 or rows * spec.n_classes >= _dispatch.SMALL_ELEMENTS:
+    if (
+        probe.n_threads != 1
+        or rows * spec.n_classes * probe.dtype.itemsize >= _dispatch.SMALL_BYTES
+    ):
         return None
     fused = MinibatchGradient(
         spec, X, y, sample_weight, l2_reg_strength, total, probe.block_rows, probe.fused
