@@ -120,6 +120,8 @@ def test_show_config_prints_and_returns(capsys: pytest.CaptureFixture[str]) -> N
     assert f"SIMD level:       {info['simd_level']}" in printed
     assert "compiled core:    loaded" in printed
     assert "threads:" in printed
+    assert info["parallel_min_bytes"] == sl.kernels.PARALLEL_MIN_BYTES
+    assert f"inputs of {sl.kernels.PARALLEL_MIN_BYTES:,} bytes or more" in printed
 
 
 def test_set_level_refuses_unknown_levels() -> None:

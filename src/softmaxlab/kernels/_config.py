@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import _simd
+from . import _threads
 from ._threads import ENV_THREADS, get_num_threads
 
 
@@ -21,8 +22,9 @@ def show_config(*, quiet: bool = False) -> dict[str, Any]:
         supported by this CPU), ``fast_float32`` (whether ``precision='fast'`` has its own
         float32 kernel at the running level: AVX-512 and AVX2 do, baseline runs the exact one),
         ``fast_log_softmax`` (whether that kernel computes log_softmax too: AVX2 only; AVX-512
-        runs the exact one, faster there) and ``threads`` (threads large inputs may use, from
-        ``SOFTMAXLAB_NUM_THREADS`` or the CPUs available).
+        runs the exact one, faster there), ``threads`` (threads large inputs may use, from
+        ``SOFTMAXLAB_NUM_THREADS`` or the CPUs available) and ``parallel_min_bytes`` (the
+        input size from which a call is split across the core's own thread pool).
 
     Examples
     --------
@@ -35,6 +37,7 @@ def show_config(*, quiet: bool = False) -> dict[str, Any]:
     """
     info = _simd.config()
     info["threads"] = get_num_threads()
+    info["parallel_min_bytes"] = _threads.PARALLEL_MIN_BYTES
     if not quiet:
         if info["compiled_core"]:
             print(f"compiled core:    loaded ({_simd.__name__}._core)")
@@ -48,5 +51,8 @@ def show_config(*, quiet: bool = False) -> dict[str, Any]:
         else:
             print(f"compiled core:    not loaded ({info['load_error']})")
             print(f"SIMD level:       none ({info['simd_reason']})")
-        print(f"threads:          {info['threads']} (set_num_threads, {ENV_THREADS})")
+        print(
+            f"threads:          {info['threads']} (set_num_threads, {ENV_THREADS}), for "
+            f"inputs of {info['parallel_min_bytes']:,} bytes or more"
+        )
     return info
