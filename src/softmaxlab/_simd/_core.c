@@ -549,7 +549,7 @@ fail:
 
 /* One job over the pieces of a row: ``op`` on x[lo:hi] (and the other buffers alike) for
  * each part of the split, each part's results in res[k]. */
-enum { PC_MAX, PC_SUM, PC_WRITE, PC_WSUM, PC_GRAD };
+enum { PC_MAX, PC_SUM, PC_WRITE, PC_WSUM, PC_GRAD, PC_MAXSUM };
 typedef struct {
     const slx_table *tab;
     int op, f32, log;
@@ -605,6 +605,9 @@ static void piece_part(void *ctx, Py_ssize_t lo, Py_ssize_t hi, int k)
     case PC_WRITE:
         piece_write(j, lo, n);
         break;
+    case PC_MAXSUM: /* float32 only (checked by the caller) */
+        tab->maxsum32((const float *)j->x + lo, n, j->t, &r[0], &r[1], &r[2]);
+        break;
     case PC_WSUM:
         r[0] = j->f32 ? tab->wsum32((const float *)j->x + lo, w, n, j->m)
                       : tab->wsum64((const double *)j->x + lo, w, n, j->m);
@@ -628,6 +631,20 @@ static int run_pieces(piece_job *j, Py_ssize_t n, int nt)
     slx_parallel(piece_part, j, n, nt);
     Py_END_ALLOW_THREADS
     return cnt;
+}
+
+/* The parts' result triples as a list of tuples. */
+static PyObject *part_triples(const piece_job *j, int cnt)
+{
+    PyObject *res = PyList_New(cnt);
+    for (int k = 0; res != NULL && k < cnt; k++) {
+        PyObject *t = Py_BuildValue("(ddd)", j->res[k][0], j->res[k][1], j->res[k][2]);
+        if (t == NULL)
+            Py_CLEAR(res);
+        else
+            PyList_SET_ITEM(res, k, t);
+    }
+    return res;
 }
 
 /* row_max(x, threads) -> (max, has_nan) of a 1-D buffer (-inf when empty). */
@@ -682,18 +699,36 @@ static PyObject *py_row_sum(PyObject *self, PyObject *const *args, Py_ssize_t na
     j.f32 = x.f32;
     j.x = x.view.buf;
     int cnt = run_pieces(&j, x.view.shape[0], nt);
-    res = PyList_New(cnt);
-    for (int k = 0; res != NULL && k < cnt; k++) {
-        PyObject *t = Py_BuildValue("(ddd)", j.res[k][0], j.res[k][1], j.res[k][2]);
-        if (t == NULL)
-            Py_CLEAR(res);
-        else
-            PyList_SET_ITEM(res, k, t);
-    }
+    res = part_triples(&j, cnt);
 fail:
     release(&x);
     release(&s);
     return res;
+}
+
+/* row_maxsum(x, inv_t, threads) -> [(max, count of maxima, sum of the other exps against
+ * that max) per part] of a 1-D float32 buffer, each part read once (the one-pass (max,
+ * sum)); the caller merges the parts. max is NaN for a part holding NaN or +inf and -inf
+ * for an all -inf part. */
+static PyObject *py_row_maxsum(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    slx_buf x;
+    piece_job j = {.op = PC_MAXSUM};
+    int nt;
+    if (nargs_is(nargs, 3, "row_maxsum") < 0 || get_buf(args[0], &x, 0, 1, "x") < 0)
+        return NULL;
+    j.t = PyFloat_AsDouble(args[1]);
+    if (PyErr_Occurred() || get_threads(args[2], &nt) < 0)
+        return finish(0, &x, NULL, NULL);
+    if (!x.f32) {
+        PyErr_SetString(PyExc_TypeError, "row_maxsum takes float32 rows only");
+        return finish(0, &x, NULL, NULL);
+    }
+    j.f32 = 1;
+    j.x = x.view.buf;
+    int cnt = run_pieces(&j, x.view.shape[0], nt);
+    release(&x);
+    return part_triples(&j, cnt);
 }
 
 /* row_write(x, out, m, t, a, b, log, threads): the write pass of a row.
@@ -1427,6 +1462,9 @@ static PyMethodDef methods[] = {
     FASTCALL("row_max", py_row_max, "row_max(x, threads) -> (max, has_nan) of a 1-D row."),
     FASTCALL("row_sum", py_row_sum,
              "row_sum(x, m, t, store, threads) -> [(count of maxima, hi, lo) per part]."),
+    FASTCALL("row_maxsum", py_row_maxsum,
+             "row_maxsum(x, inv_t, threads) -> [(max, count of maxima, sum) per part] of a "
+             "float32 row, read once."),
     FASTCALL("row_write", py_row_write,
              "row_write(x, out, m, t, a, b, log, threads): write pass of a 1-D row."),
     FASTCALL("cross_entropy", py_cross_entropy,

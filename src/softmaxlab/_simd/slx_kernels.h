@@ -76,6 +76,11 @@ typedef struct {
     /* Private switch: rows of at least v entries take the one-pass (max, sum) (v < 0 only
      * queries); the previous threshold. */
     intptr_t (*online_min)(intptr_t v);
+    /* One read of a float32 row (part) for (max m, count of maxima, sum of the other exps
+     * against m): the one-pass (max, sum) of long rows. m is NaN where the part holds a NaN or
+     * +inf, -inf (count and sum 0) where every entry is -inf. */
+    void (*maxsum32)(const float *x, intptr_t n, double inv_t, double *m, double *cnt,
+                     double *rest);
 } slx_table;
 
 extern const slx_table slx_table_baseline;

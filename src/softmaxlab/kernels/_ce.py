@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._compiled import _core, merged_max, sum_terms
+from ._compiled import _core, merged_max, merged_maxsum, sum_terms
 from ._threads import _threads_for
 
 
@@ -53,19 +53,20 @@ def _one_row(
     n = xr.size
     wy = float(w[y]) if w is not None else 1.0
     out[2] = wy
-    m = merged_max(core, xr, nt)
+    f32 = xr.dtype == np.float32
+    # float32: one read for (max, sum); float64: the max, then the exact sums.
+    m, s1 = merged_maxsum(core, xr, 1.0, nt) if f32 else (merged_max(core, xr, nt), 0.0)
     if math.isnan(m):
         out[0] = math.nan
         out[1] = math.nan if eps > 0.0 else 0.0
         if g is not None:
             g.fill(np.nan)
         return
-    # A float64 gradient row keeps the sum pass's exps, which ce_grad_chunk then scales.
-    keep = g if g is not None and xr.dtype == np.float64 else None
-    s1, s1_lo = _lse_parts(core, xr, m, nt, keep)
-    if xr.dtype == np.float32:
+    if f32:
         s1_lo, dy, dy_lo = 0.0, float(xr[y]) - m, 0.0
     else:
+        # A float64 gradient row keeps the sum pass's exps, which ce_grad_chunk then scales.
+        s1, s1_lo = _lse_parts(core, xr, m, nt, g)
         dy = float(xr[y]) - m
         dy_lo = math.fsum([float(xr[y]), -m, -dy])
     lse, lse_lo = math.log1p(s1), s1_lo / (1.0 + s1)

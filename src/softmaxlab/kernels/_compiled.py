@@ -4,9 +4,10 @@ Where the core is not loaded they raise RuntimeError (softmaxlab.core then keeps
 reference path and never calls them).
 
 The C functions release the GIL and split large inputs across the core's own thread pool:
-rows into row ranges, and a single long row (fewer rows than threads) into chunks, whose
-maximum the core merges and whose (count of maxima, sum of the other exps) against it it
-returns per chunk, summed here exactly with :func:`math.fsum` before the write pass. The
+rows into row ranges, and a single long row (fewer rows than threads) into chunks. A float32
+chunk is read once for its (max, count of maxima, sum of the other exps), merged here; a
+float64 row's maximum is merged by the core, then its chunks' (count of maxima, sum) against
+it are summed here exactly with :func:`math.fsum`; then the write pass. The
 thread count comes from :mod:`._threads` (one thread below ``PARALLEL_MIN_BYTES``).
 """
 
@@ -43,6 +44,25 @@ def merged_max(core: ModuleType, xr: NDArray[Any], nt: int) -> float:
     return float(m)
 
 
+def merged_maxsum(core: ModuleType, xr: NDArray[Any], inv_t: float, nt: int) -> tuple[float, float]:
+    """(max M, s' = sum(exp((x - M) * inv_t)) - 1) of a float32 row over ``nt`` threads, each
+    chunk read once for its own (max, count of maxima, sum) and merged here as the one-pass
+    kernel merges its blocks: a chunk below M is scaled by exp((m - M) * inv_t) (m - M exact),
+    so s' keeps the exps' relative accuracy. (NaN, NaN) for a row holding NaN or +inf, or all
+    -inf (no finite max)."""
+    parts = core.row_maxsum(xr, inv_t, nt)
+    m_top = max(m for m, _, _ in parts)
+    if any(math.isnan(m) for m, _, _ in parts) or m_top == -math.inf:
+        return math.nan, math.nan
+    terms = [-1.0]
+    for m, cnt, rest in parts:
+        if m == m_top:
+            terms += [cnt, rest]
+        elif m > -math.inf:
+            terms.append((cnt + rest) * math.exp((m - m_top) * inv_t))
+    return float(m_top), math.fsum(terms)
+
+
 def sum_terms(sums: list[tuple[float, float, float]]) -> list[float]:
     """The terms of s' = sum(exp) - 1 from the chunks' (count of maxima, hi, lo), for fsum."""
     terms = [sum(c for c, _, _ in sums) - 1.0]
@@ -54,16 +74,19 @@ def sum_terms(sums: list[tuple[float, float, float]]) -> list[float]:
 def _one_row_split(
     core: ModuleType, xr: NDArray[Any], o: NDArray[Any], nt: int, t: float, log: bool
 ) -> None:
-    m = merged_max(core, xr, nt)
-    if math.isnan(m):
-        o.fill(np.nan)
-        return
     if xr.dtype == np.float32:
         # As the C core: the largest finite inverse for a temperature below 1 / DBL_MAX.
         inv_t = 1.0 / t if t >= _TINY_T else sys.float_info.max
-        s1 = math.fsum(sum_terms(core.row_sum(xr, m, inv_t, None, nt)))  # (lo parts are 0)
+        m, s1 = merged_maxsum(core, xr, inv_t, nt)  # x read once for both
+        if math.isnan(m):
+            o.fill(np.nan)
+            return
         a = math.log1p(s1) if log else 1.0 / (1.0 + s1)
         core.row_write(xr, o, m, inv_t, a, 0.0, log, nt)
+        return
+    m = merged_max(core, xr, nt)
+    if math.isnan(m):
+        o.fill(np.nan)
         return
     # float64 softmax keeps the exps in the output and scales them there (no second exp).
     parts = sum_terms(core.row_sum(xr, m, t, None if log else o, nt))
