@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import softmaxlab as sl
-from softmaxlab import _simd
+from softmaxlab import _simd, kernels
 from softmaxlab.core import _ce_kernel, _dispatch
 
 pytestmark = pytest.mark.skipif(_simd.core is None, reason="the compiled core is not built")
@@ -50,22 +50,35 @@ CASES = [
 @pytest.mark.parametrize("shape", [(1, 10), (7, 3), (64, 33), (300, 100)], ids=str)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["f32", "f64"])
 def test_bits_of_the_driver_path(case, shape, dtype, simd_level):
+    """ce_call's sums and gradient are the driver path's (cross_entropy_parts, with the
+    gradient scale that _kernel_ce gives it); the public loss reduces them as that path does."""
     x, y = _problem(*shape, dtype)
-    if case.get("ignore", -100) >= 0:
-        y[::3] = case["ignore"]
+    ignore, ls = case.get("ignore", -100), float(case.get("ls", 0.0))
+    if ignore >= 0:
+        y[::3] = ignore
     for grad in (False, True):
         got = _call(x, y, grad=grad, **case)
         assert got is not None
-        loss, g = got if grad else (got, None)
-        want, want_g = _ce_kernel._kernel_ce(
-            x, y, None, case.get("ignore", -100), float(case.get("ls", 0.0)), case["red"], grad
+        *totals, g = got
+        mean_grad = grad and case["red"] == "mean"
+        denom = kernels.ce_denom(y, None, shape[1], ignore)
+        scale = _ce_kernel._div(1.0, denom) if mean_grad else 1.0  # as _kernel_ce
+        want_g = np.empty_like(x) if grad else None
+        _, want = kernels.cross_entropy_parts(
+            x, y, ignore_index=ignore, label_smoothing=ls, grad=want_g, scale=scale
         )
-        assert type(loss) is dtype  # a NumPy scalar of x's dtype, as dtype(the float loss)
-        assert loss.tobytes() == dtype(want).tobytes()
+        assert np.array(totals).tobytes() == np.array(want).tobytes()
         if grad:
             assert g.dtype == dtype and g.shape == x.shape and g.flags.owndata
             np.testing.assert_array_equal(g, want_g)
             assert np.signbit(g).tolist() == np.signbit(want_g).tolist()
+        else:
+            assert g is None
+        loss, _ = _ce_kernel._fast_ce(x, y, (-1, None, ignore, case.get("ls", 0.0),
+                                             case["red"], None), grad)  # fmt: skip
+        ref = _ce_kernel._kernel_ce(x, y, None, ignore, ls, case["red"], grad)[0]
+        assert type(loss) is dtype  # a NumPy scalar of x's dtype
+        assert loss.tobytes() == dtype(ref).tobytes()
 
 
 def test_the_public_calls_take_it_and_agree_with_the_numpy_path(monkeypatch):
@@ -93,13 +106,17 @@ def test_special_values_and_degenerate_denominators():
     x, y = _problem(4, 6, np.float64)
     x[1, 2] = np.nan
     x[2, :] = -np.inf
-    loss, g = _call(x, y, grad=True)
-    assert np.isnan(loss) and np.isnan(g[1]).all() and np.isnan(g[2]).all()
-    assert np.isfinite(g[[0, 3]]).all()
-    y[:] = -100  # every row ignored: 0 / 0
-    loss, g = _call(x, y, grad=True)
-    assert np.isnan(loss) and (g == 0).all()
-    assert _call(x, y, red="sum") == 0.0
+    nll, _, wy, g = _call(x, y, grad=True)
+    assert np.isnan(nll) and wy == 4.0
+    assert np.isnan(g[1]).all() and np.isnan(g[2]).all() and np.isfinite(g[[0, 3]]).all()
+    loss, g = sl.cross_entropy_and_grad(x, y)
+    assert np.isnan(loss) and np.isnan(g[1]).all()
+    y[:] = -100  # every row ignored: 0 / 0 for 'mean'
+    nll, smooth, wy, g = _call(x, y, grad=True)
+    assert (nll, smooth, wy) == (0.0, 0.0, 0.0) and (g == 0).all()
+    loss, g = sl.cross_entropy_and_grad(x, y)
+    assert np.isnan(loss) and not np.signbit(loss) and (g == 0).all()
+    assert sl.cross_entropy(x, y, reduction="sum") == 0.0
 
 
 REFUSED = [

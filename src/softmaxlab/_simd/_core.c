@@ -14,7 +14,6 @@
 #ifdef SLX_NUMPY_API /* only to allocate small results (setup.py's numpy_api) */
 #define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
 #include <numpy/arrayobject.h>
-#include <numpy/arrayscalars.h>
 static int g_numpy_api = 0; /* NumPy's C API imported at module init */
 #endif
 
@@ -201,6 +200,16 @@ static int nargs_is(Py_ssize_t nargs, Py_ssize_t want, const char *name)
 
 /* ------------------------------------------------------------------ row functions */
 
+/* The parts of [0, n) through fn over nt threads (slx_parallel), with the GIL released when
+ * ``release`` or when threads run: the one place the row functions leave Python. */
+static void run_parts(slx_part_fn fn, void *ctx, Py_ssize_t n, int nt, int release)
+{
+    PyThreadState *ts = release || nt > 1 ? PyEval_SaveThread() : NULL;
+    slx_parallel(fn, ctx, n, nt);
+    if (ts)
+        PyEval_RestoreThread(ts);
+}
+
 /* Rows r0..r1 of x (float32 if f32, else float64; rows of n entries) through the running
  * level's softmax kernel into o; mode: bit 0 log_softmax, bit 1 precision="fast" (float32
  * only). */
@@ -238,13 +247,7 @@ static void run_softmax_rows(int f32, const void *x, void *o, Py_ssize_t n, Py_s
         if (j.t > DBL_MAX)
             j.t = DBL_MAX;
     }
-    PyThreadState *ts = release ? PyEval_SaveThread() : NULL;
-    if (nt > 1)
-        slx_parallel(sm_part, &j, r1 - r0, nt);
-    else
-        sm_part(&j, 0, r1 - r0, 0);
-    if (ts)
-        PyEval_RestoreThread(ts);
+    run_parts(sm_part, &j, r1 - r0, nt, release);
 }
 
 /* Threads argument of the row functions: an int >= 1. */
@@ -383,8 +386,8 @@ static int out_fits(PyObject *x, const Py_buffer *xv, PyObject *out, const Py_bu
  *
  * The common call: x an ndarray (exactly, no subclass), C-contiguous native float32/float64,
  * 0 < size, fewer than max_bytes bytes, normalised along its last axis (an int); a
- * temperature as in common_temperature; backend None/'auto'/'compiled'/'numba'; precision 'exact' or 'fast';
- * out None (a new array from the allocator) or an ndarray that out_fits. */
+ * temperature as in common_temperature; backend None/'auto'/'compiled'/'numba'; precision
+ * 'exact' or 'fast'; out None (a new array from the allocator) or an ndarray that out_fits. */
 static PyObject *py_softmax_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs_is(nargs, 8, "softmax_call") < 0)
@@ -501,14 +504,13 @@ static void vjp_part(void *ctx, Py_ssize_t lo, Py_ssize_t hi, int k)
                       j->r0 + lo, j->r0 + hi);
 }
 
-/* rows r0..r1 of the job over nt threads (GIL held by the caller: released here). */
-static void run_rows(slx_part_fn fn, rows_job *j, Py_ssize_t r0, Py_ssize_t r1, int nt)
+/* Rows r0..r1 of the job over nt threads, the GIL released (see run_parts). */
+static void run_rows(slx_part_fn fn, rows_job *j, Py_ssize_t r0, Py_ssize_t r1, int nt,
+                     int release)
 {
     j->tab = g_tab;
     j->r0 = r0;
-    Py_BEGIN_ALLOW_THREADS
-    slx_parallel(fn, j, r1 - r0, nt);
-    Py_END_ALLOW_THREADS
+    run_parts(fn, j, r1 - r0, nt, release);
 }
 
 /* logsumexp(x, out, flags, r0, r1, threads): out[i] = logsumexp of row i for rows r0..r1,
@@ -538,7 +540,7 @@ static PyObject *py_logsumexp(PyObject *self, PyObject *const *args, Py_ssize_t 
         goto fail;
     }
     rows_job j = {.f32 = x.f32, .x = x.view.buf, .o = o.view.buf, .aux = fl.buf, .n = n};
-    run_rows(lse_part, &j, r0, r1, nt);
+    run_rows(lse_part, &j, r0, r1, nt, 1);
     ok = 1;
 fail:
     PyBuffer_Release(&fl);
@@ -627,9 +629,7 @@ static int run_pieces(piece_job *j, Py_ssize_t n, int nt)
     Py_ssize_t step;
     int cnt = split_parts(n, nt, &step);
     j->tab = g_tab;
-    Py_BEGIN_ALLOW_THREADS
-    slx_parallel(piece_part, j, n, nt);
-    Py_END_ALLOW_THREADS
+    run_parts(piece_part, j, n, nt, 1);
     return cnt;
 }
 
@@ -913,21 +913,17 @@ static double csum(const double *v, Py_ssize_t r0, Py_ssize_t r1)
 
 /* Rows r0..r1 of the cross-entropy over nt threads: per-row parts into p's arrays (indexed
  * by absolute row), gradient rows into g unless NULL, and the compensated sums of the three
- * parts into tot. The GIL is released when ``release`` (always when nt > 1). */
+ * parts into tot (O(rows), with the GIL). The GIL is released for the rows as run_parts
+ * says. */
 static void ce_rows(int f32, const void *x, void *g, Py_ssize_t n, Py_ssize_t r0, Py_ssize_t r1,
                     slx_ce *p, int nt, int release, double tot[3])
 {
     rows_job j = {.f32 = f32, .x = x, .aux = g, .n = n, .ce = p};
-    PyThreadState *ts = release || nt > 1 ? PyEval_SaveThread() : NULL;
-    j.tab = g_tab;
-    j.r0 = r0;
-    slx_parallel(ce_part, &j, r1 - r0, nt);
+    run_rows(ce_part, &j, r0, r1, nt, release);
     tot[0] = csum(p->nllw, r0, r1);
     /* Without smoothing every entry is +0: their sum is +0 (-0 for no rows). */
     tot[1] = p->eps > 0.0 ? csum(p->smooth, r0, r1) : (r1 > r0 ? 0.0 : -0.0);
     tot[2] = csum(p->wy, r0, r1);
-    if (ts)
-        PyEval_RestoreThread(ts);
 }
 
 /* cross_entropy(x, target, weight, grad, parts, r0, r1, ignore, eps, scale, sum_w, threads) ->
@@ -1015,45 +1011,21 @@ static double common_smoothing(PyObject *v)
     return ls >= 0.0 && ls <= 1.0 ? ls : -1.0;
 }
 
-/* a / b as core._ce_kernel._div, bit for bit: IEEE division, and a positive NaN for 0/0 and
- * NaN/0 (where x86 gives a negative one). */
-static double ieee_div(double a, double b)
-{
-    if (b != 0.0)
-        return a / b;
-    if (a == 0.0 || a != a)
-        return NAN;
-    return copysign(INFINITY, a) * copysign(1.0, b);
-}
-
 #ifdef SLX_NUMPY_API
-/* The loss of the common call as a NumPy scalar of the logits' dtype (as dtype.type(loss)). */
-static PyObject *loss_scalar(int f32, double loss)
-{
-    PyObject *r;
-    if (f32) {
-        r = PyArrayScalar_New(Float);
-        if (r != NULL)
-            PyArrayScalar_VAL(r, Float) = (float)loss;
-    } else {
-        r = PyArrayScalar_New(Double);
-        if (r != NULL)
-            PyArrayScalar_VAL(r, Double) = loss;
-    }
-    return r;
-}
-
-/* The loss (and gradient) of the common small cross-entropy call; 0 with *res set, or -1
- * (a Python error) where allocating fails. The buffers are checked; targets in range. */
+/* The kernel rows of the common small cross-entropy call: *res = (sum of nllw, sum of
+ * smooth, sum of wy, gradient or None), as cross_entropy returns them; 0, or -1 (a Python
+ * error) where allocating fails. The buffers are checked; targets in range. The 'mean'
+ * gradient is scaled by 1 / (the sum of the kept target weights), as core._ce_kernel's
+ * _kernel_ce asks the kernel to (that sum is >= 0: 1/0 is +inf there too). */
 static int ce_call_rows(const Py_buffer *xv, int f32, const Py_buffer *tv, long long ignore,
-                        double ls, int sum, int want_grad, PyObject *x, PyObject **res)
+                        double ls, int mean_grad, int want_grad, PyObject *x, PyObject **res)
 {
     Py_ssize_t nrows = xv->shape[0], n = xv->shape[1];
     double denom = 0.0, tot[3], stack[3 * 64];
     check_targets((const int64_t *)tv->buf, 0, nrows, n, ignore, NULL, &denom);
     slx_ce p = {(const int64_t *)tv->buf, NULL, ignore, ls, 1.0, (double)n, NULL, NULL, NULL};
-    if (want_grad && !sum)
-        p.scale = ieee_div(1.0, denom);
+    if (mean_grad)
+        p.scale = 1.0 / denom;
     double *parts = nrows <= 64 ? stack : (double *)malloc(sizeof(double) * (size_t)(3 * nrows));
     PyObject *g = NULL;
     if (parts == NULL) {
@@ -1076,20 +1048,7 @@ static int ce_call_rows(const Py_buffer *xv, int f32, const Py_buffer *tv, long 
             xv->len >= 16384, tot);
     if (parts != stack)
         free(parts);
-    /* As core._ce_kernel._reduce: each part over the denominator (1 for 'sum'). */
-    double d = sum ? 1.0 : tot[2];
-    double loss = (1.0 - ls) * ieee_div(tot[0], d);
-    if (ls > 0.0)
-        loss = loss + ls / (double)n * ieee_div(tot[1], d);
-    PyObject *l = loss_scalar(f32, loss);
-    if (l == NULL || g == NULL) {
-        Py_XDECREF(g);
-        *res = l;
-        return l == NULL ? -1 : 0;
-    }
-    *res = PyTuple_Pack(2, l, g);
-    Py_DECREF(l);
-    Py_DECREF(g);
+    *res = Py_BuildValue("(dddN)", tot[0], tot[1], tot[2], g ? g : Py_NewRef(Py_None));
     return *res == NULL ? -1 : 0;
 }
 #endif
@@ -1103,8 +1062,9 @@ static int ce_call_rows(const Py_buffer *xv, int f32, const Py_buffer *tv, long 
  * not empty, fewer than max_bytes bytes, classes along axis -1 or 1 (an int); target an
  * ndarray of native int64, C-contiguous, one per row, kept ones in range; ignore_index an
  * int64; label_smoothing a float or int in [0, 1]; reduction 'mean' or 'sum'; backend None
- * or one of the compiled core's names; no class weights (not an argument). Returns the loss
- * as a NumPy scalar of the logits' dtype, or (loss, gradient). */
+ * or one of the compiled core's names; no class weights (not an argument). Returns (sum of
+ * nllw, sum of smooth, sum of wy, gradient or None): the caller applies the reduction, as for
+ * every other kernel call (core._ce_kernel._reduce). */
 static PyObject *py_ce_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs_is(nargs, 9, "ce_call") < 0)
@@ -1150,7 +1110,7 @@ static PyObject *py_ce_call(PyObject *self, PyObject *const *args, Py_ssize_t na
         PyErr_Clear();
         res = Py_None;
         Py_INCREF(res);
-    } else if (ce_call_rows(&xv, f32, &tv, ignore, ls, sum, want_grad, x, &res) < 0) {
+    } else if (ce_call_rows(&xv, f32, &tv, ignore, ls, want_grad && !sum, want_grad, x, &res) < 0) {
         res = NULL;
     }
     PyBuffer_Release(&tv);
@@ -1225,7 +1185,7 @@ static PyObject *py_vjp(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         return finish(0, &v, &o, &p);
     rows_job j = {.f32 = p.f32, .x = p.view.buf, .v = v.view.buf, .o = o.view.buf};
     j.n = p.view.shape[1];
-    run_rows(vjp_part, &j, r0, r1, nt);
+    run_rows(vjp_part, &j, r0, r1, nt, 1);
     return finish(1, &v, &o, &p);
 }
 
@@ -1472,8 +1432,8 @@ static PyMethodDef methods[] = {
              "sum_w, threads) -> (sums of nllw, smooth, wy)."),
     FASTCALL("ce_call", py_ce_call,
              "ce_call(logits, target, axis, ignore_index, label_smoothing, reduction, backend, "
-             "want_grad, max_bytes) -> loss, (loss, grad), or None: the common small "
-             "cross-entropy call in one C call."),
+             "want_grad, max_bytes) -> (nll, smooth, wy sums, grad or None), or None: the "
+             "common small cross-entropy call in one C call."),
     FASTCALL("ce_denom", py_ce_denom,
              "ce_denom(target, weight, n, ignore) -> sum of the kept target weights."),
     FASTCALL("ce_wsum", py_ce_wsum,

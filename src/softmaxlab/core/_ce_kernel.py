@@ -23,21 +23,26 @@ def _div(a: float, b: float) -> float:
     return math.copysign(math.inf, a) * math.copysign(1.0, b)
 
 
-def _reduce(parts: NDArray[np.float64], totals: Any, ls: float, n_classes: int, red: str) -> Any:
-    """The loss from the kernels' per-row parts (weighted nll, smoothing term, target weight)
-    and their sums, as PyTorch: the two loss parts are reduced on their own, and for 'mean'
-    each is divided by the sum of target weights (0/0 is NaN)."""
-    c = ls / n_classes
-    if red == "none":
-        per = parts[0] * (1.0 - ls)
-        return per + parts[1] * c if ls > 0.0 else per
-    nll, smooth, denom = totals
+def _reduced(nll: float, smooth: float, denom: float, ls: float, n_classes: int, red: str) -> float:
+    """The 'mean' or 'sum' loss from the sums of the kernels' per-row parts, as PyTorch: the
+    two loss parts are reduced on their own, and for 'mean' each is divided by the sum of
+    target weights ``denom`` (0/0 is NaN)."""
     if red == "sum":
         denom = 1.0
     total = (1.0 - ls) * _div(nll, denom)
     if ls > 0.0:
-        total = total + c * _div(smooth, denom)
+        total = total + ls / n_classes * _div(smooth, denom)
     return total
+
+
+def _reduce(parts: NDArray[np.float64], totals: Any, ls: float, n_classes: int, red: str) -> Any:
+    """The loss from the kernels' per-row parts (weighted nll, smoothing term, target weight)
+    and their sums (see :func:`_reduced`); 'none' gives the per-row losses."""
+    if red == "none":
+        per = parts[0] * (1.0 - ls)
+        return per + parts[1] * (ls / n_classes) if ls > 0.0 else per
+    nll, smooth, denom = totals
+    return _reduced(nll, smooth, denom, ls, n_classes, red)
 
 
 def _kernel_ce(
@@ -113,7 +118,10 @@ def _fast_ce(logits: Any, target: Any, options: tuple[Any, ...], want_grad: bool
             _dispatch.SMALL_BYTES,
         )
         if res is not None:
-            return res if want_grad else (res, None)
+            nll, smooth, denom, g = res
+            ls = float(label_smoothing)
+            loss = _reduced(nll, smooth, denom, ls, logits.shape[1], reduction)
+            return logits.dtype.type(loss), g
     if (
         core is None
         or weight is not None
